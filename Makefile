@@ -1,0 +1,207 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# maple: a userspace harness for the Linux maple tree.
+#
+#   make maple            build ./maple (the driver, the subject, its tests)
+#   make lib              build the subject and the shims as a static library
+#   make -s cflags|libs   what an outside program needs to use that library
+#   make check            every leg CI runs (see README.md)
+#   make kernel           fetch Linux 6.12's maple tree into .kernel/
+#
+# Modes, combinable:  SAN=1  OPT=-O2  BUILD=32  BENCH=<name>  O=<dir>  V=1
+# Subject:            KDIR=<kernel tree>   (default: see SUBJECT below)
+#                     KTESTS=<kernel tree> (that tree's test module instead)
+
+SRC := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
+O ?= .
+OUT := $(abspath $(O))
+GEN := $(OUT)/generated
+OBJ := $(GEN)/obj
+
+# ------------------------------------------------------------- the subject
+#
+# A subject is a kernel-style tree holding lib/maple_tree.c,
+# lib/test_maple_tree.c and include/linux/maple_tree.h.  They are compiled
+# as they are; only their header is linked into generated/subject/ so that
+# nothing else of a full kernel tree can shadow our shim headers.
+#
+# Our own implementation in linux/ is not written yet, so for now the
+# default subject is Linux 6.12's tree, fetched into .kernel/ on demand.
+KERNEL_VERSION := 6.12
+KCACHE := $(SRC)/.kernel/linux-source-$(KERNEL_VERSION)
+
+ifneq ($(KDIR),)
+IMPL_DIR := $(abspath $(KDIR))
+SUBJECT := kernel
+else
+IMPL_DIR := $(KCACHE)
+SUBJECT := kernel-cache
+endif
+TESTS_DIR := $(IMPL_DIR)
+ifneq ($(KTESTS),)
+TESTS_DIR := $(abspath $(KTESTS))
+endif
+
+IMPL_C := $(IMPL_DIR)/lib/maple_tree.c
+IMPL_H := $(IMPL_DIR)/include/linux/maple_tree.h
+TESTS_C := $(TESTS_DIR)/lib/test_maple_tree.c
+
+# ------------------------------------------------------------------ modes
+CC ?= cc
+ifeq ($(CC),cc)
+CC := gcc
+endif
+
+OPT ?= -Og
+CONFIG_LINES := CONFIG_DEBUG_MAPLE_TREE CONFIG_LOCKDEP
+MODE_CFLAGS :=
+MODE_LDFLAGS :=
+
+ifeq ($(OPT),-Og)
+# Debug builds also check every RCU dereference against its lock rule.
+CONFIG_LINES += CONFIG_PROVE_RCU
+else
+# Optimised builds measure the tree, not the allocator's debugging.
+MODE_CFLAGS += -DHARNESS_NO_POISON
+endif
+
+ifeq ($(SAN),1)
+MODE_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
+	       -fno-sanitize-recover=undefined -DHARNESS_NO_FREELIST \
+	       -DHARNESS_NO_VALGRIND
+MODE_LDFLAGS += -fsanitize=address,undefined
+endif
+
+ifeq ($(BUILD),32)
+MODE_CFLAGS += -m32
+MODE_LDFLAGS += -m32
+LONG_BIT := 32
+else
+LONG_BIT := $(shell getconf LONG_BIT)
+endif
+
+ifneq ($(BENCH),)
+BENCH_DEFINE := BENCH_$(shell echo '$(BENCH)' | tr 'a-z-' 'A-Z_')
+MODE_CFLAGS += -D$(BENCH_DEFINE) -DHARNESS_BENCH='"$(BENCH)"'
+endif
+
+# HARNESS_MUTANT=<name> breaks one allocator semantic on purpose, to show
+# that the allocator self-test notices (make selftest-mutants).
+ifneq ($(HARNESS_MUTANT),)
+MODE_CFLAGS += -DHARNESS_MUTANT_$(HARNESS_MUTANT)
+endif
+
+WARN := -Wall -Wno-unused-function
+INCLUDES := -I$(GEN)/subject/include -I$(SRC)/include -I$(GEN)
+CONFIG_CFLAGS := -include $(GEN)/autoconf.h -D_LGPL_SOURCE -D_GNU_SOURCE
+ALL_CFLAGS := $(OPT) -g $(WARN) $(MODE_CFLAGS) $(CONFIG_CFLAGS) $(INCLUDES) \
+	      $(EXTRA_CFLAGS)
+ALL_LDFLAGS := $(MODE_LDFLAGS) $(EXTRA_LDFLAGS)
+LDLIBS := -lurcu -lpthread
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# ---------------------------------------------------------------- sources
+LIB := $(OUT)/libmaple-harness.a
+PROG := $(OUT)/maple
+CHECK_SRCS := $(wildcard $(SRC)/checks/*.c)
+CHECK_OBJS := $(patsubst $(SRC)/checks/%.c,$(OBJ)/checks/%.o,$(CHECK_SRCS))
+LIB_OBJS := $(OBJ)/maple_tree.o $(OBJ)/linux.o
+PROG_OBJS := $(OBJ)/maple.o $(OBJ)/test_maple_tree.o $(CHECK_OBJS)
+SHIM_HDRS := $(shell find $(SRC)/include -name '*.h')
+GEN_HDRS := $(GEN)/autoconf.h $(GEN)/bit-length.h \
+	    $(GEN)/subject/include/linux/maple_tree.h
+DEPS := $(SHIM_HDRS) $(GEN_HDRS) $(GEN)/flags $(SRC)/Makefile
+
+.PHONY: all maple lib cflags libs clean kernel check selftest-mutants FORCE
+
+all: maple
+maple: $(PROG)
+lib: $(LIB)
+
+# ------------------------------------------------------- generated files
+#
+# Each file is rewritten only when its content changes, so switching modes
+# rebuilds what the mode touches and nothing else.
+define update_file
+	$(file >$(shell mkdir -p $(dir $@))$@.tmp,$(1))
+	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+endef
+
+define newline
+
+
+endef
+
+$(GEN)/bit-length.h: FORCE
+	$(call update_file,/* made by make: the word size of this build */$(newline)#define CONFIG_$(LONG_BIT)BIT 1)
+
+$(GEN)/autoconf.h: FORCE
+	$(call update_file,/* made by make: the configuration of this build */$(newline)#include "bit-length.h"$(foreach c,$(CONFIG_LINES),$(newline)#define $(c) 1))
+
+$(GEN)/flags: FORCE
+	$(call update_file,$(CC) $(ALL_CFLAGS) | $(ALL_LDFLAGS) | $(IMPL_DIR) $(TESTS_DIR))
+
+# The subject's header, reachable as <linux/maple_tree.h> and nothing else.
+$(GEN)/subject/include/linux/maple_tree.h: FORCE
+	$(Q)mkdir -p $(dir $@)
+	$(Q)if [ "$$(readlink $@)" != "$(IMPL_H)" ]; then ln -sfn $(IMPL_H) $@; fi
+
+# The kernel's sources come from Debian's package, never from the repository.
+$(KCACHE)/lib/maple_tree.c $(KCACHE)/lib/test_maple_tree.c $(KCACHE)/include/linux/maple_tree.h:
+	$(Q)$(SRC)/scripts/kernel-tree.sh >/dev/null
+
+kernel:
+	$(Q)$(SRC)/scripts/kernel-tree.sh
+
+# ------------------------------------------------------------ compilation
+$(OBJ)/maple_tree.o: $(IMPL_C) $(IMPL_H) $(DEPS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo '  CC      $(notdir $<) [$(SUBJECT)]')
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(OBJ)/test_maple_tree.o: $(TESTS_C) $(IMPL_H) $(DEPS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo '  CC      $(notdir $<) [tests]')
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(OBJ)/%.o: $(SRC)/%.c $(DEPS) $(wildcard $(SRC)/checks/*.h)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo '  CC      $*.c')
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	@$(if $(Q),echo '  AR      $(notdir $@)')
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(PROG): $(PROG_OBJS) $(LIB)
+	@$(if $(Q),echo '  LD      $(notdir $@)')
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(PROG_OBJS) $(LIB) $(LDLIBS)
+
+# ------------------------------------------------ for programs outside
+#
+#   cc $(make -s cflags) prog.c $(make -s libs)
+#
+# The cflags force-include the generated configuration into every unit, so
+# an outside program sees the node layout the library was built with.
+cflags: $(GEN_HDRS)
+	@echo '$(OPT) -g $(MODE_CFLAGS) $(CONFIG_CFLAGS) $(INCLUDES)'
+
+libs:
+	@echo '$(ALL_LDFLAGS) $(LIB) $(LDLIBS)'
+
+# ------------------------------------------------------------------ tests
+check:
+	$(Q)$(SRC)/scripts/check.sh
+
+selftest-mutants:
+	$(Q)$(SRC)/scripts/mutants.sh
+
+clean:
+	rm -rf $(GEN) $(PROG) $(LIB)
+
+FORCE: ;

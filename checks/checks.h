@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * checks.h: how the driver's userspace checks are written.
+ *
+ * A check is a function returning nothing, registered with DEFINE_CHECK():
+ *
+ *	static void check_something(struct check_ctx *ctx)
+ *	{
+ *		CHECK(ctx, tree, mtree_load(tree, 5) == ptr, "load %lu", 5UL);
+ *	}
+ *	DEFINE_CHECK(check_something, "what it proves");
+ *
+ * DEFINE_CHECK puts a descriptor in the "harness_checks" section, so a new
+ * file in checks/ needs no other registration: the Makefile compiles every
+ * each checks file and the driver walks the section.  CHECK() counts one test in
+ * maple_tree_tests_run/passed, like the kernel's MT_BUG_ON(); when it fails
+ * it prints the check, the condition, the message, the seed of the run and
+ * a dump of the tree, then (with -a) aborts for gdb.
+ */
+#ifndef HARNESS_CHECKS_H
+#define HARNESS_CHECKS_H
+
+#include <linux/maple_tree.h>
+#include <harness.h>
+
+struct check_ctx {
+	const char *name;	/* the running check */
+	unsigned long seed;	/* --seed, for random checks */
+	int verbose;		/* -v given */
+	unsigned long failed;	/* CHECK() failures in this check */
+};
+
+struct harness_check {
+	const char *name;
+	const char *help;
+	void (*run)(struct check_ctx *ctx);
+};
+
+#define DEFINE_CHECK(fn, text)						\
+	static const struct harness_check __harness_check_##fn		\
+	__attribute__((__used__, __section__("harness_checks"),		\
+		       __aligned__(sizeof(void *)))) = {		\
+		.name = #fn, .help = text, .run = fn,			\
+	}
+
+void check_failed(struct check_ctx *ctx, struct maple_tree *mt,
+		  const char *file, int line, const char *cond,
+		  const char *fmt, ...) __printf(6, 7);
+
+/* Count one test; on failure report it with a dump of @mt (may be NULL). */
+#define CHECK(ctx, mt, cond, fmt, ...) ({				\
+	bool __check_ok = !!(cond);					\
+	atomic_inc(&maple_tree_tests_run);				\
+	if (likely(__check_ok))						\
+		atomic_inc(&maple_tree_tests_passed);			\
+	else								\
+		check_failed(ctx, mt, __FILE__, __LINE__, #cond,	\
+			     fmt, ##__VA_ARGS__);			\
+	__check_ok;							\
+})
+
+/* A small, seeded generator: the same seed replays the same run. */
+static inline unsigned long check_random(unsigned long long *state)
+{
+	/* xorshift64*, folded to the word size */
+	unsigned long long x = *state ? *state : 0x9e3779b97f4a7c15ULL;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*state = x;
+	return (unsigned long)((x * 0x2545f4914f6cdd1dULL) >> 11);
+}
+
+#endif /* HARNESS_CHECKS_H */

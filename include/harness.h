@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the userspace harness adds to the kernel API: allocator test hooks,
+ * accounting, thread registration and the driver's knobs.  Kernel code under
+ * test never needs this header; test modules and checks do.
+ */
+#ifndef HARNESS_H
+#define HARNESS_H
+
+#include <linux/types.h>
+
+struct kmem_cache;
+
+/* --- kmem_cache test hooks (linux.c) --- */
+
+/*
+ * Allow the next @budget allocations without __GFP_DIRECT_RECLAIM from
+ * @cache to succeed; after that they fail.  Each object counts, bulk too.
+ */
+void kmem_cache_set_non_kernel(struct kmem_cache *cache, unsigned int budget);
+/* Call @callback(private) once, from the allocation that follows a failure. */
+void kmem_cache_set_callback(struct kmem_cache *cache, void (*callback)(void *));
+void kmem_cache_set_private(struct kmem_cache *cache, void *private);
+/* Bytes of @cache's objects allocated now. */
+unsigned long kmem_cache_get_alloc(struct kmem_cache *cache);
+/* Objects of @cache allocated now / since the last zeroing. */
+unsigned int kmem_cache_nr_allocated(struct kmem_cache *cache);
+unsigned int kmem_cache_nr_tallocated(struct kmem_cache *cache);
+void kmem_cache_zero_nr_tallocated(struct kmem_cache *cache);
+/*
+ * Fail the allocation that comes @n allocations from now (0: the next one),
+ * whatever its gfp, in any cache; -1 switches this off.  Counts objects.
+ */
+void harness_fail_nth_alloc(long n);
+/* Allocations seen since start, bulk objects counted one by one. */
+unsigned long harness_alloc_count(void);
+
+/* Objects allocated from every cache and kmalloc, not yet freed. */
+extern long nr_allocated;
+/* Print every allocation and free. */
+extern int kmalloc_verbose;
+/* Poison byte written over freed objects. */
+#define HARNESS_POISON_FREE	0x6b
+
+/* --- maple tree test hooks: defined by the tree under test --- */
+void mt_set_non_kernel(unsigned int budget);
+void mt_set_callback(void (*callback)(void *));
+void mt_set_private(void *private);
+unsigned long mt_get_alloc_size(void);
+void mt_zero_nr_tallocated(void);
+unsigned int mt_nr_tallocated(void);
+unsigned int mt_nr_allocated(void);
+
+/* --- threads and RCU --- */
+
+/* pthread_create() whose thread is registered with RCU for its lifetime. */
+int harness_thread_start(unsigned long *thread, void *(*fn)(void *), void *arg);
+int harness_thread_join(unsigned long thread);
+
+/* --- diagnostics counted for the driver --- */
+extern unsigned long harness_warnings;		/* WARN_ON() hits */
+extern unsigned long harness_lockdep_failures;	/* failed lock assertions */
+extern unsigned long harness_rcu_suspicious_count;
+/* Make MT_BUG_ON() failures abort (for gdb) instead of printing and going on. */
+extern int harness_abort_on_bug;
+/* Messages from printk() are dropped while this is set. */
+extern int harness_quiet;
+
+/* The word size the library was compiled for, to compare in a program. */
+extern const unsigned int harness_long_bits;
+extern const unsigned int harness_maple_node_slots;
+
+#endif /* HARNESS_H */

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * RCU on liburcu (the default "memb" flavour).
+ *
+ * Readers: rcu_read_lock()/rcu_read_unlock() are liburcu's, so every thread
+ * that reads must be registered: the harness registers the main thread
+ * before main() and harness_thread_start() registers the threads that tests
+ * create.  Writers: rcu_assign_pointer() publishes with a release store and
+ * synchronize_rcu() waits for a grace period, both liburcu's.
+ *
+ * call_rcu() and rcu_barrier() are the harness's own (linux.c), built on
+ * liburcu's synchronize_rcu(): one worker thread takes the queued callbacks
+ * as a batch, waits for a grace period and runs them.  liburcu's own worker
+ * sleeps to gather batches, which made each rcu_barrier() cost ~15 ms; the
+ * kernel's test module calls it thousands of times.
+ *
+ * With CONFIG_PROVE_RCU (the debug build) rcu_dereference_check() and
+ * rcu_dereference_protected() evaluate their lockdep condition and report a
+ * dereference made neither inside a read-side section nor under the lock.
+ */
+#ifndef HARNESS_LINUX_RCUPDATE_H
+#define HARNESS_LINUX_RCUPDATE_H
+
+#include <urcu.h>
+#include <urcu/rculist.h>
+#include <linux/compiler.h>
+#include <linux/lockdep.h>
+
+void harness_rcu_suspicious(const char *file, int line, const char *cond);
+
+#undef call_rcu
+#undef rcu_barrier
+/*
+ * call_rcu() - run @func(@head) once every reader that might see @head's
+ * object has left its read-side section.  Any context; never blocks.
+ */
+#define call_rcu(head, func)	harness_call_rcu(head, func)
+/* rcu_barrier() - wait until every callback queued before it has run. */
+#define rcu_barrier()		harness_rcu_barrier()
+void harness_call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *));
+void harness_rcu_barrier(void);
+
+#ifdef CONFIG_PROVE_RCU
+#define __harness_rcu_check(cond, reader_ok) do {			\
+	if (!((reader_ok) && rcu_read_ongoing()) && !(cond))		\
+		harness_rcu_suspicious(__FILE__, __LINE__, #cond);	\
+} while (0)
+#else
+#define __harness_rcu_check(cond, reader_ok)	do { } while (0)
+#endif
+
+#define rcu_dereference_check(ptr, cond) ({				\
+	__harness_rcu_check(cond, 1);					\
+	rcu_dereference(ptr);						\
+})
+#define rcu_dereference_protected(ptr, cond) ({				\
+	__harness_rcu_check(cond, 0);					\
+	(ptr);								\
+})
+#define rcu_dereference_raw(ptr)	rcu_dereference(ptr)
+#define rcu_access_pointer(ptr)		READ_ONCE(ptr)
+#define RCU_INIT_POINTER(ptr, val)	WRITE_ONCE(ptr, val)
+#define rcu_read_lock_held()		rcu_read_ongoing()
+
+#endif /* HARNESS_LINUX_RCUPDATE_H */

@@ -1,0 +1,738 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * linux.c: the kernel services a maple tree needs, in userspace.
+ *
+ * Object caches
+ * -------------
+ * A struct kmem_cache hands out objects of one size and alignment.  Freed
+ * objects go to a per-cache free list (up to HARNESS_FREELIST_MAX of them)
+ * and are handed out again before new memory is asked of the C library:
+ *
+ *   cache ──> freelist: obj ──> obj ──> obj ──> NULL   (linked through word 0)
+ *
+ * In the debug builds an object on the free list is filled with
+ * HARNESS_POISON_FREE (word 0 excepted) and the poison is verified when the
+ * object is reused, so a write after free is caught at the next allocation;
+ * under valgrind the object is also marked inaccessible while it is free.
+ * Sanitizer builds (HARNESS_NO_FREELIST) give every object straight back to
+ * the C library, so ASan's quarantine sees every use after free.
+ *
+ * Failure injection
+ * -----------------
+ *  - An allocation without __GFP_DIRECT_RECLAIM (it could not sleep in the
+ *    kernel) fails unless the cache's non-kernel budget allows it; each
+ *    object spends one unit of the budget, in bulk too.
+ *  - After a failure, the next allocation from the same cache first calls
+ *    the cache's callback, so a test can make a writer race into a retry.
+ *  - harness_fail_nth_alloc(n) fails the n-th allocation from now, whatever
+ *    its gfp: the failure sweeps use it to fail each allocation in turn.
+ *
+ * Accounting
+ * ----------
+ * nr_allocated counts live objects from every cache and kmalloc(); the
+ * driver requires it to be zero at exit.  Each cache also counts its live
+ * objects and the objects handed out since the last zeroing.
+ *
+ * In this file `cache` is always the struct kmem_cache being worked on and
+ * `objp` an object of it.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <execinfo.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/rcupdate.h>
+#include <linux/maple_tree.h>
+#include <harness.h>
+
+#if defined(__has_include)
+#if __has_include(<valgrind/memcheck.h>) && !defined(HARNESS_NO_VALGRIND)
+#include <valgrind/memcheck.h>
+#define HARNESS_HAVE_VALGRIND 1
+#endif
+#endif
+#ifndef HARNESS_HAVE_VALGRIND
+#define VALGRIND_MAKE_MEM_NOACCESS(addr, len)	do { } while (0)
+#define VALGRIND_MAKE_MEM_UNDEFINED(addr, len)	do { } while (0)
+#define VALGRIND_MAKE_MEM_DEFINED(addr, len)	do { } while (0)
+#endif
+
+/* Free objects kept per cache for reuse. */
+#define HARNESS_FREELIST_MAX	8192
+
+struct kmem_cache {
+	pthread_mutex_t lock;		/* protects every field below */
+	const char *name;		/* for messages */
+	unsigned int size;		/* object size in bytes */
+	unsigned int align;		/* object alignment, a power of two */
+	unsigned int flags;		/* SLAB_* */
+	void (*ctor)(void *);		/* builds a fresh object, or NULL */
+
+	void *freelist;			/* free objects, linked through word 0 */
+	unsigned int nr_free;		/* objects on freelist */
+
+	unsigned int nr_allocated;	/* live objects */
+	unsigned int nr_tallocated;	/* handed out since last zeroing */
+	unsigned int non_kernel;	/* budget for non-blocking allocations */
+	bool exec_callback;		/* an allocation failed: call callback */
+	void (*callback)(void *);	/* the test's hook after a failure */
+	void *private;			/* its argument */
+};
+
+long nr_allocated;			/* atomic: every live object */
+int kmalloc_verbose;
+unsigned long harness_warnings;
+unsigned long harness_lockdep_failures;
+unsigned long harness_rcu_suspicious_count;
+int harness_abort_on_bug;
+int harness_quiet;
+__thread char harness_thread_token;
+
+/* Countdown to an injected failure; negative when none is armed. */
+static long fail_countdown = -1;
+static unsigned long alloc_count;
+static pthread_mutex_t inject_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The configuration this library was built with, for outside programs. */
+#ifdef CONFIG_64BIT
+const int harness_layout_is_64bit = 64;
+#else
+const int harness_layout_is_32bit = 32;
+#endif
+const unsigned int harness_long_bits = BITS_PER_LONG;
+const unsigned int harness_maple_node_slots = MAPLE_NODE_SLOTS;
+
+struct lockdep_map rcu_callback_map = {
+	.name = "rcu_callback",
+	.kind = LOCKDEP_RCU_CALLBACK,
+};
+
+/* ---------------------------------------------------------------- messages */
+
+int harness_printk(const char *fmt, ...)
+{
+	va_list args;
+	int ret;
+
+	if (harness_quiet)
+		return 0;
+	va_start(args, fmt);
+	ret = vprintf(fmt, args);
+	va_end(args);
+	return ret;
+}
+
+void dump_stack(void)
+{
+	void *frames[32];
+	int depth = backtrace(frames, ARRAY_SIZE(frames));
+
+	fflush(stdout);
+	backtrace_symbols_fd(frames, depth, STDERR_FILENO);
+	if (harness_abort_on_bug)
+		abort();
+}
+
+void harness_bug(const char *file, int line, const char *func,
+		 const char *cond)
+{
+	fflush(stdout);
+	fprintf(stderr, "BUG: %s:%d in %s(): %s\n", file, line, func, cond);
+	harness_abort_on_bug = 1;
+	dump_stack();
+	abort();
+}
+
+void harness_warn(const char *file, int line, const char *func,
+		  const char *cond)
+{
+	__atomic_fetch_add(&harness_warnings, 1, __ATOMIC_RELAXED);
+	if (harness_quiet)
+		return;
+	fflush(stdout);
+	fprintf(stderr, "WARNING: %s:%d in %s(): %s\n", file, line, func, cond);
+}
+
+void harness_lockdep_fail(const char *file, int line, const char *what)
+{
+	__atomic_fetch_add(&harness_lockdep_failures, 1, __ATOMIC_RELAXED);
+	if (harness_quiet)
+		return;
+	fflush(stdout);
+	fprintf(stderr, "lockdep: %s:%d: %s\n", file, line, what);
+	dump_stack();
+}
+
+void harness_rcu_suspicious(const char *file, int line, const char *cond)
+{
+	unsigned long seen;
+
+	seen = __atomic_fetch_add(&harness_rcu_suspicious_count, 1,
+				  __ATOMIC_RELAXED);
+	if (seen < 5 && !harness_quiet)
+		fprintf(stderr, "suspicious RCU usage: %s:%d: neither in a "
+			"read-side section nor %s\n", file, line, cond);
+}
+
+/* ------------------------------------------------------------------ RCU */
+
+/*
+ * The callback queue.  call_rcu() appends under rcu_queue.lock; the worker
+ * takes the whole list, waits for a grace period outside the lock, runs the
+ * batch, and advances rcu_queue.done so rcu_barrier() can tell when the
+ * callbacks queued before it have all run.  The list is linked through the
+ * first word of liburcu's struct rcu_head (its wait-free queue node).
+ */
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t work;		/* signalled when callbacks arrive */
+	pthread_cond_t progress;	/* broadcast when a batch has run */
+	struct rcu_head *head;		/* oldest queued callback */
+	struct rcu_head **tail;		/* where the next one is linked */
+	unsigned long queued;		/* callbacks queued since start */
+	unsigned long done;		/* callbacks run since start */
+	bool started;			/* the worker exists */
+} rcu_queue = {
+	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.work = PTHREAD_COND_INITIALIZER,
+	.progress = PTHREAD_COND_INITIALIZER,
+	.tail = &rcu_queue.head,
+};
+
+static __thread bool in_rcu_callback;
+
+#define rcu_head_next(head)	(*(struct rcu_head **)&(head)->next)
+
+bool harness_in_rcu_callback(void)
+{
+	return in_rcu_callback;
+}
+
+static void *rcu_worker(void *unused)
+{
+	struct rcu_head *batch, *next;
+	unsigned long nr;
+
+	(void)unused;
+	in_rcu_callback = true;
+	pthread_mutex_lock(&rcu_queue.lock);
+	for (;;) {
+		while (!rcu_queue.head)
+			pthread_cond_wait(&rcu_queue.work, &rcu_queue.lock);
+		batch = rcu_queue.head;
+		rcu_queue.head = NULL;
+		rcu_queue.tail = &rcu_queue.head;
+		pthread_mutex_unlock(&rcu_queue.lock);
+
+		/* Readers that could see these objects are gone after this. */
+		synchronize_rcu();
+		for (nr = 0; batch; batch = next, nr++) {
+			next = rcu_head_next(batch);
+			batch->func(batch);
+		}
+
+		pthread_mutex_lock(&rcu_queue.lock);
+		rcu_queue.done += nr;
+		pthread_cond_broadcast(&rcu_queue.progress);
+	}
+	return NULL;
+}
+
+void harness_call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *))
+{
+	pthread_t tid;
+
+	head->func = func;
+	rcu_head_next(head) = NULL;
+	pthread_mutex_lock(&rcu_queue.lock);
+	if (!rcu_queue.started) {
+		/* The worker never reads under RCU, so it is not registered. */
+		if (pthread_create(&tid, NULL, rcu_worker, NULL))
+			BUG();
+		pthread_detach(tid);
+		rcu_queue.started = true;
+	}
+	*rcu_queue.tail = head;
+	rcu_queue.tail = &rcu_head_next(head);
+	rcu_queue.queued++;
+	pthread_cond_signal(&rcu_queue.work);
+	pthread_mutex_unlock(&rcu_queue.lock);
+}
+
+void harness_rcu_barrier(void)
+{
+	unsigned long target;
+
+	pthread_mutex_lock(&rcu_queue.lock);
+	target = rcu_queue.queued;
+	while (rcu_queue.done < target)
+		pthread_cond_wait(&rcu_queue.progress, &rcu_queue.lock);
+	pthread_mutex_unlock(&rcu_queue.lock);
+}
+
+struct harness_thread_arg {
+	void *(*fn)(void *);
+	void *arg;
+};
+
+static void *harness_thread_main(void *p)
+{
+	struct harness_thread_arg start = *(struct harness_thread_arg *)p;
+	void *ret;
+
+	free(p);
+	rcu_register_thread();
+	ret = start.fn(start.arg);
+	rcu_unregister_thread();
+	return ret;
+}
+
+int harness_thread_start(unsigned long *thread, void *(*fn)(void *), void *arg)
+{
+	struct harness_thread_arg *start = malloc(sizeof(*start));
+	pthread_t tid;
+	int ret;
+
+	if (!start)
+		return -ENOMEM;
+	start->fn = fn;
+	start->arg = arg;
+	ret = pthread_create(&tid, NULL, harness_thread_main, start);
+	if (ret) {
+		free(start);
+		return -ret;
+	}
+	*thread = (unsigned long)tid;
+	return 0;
+}
+
+int harness_thread_join(unsigned long thread)
+{
+	return -pthread_join((pthread_t)thread, NULL);
+}
+
+/* The main thread reads under RCU too: register it before main(). */
+__attribute__((constructor)) static void harness_register_main(void)
+{
+	rcu_register_thread();
+}
+
+__attribute__((destructor)) static void harness_unregister_main(void)
+{
+	rcu_unregister_thread();
+}
+
+/* ------------------------------------------------------- failure injection */
+
+void harness_fail_nth_alloc(long n)
+{
+	pthread_mutex_lock(&inject_lock);
+	fail_countdown = n;
+	pthread_mutex_unlock(&inject_lock);
+}
+
+unsigned long harness_alloc_count(void)
+{
+	return __atomic_load_n(&alloc_count, __ATOMIC_RELAXED);
+}
+
+/*
+ * Count @nr objects about to be allocated; true if the armed injected
+ * failure falls among them (it is then disarmed).
+ */
+static bool inject_failure(unsigned long nr)
+{
+	bool fail = false;
+
+	__atomic_fetch_add(&alloc_count, nr, __ATOMIC_RELAXED);
+	if (__atomic_load_n(&fail_countdown, __ATOMIC_RELAXED) < 0)
+		return false;
+	pthread_mutex_lock(&inject_lock);
+	if (fail_countdown >= 0) {
+		if ((unsigned long)fail_countdown < nr) {
+			fail_countdown = -1;
+			fail = true;
+		} else {
+			fail_countdown -= nr;
+		}
+	}
+	pthread_mutex_unlock(&inject_lock);
+	return fail;
+}
+
+/* -------------------------------------------------------------- caches */
+
+struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
+				     unsigned int align, unsigned int flags,
+				     void (*ctor)(void *))
+{
+	struct kmem_cache *cache = calloc(1, sizeof(*cache));
+
+	if (!cache) {
+		if (flags & SLAB_PANIC)
+			BUG();
+		return NULL;
+	}
+	if (align < sizeof(void *))
+		align = sizeof(void *);
+	BUG_ON(align & (align - 1));
+	/* Word 0 links free objects: every object holds at least a pointer. */
+	if (size < sizeof(void *))
+		size = sizeof(void *);
+	pthread_mutex_init(&cache->lock, NULL);
+	cache->name = name;
+	cache->size = size;
+	cache->align = align;
+	cache->flags = flags;
+	cache->ctor = ctor;
+	return cache;
+}
+
+/* Fill a free object with poison, word 0 (the free-list link) excepted. */
+static void poison_object(struct kmem_cache *cache, void *objp)
+{
+#ifndef HARNESS_NO_POISON
+	memset((char *)objp + sizeof(void *), HARNESS_POISON_FREE,
+	       cache->size - sizeof(void *));
+#endif
+}
+
+/* A free object must still be all poison: anything else is a use after free. */
+static void check_poison(struct kmem_cache *cache, void *objp)
+{
+#ifndef HARNESS_NO_POISON
+	const unsigned char *byte = (const unsigned char *)objp + sizeof(void *);
+	unsigned int i;
+
+	for (i = 0; i < cache->size - sizeof(void *); i++) {
+		if (byte[i] != HARNESS_POISON_FREE) {
+			fprintf(stderr, "%s: object %p written after free "
+				"(byte %zu is 0x%02x)\n", cache->name, objp,
+				i + sizeof(void *), byte[i]);
+			BUG();
+		}
+	}
+#endif
+}
+
+/* Take one object from the free list or the C library; cache->lock held. */
+static void *cache_get_locked(struct kmem_cache *cache)
+{
+	void *objp = cache->freelist;
+
+	if (objp) {
+		VALGRIND_MAKE_MEM_DEFINED(objp, cache->size);
+		cache->freelist = *(void **)objp;
+		cache->nr_free--;
+		check_poison(cache, objp);
+		VALGRIND_MAKE_MEM_UNDEFINED(objp, cache->size);
+		return objp;
+	}
+	if (posix_memalign(&objp, cache->align, cache->size))
+		return NULL;
+	return objp;
+}
+
+/* Give one object back to the free list or the C library; lock held. */
+static void cache_put_locked(struct kmem_cache *cache, void *objp)
+{
+#ifndef HARNESS_NO_FREELIST
+	if (cache->nr_free < HARNESS_FREELIST_MAX) {
+		poison_object(cache, objp);
+		*(void **)objp = cache->freelist;
+		cache->freelist = objp;
+		cache->nr_free++;
+		VALGRIND_MAKE_MEM_NOACCESS(objp, cache->size);
+		return;
+	}
+#endif
+	poison_object(cache, objp);
+	free(objp);
+}
+
+/* Prepare a newly handed-out object as the gfp and constructor ask. */
+static void init_object(struct kmem_cache *cache, void *objp, gfp_t gfp)
+{
+	if (gfp & __GFP_ZERO)
+		memset(objp, 0, cache->size);
+	else if (cache->ctor)
+		cache->ctor(objp);
+}
+
+/*
+ * Decide whether @nr objects may be allocated with @gfp, spending the
+ * non-kernel budget if so; on refusal, arm the callback.  Lock held.
+ */
+static bool cache_may_allocate(struct kmem_cache *cache, gfp_t gfp,
+			       unsigned int nr)
+{
+	if (gfp & __GFP_DIRECT_RECLAIM)
+		return true;
+#ifdef HARNESS_MUTANT_BULK_BUDGET
+	nr = 1;		/* mutant: bulk spends one unit whatever its size */
+#endif
+	if (cache->non_kernel < nr) {
+		cache->exec_callback = true;
+		return false;
+	}
+	cache->non_kernel -= nr;
+	return true;
+}
+
+/* One object, unless an injected failure falls on it.  Lock held. */
+static void *cache_take_locked(struct kmem_cache *cache)
+{
+	if (inject_failure(1))
+		return NULL;
+	return cache_get_locked(cache);
+}
+
+/* Run the test's callback if the previous allocation failed.  Lock held. */
+static void cache_run_callback_locked(struct kmem_cache *cache)
+{
+	void (*callback)(void *) = cache->callback;
+	void *private = cache->private;
+
+	if (!cache->exec_callback)
+		return;
+	cache->exec_callback = false;
+	if (!callback)
+		return;
+	/* The callback may allocate from this cache itself. */
+	pthread_mutex_unlock(&cache->lock);
+	callback(private);
+	pthread_mutex_lock(&cache->lock);
+}
+
+static void account_alloc(struct kmem_cache *cache, void *objp)
+{
+	cache->nr_allocated++;
+	cache->nr_tallocated++;
+	__atomic_fetch_add(&nr_allocated, 1, __ATOMIC_RELAXED);
+	if (kmalloc_verbose)
+		printf("Allocating %p from %s\n", objp, cache->name);
+}
+
+void *kmem_cache_alloc_lru(struct kmem_cache *cache, struct list_lru *lru,
+			   gfp_t gfp)
+{
+	void *objp = NULL;
+
+	(void)lru;
+	pthread_mutex_lock(&cache->lock);
+	cache_run_callback_locked(cache);
+	if (cache_may_allocate(cache, gfp, 1))
+		objp = cache_take_locked(cache);
+	if (objp)
+		account_alloc(cache, objp);
+	else
+		cache->exec_callback = true;
+	pthread_mutex_unlock(&cache->lock);
+	if (objp)
+		init_object(cache, objp, gfp);
+	return objp;
+}
+
+void *kmem_cache_alloc(struct kmem_cache *cache, gfp_t gfp)
+{
+	return kmem_cache_alloc_lru(cache, NULL, gfp);
+}
+
+void kmem_cache_free(struct kmem_cache *cache, void *objp)
+{
+	if (!objp)
+		return;
+	if (kmalloc_verbose)
+		printf("Freeing %p to %s\n", objp, cache->name);
+	pthread_mutex_lock(&cache->lock);
+	BUG_ON(cache->nr_allocated == 0);
+	cache->nr_allocated--;
+	__atomic_fetch_sub(&nr_allocated, 1, __ATOMIC_RELAXED);
+	cache_put_locked(cache, objp);
+	pthread_mutex_unlock(&cache->lock);
+}
+
+/*
+ * kmem_cache_alloc_bulk() - fill @p with @size objects, all or nothing.
+ *
+ * Return: @size, or 0 when any object could not be had.  On failure the
+ * objects already taken are freed again, but their pointers stay in @p:
+ * the kernel behaves the same, and a caller that frees them twice is caught.
+ */
+int kmem_cache_alloc_bulk(struct kmem_cache *cache, gfp_t gfp, size_t size,
+			  void **p)
+{
+	size_t i;
+
+	if (!size)
+		return 0;
+	pthread_mutex_lock(&cache->lock);
+	cache_run_callback_locked(cache);
+	if (!cache_may_allocate(cache, gfp, size)) {
+		pthread_mutex_unlock(&cache->lock);
+		return 0;
+	}
+	for (i = 0; i < size; i++) {
+		p[i] = cache_take_locked(cache);
+		if (!p[i])
+			break;
+		account_alloc(cache, p[i]);
+	}
+	if (i < size) {
+		size_t taken = i;
+
+		cache->exec_callback = true;
+		for (i = 0; i < taken; i++) {
+			cache->nr_allocated--;
+			__atomic_fetch_sub(&nr_allocated, 1, __ATOMIC_RELAXED);
+			cache_put_locked(cache, p[i]);
+#ifdef HARNESS_MUTANT_NO_STALE
+			p[i] = NULL;	/* mutant: tidy the array */
+#endif
+		}
+		pthread_mutex_unlock(&cache->lock);
+#ifdef HARNESS_MUTANT_BULK_PARTIAL
+		return taken;	/* mutant: report a partial fill */
+#endif
+		return 0;
+	}
+	pthread_mutex_unlock(&cache->lock);
+	for (i = 0; i < size; i++)
+		init_object(cache, p[i], gfp);
+	return size;
+}
+
+void kmem_cache_free_bulk(struct kmem_cache *cache, size_t size, void **p)
+{
+	size_t i;
+
+	for (i = 0; i < size; i++)
+		kmem_cache_free(cache, p[i]);
+}
+
+/* Return the cached free objects to the C library. */
+int kmem_cache_shrink(struct kmem_cache *cache)
+{
+	void *objp;
+
+	pthread_mutex_lock(&cache->lock);
+	while ((objp = cache->freelist)) {
+		VALGRIND_MAKE_MEM_DEFINED(objp, cache->size);
+		cache->freelist = *(void **)objp;
+		cache->nr_free--;
+		free(objp);
+	}
+	pthread_mutex_unlock(&cache->lock);
+	return 0;
+}
+
+void kmem_cache_destroy(struct kmem_cache *cache)
+{
+	if (!cache)
+		return;
+	if (cache->nr_allocated)
+		pr_err("kmem_cache_destroy %s: %u objects still allocated\n",
+		       cache->name, cache->nr_allocated);
+	kmem_cache_shrink(cache);
+	pthread_mutex_destroy(&cache->lock);
+	free(cache);
+}
+
+/* ------------------------------------------------------ cache test hooks */
+
+void kmem_cache_set_non_kernel(struct kmem_cache *cache, unsigned int budget)
+{
+	pthread_mutex_lock(&cache->lock);
+	cache->non_kernel = budget;
+	pthread_mutex_unlock(&cache->lock);
+}
+
+void kmem_cache_set_callback(struct kmem_cache *cache, void (*callback)(void *))
+{
+	pthread_mutex_lock(&cache->lock);
+	cache->callback = callback;
+	pthread_mutex_unlock(&cache->lock);
+}
+
+void kmem_cache_set_private(struct kmem_cache *cache, void *private)
+{
+	pthread_mutex_lock(&cache->lock);
+	cache->private = private;
+	pthread_mutex_unlock(&cache->lock);
+}
+
+unsigned long kmem_cache_get_alloc(struct kmem_cache *cache)
+{
+	unsigned long bytes;
+
+	pthread_mutex_lock(&cache->lock);
+	bytes = (unsigned long)cache->size * cache->nr_allocated;
+	pthread_mutex_unlock(&cache->lock);
+	return bytes;
+}
+
+unsigned int kmem_cache_nr_allocated(struct kmem_cache *cache)
+{
+	return __atomic_load_n(&cache->nr_allocated, __ATOMIC_RELAXED);
+}
+
+unsigned int kmem_cache_nr_tallocated(struct kmem_cache *cache)
+{
+	return __atomic_load_n(&cache->nr_tallocated, __ATOMIC_RELAXED);
+}
+
+void kmem_cache_zero_nr_tallocated(struct kmem_cache *cache)
+{
+	pthread_mutex_lock(&cache->lock);
+	cache->nr_tallocated = 0;
+	pthread_mutex_unlock(&cache->lock);
+}
+
+/* --------------------------------------------------------------- kmalloc */
+
+void *kmalloc(size_t size, gfp_t gfp)
+{
+	void *objp;
+
+	/* kmalloc() has no non-kernel budget: only an injected failure fails. */
+	if (inject_failure(1))
+		return NULL;
+	objp = (gfp & __GFP_ZERO) ? calloc(1, size ? size : 1) :
+				    malloc(size ? size : 1);
+	if (!objp)
+		return NULL;
+	__atomic_fetch_add(&nr_allocated, 1, __ATOMIC_RELAXED);
+	if (kmalloc_verbose)
+		printf("kmalloc %p (%zu bytes)\n", objp, size);
+	return objp;
+}
+
+void *krealloc(const void *objp, size_t size, gfp_t gfp)
+{
+	void *ret;
+
+	if (!objp)
+		return kmalloc(size, gfp);
+	if (inject_failure(1))
+		return NULL;
+	ret = realloc((void *)objp, size ? size : 1);
+	return ret;
+}
+
+void kfree(const void *objp)
+{
+	if (!objp)
+		return;
+	__atomic_fetch_sub(&nr_allocated, 1, __ATOMIC_RELAXED);
+	if (kmalloc_verbose)
+		printf("kfree %p\n", objp);
+	free((void *)objp);
+}

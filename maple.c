@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * maple.c: the driver.
+ *
+ * Runs the subject's test module (its module_init function, maple_tree_seed()
+ * in a kernel tree), then our userspace checks from checks/, then verifies
+ * that nothing leaked and no lock or RCU rule was broken.  Every assertion,
+ * the module's MT_BUG_ON()s and our CHECK()s alike, counts as one test in
+ * maple_tree_tests_run/passed; the last line of output is always
+ * "N passed, M failed" and the exit status is non-zero on any failure.
+ *
+ * A benchmark build (BENCH=<name>) runs only that benchmark.
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/kernel.h>
+#include <linux/maple_tree.h>
+#include <linux/rcupdate.h>
+#include <harness.h>
+#include "checks/checks.h"
+
+/* Defined by the subject's test module through module_init(). */
+int harness_module_init(void);
+
+/* The checks registered with DEFINE_CHECK(), placed there by the linker. */
+extern const struct harness_check __start_harness_checks[];
+extern const struct harness_check __stop_harness_checks[];
+
+#define for_each_check(c)						\
+	for ((c) = __start_harness_checks; (c) < __stop_harness_checks; (c)++)
+
+static unsigned long opt_seed = 1;
+static int opt_verbose;
+
+void check_failed(struct check_ctx *ctx, struct maple_tree *mt,
+		  const char *file, int line, const char *cond,
+		  const char *fmt, ...)
+{
+	va_list args;
+
+	ctx->failed++;
+	fflush(stdout);
+	fprintf(stderr, "FAIL %s at %s:%d: %s\n  ", ctx->name, file, line, cond);
+	va_start(args, fmt);
+	vfprintf(stderr, fmt, args);
+	va_end(args);
+	fprintf(stderr, "\n  replay: ./maple --seed %lu %s\n", ctx->seed,
+		ctx->name);
+	if (mt) {
+		fflush(stderr);
+		rcu_read_lock();
+		mt_dump(mt, mt_dump_hex);
+		rcu_read_unlock();
+		fflush(stdout);
+	}
+	if (harness_abort_on_bug)
+		abort();
+}
+
+static void usage(FILE *out)
+{
+	const struct harness_check *c;
+
+	fprintf(out,
+"usage: maple [options] [check...]\n"
+"\n"
+"Runs the subject's test module and every userspace check, or only the\n"
+"named ones.  'module' names the test module.\n"
+"\n"
+"options:\n"
+"  -h, --help       this text\n"
+"  -v, --verbose    say what runs; -vv also traces every allocation\n"
+"  -s, --seed N     seed for the random checks (default 1)\n"
+"  -a, --abort      abort at the first failed assertion (for gdb)\n"
+"  -l, --list       list the checks\n"
+"\n"
+"checks:\n"
+"  %-24s %s\n", "module", "the subject's lib/test_maple_tree.c");
+	for_each_check(c)
+		fprintf(out, "  %-24s %s\n", c->name, c->help);
+}
+
+static const struct harness_check *find_check(const char *name)
+{
+	const struct harness_check *c;
+
+	for_each_check(c)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void run_check(const struct harness_check *c)
+{
+	struct check_ctx ctx = {
+		.name = c->name,
+		.seed = opt_seed,
+		.verbose = opt_verbose,
+	};
+	double start = now_seconds();
+
+	if (opt_verbose)
+		printf("check %s ...\n", c->name);
+	c->run(&ctx);
+	rcu_barrier();
+	if (opt_verbose || ctx.failed)
+		printf("check %s: %s (%.2fs)\n", c->name,
+		       ctx.failed ? "FAILED" : "ok", now_seconds() - start);
+}
+
+static void run_module(void)
+{
+	double start = now_seconds();
+	int ret;
+
+	if (opt_verbose)
+		printf("module: the subject's test module ...\n");
+	ret = harness_module_init();
+	rcu_barrier();
+	if (opt_verbose || ret)
+		printf("module: returned %d (%.2fs)\n", ret,
+		       now_seconds() - start);
+	if (ret && atomic_read(&maple_tree_tests_run) ==
+		   atomic_read(&maple_tree_tests_passed)) {
+		/* A module that fails without a failed assertion still fails. */
+		atomic_inc(&maple_tree_tests_run);
+	}
+	/*
+	 * A test module is the subject's, not ours: Linux 6.12's calls
+	 * mt_validate() and mt_dump() without the lock or rcu_read_lock().
+	 * Report what lockdep saw, but hold only our checks to it.
+	 */
+	if (harness_rcu_suspicious_count) {
+		printf("note: the module made %lu RCU dereferences outside "
+		       "rcu_read_lock() and the tree lock\n",
+		       harness_rcu_suspicious_count);
+		harness_rcu_suspicious_count = 0;
+	}
+}
+
+/* Count one end-of-run test; return whether it passed. */
+static bool final_test(bool ok, const char *what, long value)
+{
+	atomic_inc(&maple_tree_tests_run);
+	if (ok) {
+		atomic_inc(&maple_tree_tests_passed);
+		return true;
+	}
+	printf("FAIL at exit: %s: %ld\n", what, value);
+	return false;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help",	no_argument,		NULL, 'h' },
+		{ "verbose",	no_argument,		NULL, 'v' },
+		{ "seed",	required_argument,	NULL, 's' },
+		{ "abort",	no_argument,		NULL, 'a' },
+		{ "list",	no_argument,		NULL, 'l' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const struct harness_check *c;
+	unsigned int run, passed;
+	char *end;
+	int opt, i;
+
+	while ((opt = getopt_long(argc, argv, "hvs:al", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'v':
+			opt_verbose++;
+			break;
+		case 's':
+			opt_seed = strtoul(optarg, &end, 0);
+			if (*optarg == '\0' || *end != '\0') {
+				fprintf(stderr, "maple: bad seed '%s'\n", optarg);
+				usage(stderr);
+				return 2;
+			}
+			break;
+		case 'a':
+			harness_abort_on_bug = 1;
+			break;
+		case 'l':
+			printf("module\n");
+			for_each_check(c)
+				printf("%s\n", c->name);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	for (i = optind; i < argc; i++) {
+		if (strcmp(argv[i], "module") && !find_check(argv[i])) {
+			fprintf(stderr, "maple: unknown check '%s'\n", argv[i]);
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (opt_verbose > 1)
+		kmalloc_verbose = 1;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	maple_tree_init();
+
+#ifdef HARNESS_BENCH
+	/* A benchmark build runs its benchmark and nothing else. */
+	if (optind == argc) {
+		printf("benchmark %s\n", HARNESS_BENCH);
+		run_module();
+		rcu_barrier();
+		return 0;
+	}
+#endif
+	if (optind == argc) {
+		run_module();
+		for_each_check(c)
+			run_check(c);
+	} else {
+		for (i = optind; i < argc; i++) {
+			if (!strcmp(argv[i], "module"))
+				run_module();
+			else
+				run_check(find_check(argv[i]));
+		}
+	}
+
+	rcu_barrier();
+	final_test(nr_allocated == 0, "objects leaked (nr_allocated)",
+		   nr_allocated);
+	final_test(harness_lockdep_failures == 0, "lock assertions failed",
+		   (long)harness_lockdep_failures);
+	final_test(harness_rcu_suspicious_count == 0,
+		   "suspicious RCU dereferences",
+		   (long)harness_rcu_suspicious_count);
+	if (harness_warnings)
+		printf("note: %lu WARN_ON() hits\n", harness_warnings);
+
+	run = atomic_read(&maple_tree_tests_run);
+	passed = atomic_read(&maple_tree_tests_passed);
+	printf("maple_tree: %u of %u tests passed\n", passed, run);
+	printf("%u passed, %u failed\n", passed, run - passed);
+	return passed == run ? 0 : 1;
+}

@@ -1,0 +1,64 @@
+#!/bin/sh
+# check.sh: every leg CI runs (make check).  Each leg builds into its own
+# folder under build/ so that none clobbers another, runs, and counts as one
+# test; the last line is "N passed, M failed".
+#
+#   default     ./maple: the subject's test module and our checks, -Og
+#   mutants     the allocator self-test fails when a semantic is broken
+#   san         the same under ASan + UBSan
+#   kernel      the kernel's 6.12 tree as the subject (KDIR=)
+#   valgrind    the default build under valgrind: 0 errors, 0 definitely lost
+#   outoftree   an outside program built with make -s cflags/libs
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+jobs=${JOBS:-2}
+passed=0
+failed=0
+failed_legs=
+
+kernel_tree=$(scripts/kernel-tree.sh) || { echo "cannot fetch the kernel tree"; exit 1; }
+
+leg() {
+	name=$1
+	shift
+	log="build/logs/$name.log"
+	mkdir -p build/logs
+	start=$(date +%s)
+	printf '%-10s ' "$name"
+	if "$@" >"$log" 2>&1; then
+		passed=$((passed + 1))
+		printf 'ok      %4ss  %s\n' "$(($(date +%s) - start))" \
+			"$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)"
+	else
+		failed=$((failed + 1))
+		failed_legs="$failed_legs $name"
+		printf 'FAILED  %4ss  (log: %s)\n' "$(($(date +%s) - start))" "$log"
+		tail -n 30 "$log" | sed 's/^/    /'
+	fi
+}
+
+# Build, then run the driver; the run must end in "N passed, 0 failed".
+run_maple() {
+	dir=$1
+	shift
+	make -s -j"$jobs" maple O="$dir" "$@" && "$dir/maple"
+}
+
+run_valgrind() {
+	make -s -j"$jobs" maple O=build/default || return 1
+	valgrind --error-exitcode=99 --leak-check=full \
+		--errors-for-leak-kinds=definite --show-leak-kinds=definite \
+		build/default/maple
+}
+
+leg default run_maple build/default
+leg mutants scripts/mutants.sh
+leg san run_maple build/san SAN=1
+leg kernel run_maple build/kernel KDIR="$kernel_tree"
+leg valgrind run_valgrind
+leg outoftree tests/outoftree/run.sh O=build/default
+
+[ -z "$failed_legs" ] || echo "failed legs:$failed_legs"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
