@@ -104,6 +104,14 @@ Q :=
 else
 Q := @
 endif
+# "  CC  file" lines, unless V=1 shows the commands or -s silences make.
+ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
+SAY := @true
+else ifeq ($(V),1)
+SAY := @true
+else
+SAY := @echo
+endif
 
 # ---------------------------------------------------------------- sources
 LIB := $(OUT)/libmaple-harness.a
@@ -112,6 +120,9 @@ CHECK_SRCS := $(wildcard $(SRC)/checks/*.c)
 CHECK_OBJS := $(patsubst $(SRC)/checks/%.c,$(OBJ)/checks/%.o,$(CHECK_SRCS))
 LIB_OBJS := $(OBJ)/maple_tree.o $(OBJ)/linux.o
 PROG_OBJS := $(OBJ)/maple.o $(OBJ)/test_maple_tree.o $(CHECK_OBJS)
+# Components in their own folders add objects and targets of their own.
+-include $(wildcard $(SRC)/*/component.mk)
+
 SHIM_HDRS := $(shell find $(SRC)/include -name '*.h')
 GEN_HDRS := $(GEN)/autoconf.h $(GEN)/bit-length.h \
 	    $(GEN)/subject/include/linux/maple_tree.h
@@ -161,25 +172,25 @@ kernel:
 # ------------------------------------------------------------ compilation
 $(OBJ)/maple_tree.o: $(IMPL_C) $(IMPL_H) $(DEPS)
 	@mkdir -p $(dir $@)
-	@$(if $(Q),echo '  CC      $(notdir $<) [$(SUBJECT)]')
+	$(SAY) '  CC      $(notdir $<) [$(SUBJECT)]'
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(OBJ)/test_maple_tree.o: $(TESTS_C) $(IMPL_H) $(DEPS)
 	@mkdir -p $(dir $@)
-	@$(if $(Q),echo '  CC      $(notdir $<) [tests]')
+	$(SAY) '  CC      $(notdir $<) [tests]'
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(OBJ)/%.o: $(SRC)/%.c $(DEPS) $(wildcard $(SRC)/checks/*.h)
+$(OBJ)/%.o: $(SRC)/%.c $(DEPS) $(wildcard $(SRC)/checks/*.h $(SRC)/*/*.h)
 	@mkdir -p $(dir $@)
-	@$(if $(Q),echo '  CC      $*.c')
+	$(SAY) '  CC      $*.c'
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(LIB): $(LIB_OBJS)
-	@$(if $(Q),echo '  AR      $(notdir $@)')
+	$(SAY) '  AR      $(notdir $@)'
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(PROG): $(PROG_OBJS) $(LIB)
-	@$(if $(Q),echo '  LD      $(notdir $@)')
+	$(SAY) '  LD      $(notdir $@)'
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(PROG_OBJS) $(LIB) $(LDLIBS)
 
 # ------------------------------------------------ for programs outside

@@ -226,9 +226,7 @@ int main(int argc, char **argv)
 	if (optind == argc) {
 		printf("benchmark %s\n", HARNESS_BENCH);
 		run_module();
-		rcu_barrier();
-		return 0;
-	}
+	} else
 #endif
 	if (optind == argc) {
 		run_module();

@@ -6,8 +6,12 @@
 #   default     ./maple: the subject's test module and our checks, -Og
 #   mutants     the allocator self-test fails when a semantic is broken
 #   san         the same under ASan + UBSan
+#   opt         the same optimised (OPT=-O2), as benchmarks build it
+#   32bit       the same with -m32 (BUILD=32): the 32-slot node layout
 #   kernel      the kernel's 6.12 tree as the subject (KDIR=)
-#   valgrind    the default build under valgrind: 0 errors, 0 definitely lost
+#   valgrind    our checks under valgrind: 0 errors, 0 definitely lost (the
+#               kernel's test module takes ~20 minutes there: run it with
+#               VALGRIND_MODULE=1 or scripts/valgrind.sh module)
 #   outoftree   an outside program built with make -s cflags/libs
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -47,14 +51,20 @@ run_maple() {
 
 run_valgrind() {
 	make -s -j"$jobs" maple O=build/default || return 1
-	valgrind --error-exitcode=99 --leak-check=full \
-		--errors-for-leak-kinds=definite --show-leak-kinds=definite \
-		build/default/maple
+	if [ -n "${VALGRIND_MODULE:-}" ]; then
+		scripts/valgrind.sh build/default/maple
+	else
+		# shellcheck disable=SC2046
+		scripts/valgrind.sh build/default/maple \
+			$(build/default/maple --list | grep -vx module)
+	fi
 }
 
 leg default run_maple build/default
 leg mutants scripts/mutants.sh
 leg san run_maple build/san SAN=1
+leg opt run_maple build/opt OPT=-O2
+leg 32bit run_maple build/32 BUILD=32
 leg kernel run_maple build/kernel KDIR="$kernel_tree"
 leg valgrind run_valgrind
 leg outoftree tests/outoftree/run.sh O=build/default

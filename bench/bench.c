@@ -1,0 +1,502 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mtbench: maple tree workloads, timed, for one subject.
+ *
+ * scripts/bench.sh builds this program once per subject (ours, the
+ * kernel's) with the same shims and OPT=-O2, runs them in turns and prints
+ * the medians side by side with the ratio ours/kernel.  This program only
+ * measures; it prints one CSV line per workload and size:
+ *
+ *	workload,entries,ns_per_op
+ *
+ * The ranges are laid out like a process's VMAs: page-aligned, of a few
+ * pages each, with gaps of a few pages between them.  Functions a subject
+ * may not have yet (the allocation-tree and dup APIs) are weak references;
+ * their rows are skipped when absent.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <getopt.h>
+
+#include <linux/kernel.h>
+#include <linux/maple_tree.h>
+#include <linux/rcupdate.h>
+#include <linux/xarray.h>
+#include <harness.h>
+
+#pragma weak mas_empty_area
+#pragma weak mtree_alloc_range
+#pragma weak __mt_dup
+
+#define PAGE		4096UL
+
+static volatile unsigned long sink;	/* keeps results alive */
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+/* Deterministic layout: entry i covers [first(i), last(i)]. */
+static unsigned long vma_first(unsigned long i)
+{
+	return (i * 8 + 1) * PAGE;
+}
+
+static unsigned long vma_last(unsigned long i)
+{
+	return vma_first(i) + (1 + i % 5) * PAGE - 1;
+}
+
+static unsigned long long rng_state = 88172645463325252ULL;
+
+static unsigned long rnd(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return (unsigned long)rng_state;
+}
+
+static void build(struct maple_tree *mt, unsigned int flags, unsigned long n)
+{
+	unsigned long i;
+
+	mt_init_flags(mt, flags);
+	for (i = 0; i < n; i++)
+		if (mtree_store_range(mt, vma_first(i), vma_last(i),
+				      xa_mk_value(i), GFP_KERNEL))
+			BUG();
+}
+
+static void report(const char *name, unsigned long n, double ns, double ops)
+{
+	printf("%s,%lu,%.2f\n", name, n, ns / ops);
+}
+
+static void bench_load(unsigned long n, unsigned long ops)
+{
+	struct maple_tree mt;
+	unsigned long i, *keys = malloc(ops * sizeof(*keys));
+	double t;
+
+	build(&mt, 0, n);
+	for (i = 0; i < ops; i++)
+		keys[i] = vma_first(rnd() % n) + PAGE / 2;
+	t = now_ns();
+	for (i = 0; i < ops; i++)
+		sink += (unsigned long)mtree_load(&mt, keys[i]);
+	report("load", n, now_ns() - t, ops);
+	free(keys);
+	mtree_destroy(&mt);
+}
+
+static void bench_walk(unsigned long n, unsigned long ops)
+{
+	struct maple_tree mt;
+	unsigned long i, *keys = malloc(ops * sizeof(*keys));
+	MA_STATE(mas, &mt, 0, 0);
+	double t;
+
+	build(&mt, 0, n);
+	for (i = 0; i < ops; i++)
+		keys[i] = vma_first(rnd() % n) + PAGE / 2;
+	t = now_ns();
+	rcu_read_lock();
+	for (i = 0; i < ops; i++) {
+		mas_set(&mas, keys[i]);
+		sink += (unsigned long)mas_walk(&mas);
+	}
+	rcu_read_unlock();
+	report("walk", n, now_ns() - t, ops);
+	free(keys);
+	mtree_destroy(&mt);
+}
+
+static void bench_iterate(unsigned long n, unsigned long ops)
+{
+	struct maple_tree mt;
+	unsigned long done = 0;
+	void *entry;
+	double t;
+
+	build(&mt, 0, n);
+	t = now_ns();
+	while (done < ops) {
+		MA_STATE(mas, &mt, 0, 0);
+
+		rcu_read_lock();
+		mas_for_each(&mas, entry, ULONG_MAX) {
+			sink += (unsigned long)entry;
+			done++;
+		}
+		rcu_read_unlock();
+	}
+	report("iterate", n, now_ns() - t, done);
+	mtree_destroy(&mt);
+}
+
+static void bench_prev(unsigned long n, unsigned long ops)
+{
+	struct maple_tree mt;
+	unsigned long done = 0;
+	void *entry;
+	double t;
+
+	build(&mt, 0, n);
+	t = now_ns();
+	while (done < ops) {
+		MA_STATE(mas, &mt, ULONG_MAX, ULONG_MAX);
+
+		rcu_read_lock();
+		while ((entry = mas_prev(&mas, 0)) != NULL) {
+			sink += (unsigned long)entry;
+			done++;
+		}
+		rcu_read_unlock();
+	}
+	report("prev", n, now_ns() - t, done);
+	mtree_destroy(&mt);
+}
+
+static void bench_append(unsigned long n, unsigned long ops)
+{
+	unsigned long done = 0;
+	double total = 0, t;
+
+	while (done < ops) {
+		struct maple_tree mt;
+
+		t = now_ns();
+		build(&mt, 0, n);
+		total += now_ns() - t;
+		done += n;
+		mtree_destroy(&mt);
+	}
+	report("append", n, total, done);
+}
+
+static void bench_random_insert(unsigned long n, unsigned long ops)
+{
+	unsigned long i, done = 0, *order = malloc(n * sizeof(*order));
+	double total = 0, t;
+
+	for (i = 0; i < n; i++)
+		order[i] = i;
+	for (i = n - 1; i > 0; i--) {
+		unsigned long j = rnd() % (i + 1), tmp = order[i];
+
+		order[i] = order[j];
+		order[j] = tmp;
+	}
+	while (done < ops) {
+		struct maple_tree mt;
+
+		mt_init_flags(&mt, 0);
+		t = now_ns();
+		for (i = 0; i < n; i++)
+			mtree_insert_range(&mt, vma_first(order[i]),
+					   vma_last(order[i]),
+					   xa_mk_value(order[i]), GFP_KERNEL);
+		total += now_ns() - t;
+		done += n;
+		mtree_destroy(&mt);
+	}
+	report("random_insert", n, total, done);
+	free(order);
+}
+
+static void bench_overwrite(unsigned long n, unsigned long ops)
+{
+	struct maple_tree mt;
+	unsigned long i, k;
+	MA_STATE(mas, &mt, 0, 0);
+	double t;
+
+	build(&mt, 0, n);
+	t = now_ns();
+	mtree_lock(&mt);
+	for (i = 0; i < ops; i++) {
+		k = rnd() % n;
+		mas_set_range(&mas, vma_first(k), vma_last(k));
+		mas_store_gfp(&mas, xa_mk_value(k + 1), GFP_KERNEL);
+	}
+	mtree_unlock(&mt);
+	report("overwrite", n, now_ns() - t, ops);
+	mtree_destroy(&mt);
+}
+
+static void bench_erase_reinsert(unsigned long n, unsigned long ops)
+{
+	struct maple_tree mt;
+	unsigned long i, k;
+	double t;
+
+	build(&mt, 0, n);
+	t = now_ns();
+	for (i = 0; i < ops; i++) {
+		k = rnd() % n;
+		mtree_erase(&mt, vma_first(k));
+		mtree_store_range(&mt, vma_first(k), vma_last(k),
+				  xa_mk_value(k), GFP_KERNEL);
+	}
+	report("erase_reinsert", n, now_ns() - t, ops);
+	mtree_destroy(&mt);
+}
+
+/* Overwrite 3..20 neighbouring entries with one range, then restore them. */
+static void bench_spanning(unsigned long n, unsigned long ops)
+{
+	struct maple_tree mt;
+	unsigned long i, k, span, j;
+	double total = 0, t;
+
+	build(&mt, 0, n);
+	for (i = 0; i < ops; i++) {
+		span = 3 + rnd() % 18;
+		k = rnd() % (n - span);
+		t = now_ns();
+		mtree_store_range(&mt, vma_first(k), vma_last(k + span),
+				  xa_mk_value(k), GFP_KERNEL);
+		total += now_ns() - t;
+		mtree_store_range(&mt, vma_first(k), vma_last(k + span), NULL,
+				  GFP_KERNEL);
+		for (j = k; j <= k + span; j++)
+			mtree_store_range(&mt, vma_first(j), vma_last(j),
+					  xa_mk_value(j), GFP_KERNEL);
+	}
+	report("spanning_store", n, total, ops);
+	mtree_destroy(&mt);
+}
+
+static void bench_empty_area(unsigned long n, unsigned long ops)
+{
+	struct maple_tree mt;
+	unsigned long i, lo;
+	MA_STATE(mas, &mt, 0, 0);
+	double t;
+
+	if (!mas_empty_area)
+		return;
+	build(&mt, MT_FLAGS_ALLOC_RANGE, n);
+	t = now_ns();
+	rcu_read_lock();
+	for (i = 0; i < ops; i++) {
+		lo = vma_first(rnd() % n);
+		mas_reset(&mas);
+		/* gaps are 3..7 pages: ask for 5 to skip some */
+		sink += mas_empty_area(&mas, lo, ULONG_MAX, 5 * PAGE);
+		sink += mas.index;
+	}
+	rcu_read_unlock();
+	report("empty_area", n, now_ns() - t, ops);
+	mtree_destroy(&mt);
+}
+
+static void bench_alloc_range(unsigned long n, unsigned long ops)
+{
+	struct maple_tree mt;
+	unsigned long i, start;
+	double total = 0, t;
+
+	if (!mtree_alloc_range)
+		return;
+	build(&mt, MT_FLAGS_ALLOC_RANGE, n);
+	for (i = 0; i < ops; i++) {
+		t = now_ns();
+		if (mtree_alloc_range(&mt, &start, xa_mk_value(1), 2 * PAGE, 0,
+				      ULONG_MAX, GFP_KERNEL))
+			BUG();
+		total += now_ns() - t;
+		mtree_erase(&mt, start);
+	}
+	report("alloc_range", n, total, ops);
+	mtree_destroy(&mt);
+}
+
+static void bench_dup(unsigned long n, unsigned long ops)
+{
+	struct maple_tree mt, copy;
+	unsigned long done = 0, nodes;
+	double total = 0, t, tm;
+	char *src, *dst;
+
+	if (!__mt_dup)
+		return;
+	build(&mt, MT_FLAGS_ALLOC_RANGE, n);
+	while (done < ops) {
+		mt_init_flags(&copy, MT_FLAGS_ALLOC_RANGE);
+		mtree_lock(&copy);
+		mtree_lock(&mt);
+		t = now_ns();
+		if (__mt_dup(&mt, &copy, GFP_KERNEL))
+			BUG();
+		total += now_ns() - t;
+		mtree_unlock(&mt);
+		mtree_unlock(&copy);
+		__mt_destroy(&copy);
+		done += n;
+	}
+	report("mtree_dup", n, total, done);
+
+	/* The memory-copy bound: the same number of node bytes, memcpy'd. */
+	nodes = mt_get_alloc_size() / sizeof(struct maple_node);
+	src = malloc(nodes * sizeof(struct maple_node));
+	dst = malloc(nodes * sizeof(struct maple_node));
+	memset(src, 1, nodes * sizeof(struct maple_node));
+	memset(dst, 0, nodes * sizeof(struct maple_node));
+	done = 0;
+	tm = now_ns();
+	while (done < ops) {
+		memcpy(dst, src, nodes * sizeof(struct maple_node));
+		sink += dst[done % (nodes * sizeof(struct maple_node))];
+		done += n;
+	}
+	report("memcpy_bound", n, now_ns() - tm, done);
+	free(src);
+	free(dst);
+	mtree_destroy(&mt);
+}
+
+/* Bytes of nodes per entry, after appending and after random insertion. */
+static void bench_memory(unsigned long n)
+{
+	struct maple_tree mt;
+	unsigned long i, *order = malloc(n * sizeof(*order));
+
+	build(&mt, 0, n);
+	printf("bytes_seq,%lu,%.2f\n", n, (double)mt_get_alloc_size() / n);
+	mtree_destroy(&mt);
+	for (i = 0; i < n; i++)
+		order[i] = i;
+	for (i = n - 1; i > 0; i--) {
+		unsigned long j = rnd() % (i + 1), tmp = order[i];
+
+		order[i] = order[j];
+		order[j] = tmp;
+	}
+	mt_init_flags(&mt, 0);
+	for (i = 0; i < n; i++)
+		mtree_store_range(&mt, vma_first(order[i]), vma_last(order[i]),
+				  xa_mk_value(order[i]), GFP_KERNEL);
+	printf("bytes_random,%lu,%.2f\n", n, (double)mt_get_alloc_size() / n);
+	mtree_destroy(&mt);
+	free(order);
+}
+
+struct workload {
+	const char *name;
+	void (*run)(unsigned long n, unsigned long ops);
+};
+
+static const struct workload workloads[] = {
+	{ "load", bench_load },
+	{ "walk", bench_walk },
+	{ "iterate", bench_iterate },
+	{ "prev", bench_prev },
+	{ "append", bench_append },
+	{ "random_insert", bench_random_insert },
+	{ "overwrite", bench_overwrite },
+	{ "erase_reinsert", bench_erase_reinsert },
+	{ "spanning_store", bench_spanning },
+	{ "empty_area", bench_empty_area },
+	{ "alloc_range", bench_alloc_range },
+	{ "mtree_dup", bench_dup },
+};
+
+static void usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out, "usage: mtbench [--sizes N,M,...] [--ops N] [workload...]\n"
+		"prints workload,entries,ns_per_op lines; workloads:");
+	for (i = 0; i < ARRAY_SIZE(workloads); i++)
+		fprintf(out, " %s", workloads[i].name);
+	fprintf(out, " memory\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "sizes", required_argument, NULL, 's' },
+		{ "ops", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	unsigned long sizes[8] = { 1000, 100000 }, ops = 200000;
+	int nr_sizes = 2, opt, s, a;
+	size_t w;
+	char *p, *end;
+
+	while ((opt = getopt_long(argc, argv, "s:o:h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 's':
+			nr_sizes = 0;
+			for (p = optarg; *p && nr_sizes < 8; p = end) {
+				sizes[nr_sizes++] = strtoul(p, &end, 10);
+				if (end == p || sizes[nr_sizes - 1] < 100) {
+					fprintf(stderr, "mtbench: bad size list "
+						"'%s' (each >= 100)\n", optarg);
+					return 2;
+				}
+				if (*end == ',')
+					end++;
+			}
+			break;
+		case 'o':
+			ops = strtoul(optarg, &end, 10);
+			if (!ops || *end) {
+				fprintf(stderr, "mtbench: bad --ops '%s'\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	for (a = optind; a < argc; a++) {
+		bool known = !strcmp(argv[a], "memory");
+
+		for (w = 0; w < ARRAY_SIZE(workloads); w++)
+			known |= !strcmp(argv[a], workloads[w].name);
+		if (!known) {
+			fprintf(stderr, "mtbench: unknown workload '%s'\n",
+				argv[a]);
+			usage(stderr);
+			return 2;
+		}
+	}
+
+	maple_tree_init();
+	for (s = 0; s < nr_sizes; s++) {
+		for (w = 0; w < ARRAY_SIZE(workloads); w++) {
+			bool wanted = optind == argc;
+
+			for (a = optind; a < argc; a++)
+				wanted |= !strcmp(argv[a], workloads[w].name);
+			if (wanted)
+				workloads[w].run(sizes[s], ops);
+		}
+		for (a = optind; a < argc; a++)
+			if (!strcmp(argv[a], "memory"))
+				break;
+		if (optind == argc || a < argc)
+			bench_memory(sizes[s]);
+	}
+	rcu_barrier();
+	if (nr_allocated) {
+		fprintf(stderr, "mtbench: %ld objects leaked\n", nr_allocated);
+		return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,13 @@
+# bench/: mtbench, the workloads behind `make bench` (scripts/bench.sh).
+MTBENCH := $(OUT)/mtbench
+
+.PHONY: mtbench bench
+mtbench: $(MTBENCH)
+
+$(MTBENCH): $(OBJ)/bench/bench.o $(LIB)
+	$(SAY) '  LD      $(notdir $@)'
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(OBJ)/bench/bench.o $(LIB) $(LDLIBS)
+
+# Ours against the kernel's, same shims, OPT=-O2, one run.
+bench:
+	$(Q)$(SRC)/scripts/bench.sh
