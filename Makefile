@@ -30,9 +30,15 @@ OBJ := $(GEN)/obj
 KERNEL_VERSION := 6.12
 KCACHE := $(SRC)/.kernel/linux-source-$(KERNEL_VERSION)
 
+# Switches to "ours" once linux/ passes everything the kernel's tree does.
+DEFAULT_SUBJECT := kernel
+
 ifneq ($(KDIR),)
 IMPL_DIR := $(abspath $(KDIR))
-SUBJECT := kernel
+SUBJECT := $(notdir $(IMPL_DIR))
+else ifeq ($(DEFAULT_SUBJECT),ours)
+IMPL_DIR := $(SRC)/linux
+SUBJECT := ours
 else
 IMPL_DIR := $(KCACHE)
 SUBJECT := kernel-cache
@@ -40,6 +46,12 @@ endif
 TESTS_DIR := $(IMPL_DIR)
 ifneq ($(KTESTS),)
 TESTS_DIR := $(abspath $(KTESTS))
+endif
+
+# Checks that reproduce a known kernel misbehaviour report it, rather than
+# fail, when the subject is not our own tree.
+ifneq ($(IMPL_DIR),$(SRC)/linux)
+SUBJECT_CFLAGS := -DHARNESS_SUBJECT_KERNEL
 endif
 
 IMPL_C := $(IMPL_DIR)/lib/maple_tree.c
@@ -94,8 +106,8 @@ endif
 WARN := -Wall -Wno-unused-function
 INCLUDES := -I$(GEN)/subject/include -I$(SRC)/include -I$(GEN)
 CONFIG_CFLAGS := -include $(GEN)/autoconf.h -D_LGPL_SOURCE -D_GNU_SOURCE
-ALL_CFLAGS := $(OPT) -g $(WARN) $(MODE_CFLAGS) $(CONFIG_CFLAGS) $(INCLUDES) \
-	      $(EXTRA_CFLAGS)
+ALL_CFLAGS := $(OPT) -g $(WARN) $(MODE_CFLAGS) $(SUBJECT_CFLAGS) \
+	      $(CONFIG_CFLAGS) $(INCLUDES) $(EXTRA_CFLAGS)
 ALL_LDFLAGS := $(MODE_LDFLAGS) $(EXTRA_LDFLAGS)
 LDLIBS := -lurcu -lpthread
 
@@ -128,7 +140,8 @@ GEN_HDRS := $(GEN)/autoconf.h $(GEN)/bit-length.h \
 	    $(GEN)/subject/include/linux/maple_tree.h
 DEPS := $(SHIM_HDRS) $(GEN_HDRS) $(GEN)/flags $(SRC)/Makefile
 
-.PHONY: all maple lib cflags libs clean kernel check selftest-mutants FORCE
+.PHONY: all maple lib cflags libs default-subject clean kernel check \
+	selftest-mutants FORCE
 
 all: maple
 maple: $(PROG)
@@ -204,6 +217,9 @@ cflags: $(GEN_HDRS)
 
 libs:
 	@echo '$(ALL_LDFLAGS) $(LIB) $(LDLIBS)'
+
+default-subject:
+	@echo '$(DEFAULT_SUBJECT)'
 
 # ------------------------------------------------------------------ tests
 check:

@@ -99,6 +99,7 @@ unsigned long harness_lockdep_failures;
 unsigned long harness_rcu_suspicious_count;
 int harness_abort_on_bug;
 int harness_quiet;
+int harness_rcu_quiet;
 __thread char harness_thread_token;
 
 /* Countdown to an injected failure; negative when none is armed. */
@@ -182,7 +183,7 @@ void harness_rcu_suspicious(const char *file, int line, const char *cond)
 
 	seen = __atomic_fetch_add(&harness_rcu_suspicious_count, 1,
 				  __ATOMIC_RELAXED);
-	if (seen < 5 && !harness_quiet)
+	if (seen < 5 && !harness_quiet && !harness_rcu_quiet)
 		fprintf(stderr, "suspicious RCU usage: %s:%d: neither in a "
 			"read-side section nor %s\n", file, line, cond);
 }

@@ -129,8 +129,10 @@ static void run_module(void)
 
 	if (opt_verbose)
 		printf("module: the subject's test module ...\n");
+	harness_rcu_quiet = 1;
 	ret = harness_module_init();
 	rcu_barrier();
+	harness_rcu_quiet = 0;
 	if (opt_verbose || ret)
 		printf("module: returned %d (%.2fs)\n", ret,
 		       now_seconds() - start);

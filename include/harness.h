@@ -65,6 +65,8 @@ extern unsigned long harness_rcu_suspicious_count;
 extern int harness_abort_on_bug;
 /* Messages from printk() are dropped while this is set. */
 extern int harness_quiet;
+/* Suspicious RCU dereferences are counted but not printed while set. */
+extern int harness_rcu_quiet;
 
 /* The word size the library was compiled for, to compare in a program. */
 extern const unsigned int harness_long_bits;

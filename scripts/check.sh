@@ -13,6 +13,8 @@
 #               kernel's test module takes ~20 minutes there: run it with
 #               VALGRIND_MODULE=1 or scripts/valgrind.sh module)
 #   outoftree   an outside program built with make -s cflags/libs
+#   difftest    seeded operation sequences against the reference model:
+#               ours must agree everywhere, the kernel's misbehaviours are listed
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -68,6 +70,7 @@ leg 32bit run_maple build/32 BUILD=32
 leg kernel run_maple build/kernel KDIR="$kernel_tree"
 leg valgrind run_valgrind
 leg outoftree tests/outoftree/run.sh O=build/default
+leg difftest env SEEDS=200 OPS=5000 scripts/difftest.sh
 
 [ -z "$failed_legs" ] || echo "failed legs:$failed_legs"
 echo "$passed passed, $failed failed"

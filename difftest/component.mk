@@ -1,0 +1,15 @@
+# difftest/: the differential test against the reference model.
+DIFFTEST := $(OUT)/difftest
+DIFFTEST_OBJS := $(OBJ)/difftest/difftest.o $(OBJ)/difftest/model.o
+
+.PHONY: difftest
+difftest: $(DIFFTEST)
+
+$(DIFFTEST): $(DIFFTEST_OBJS) $(LIB)
+	$(SAY) '  LD      $(notdir $@)'
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(DIFFTEST_OBJS) $(LIB) $(LDLIBS)
+
+# Both subjects against the model; ours must agree everywhere.
+.PHONY: difftest-run
+difftest-run:
+	$(Q)$(SRC)/scripts/difftest.sh
