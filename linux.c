@@ -345,6 +345,11 @@ void harness_fail_nth_alloc(long n)
 	pthread_mutex_unlock(&inject_lock);
 }
 
+bool harness_fail_pending(void)
+{
+	return __atomic_load_n(&fail_countdown, __ATOMIC_RELAXED) >= 0;
+}
+
 unsigned long harness_alloc_count(void)
 {
 	return __atomic_load_n(&alloc_count, __ATOMIC_RELAXED);

@@ -11,6 +11,7 @@
 #include <linux/maple_tree.h>
 #include <linux/rcupdate.h>
 #include <linux/xarray.h>
+#include <harness.h>
 #include "checks.h"
 
 /* Count the outcome: right, or a kernel's known wrong answer reported. */
@@ -91,3 +92,34 @@ static void check_alloc_rrange_top(struct check_ctx *ctx)
 }
 DEFINE_CHECK(check_alloc_rrange_top,
 	     "reproducer: reverse allocation below an entry near ULONG_MAX");
+
+/*
+ * mtree_erase() cannot report -ENOMEM, so it must not fail silently: in RCU
+ * mode an erase allocates, and when that allocation fails Linux 6.12's
+ * mas_erase() returns the entry as if erased but leaves it in the tree.
+ * (Found by check_failure_sweep.)
+ */
+static void check_erase_nomem(struct check_ctx *ctx)
+{
+	char seen[96];
+	void *entry, *left;
+	unsigned long i;
+	DEFINE_MTREE(mt);
+
+	mt_init_flags(&mt, MT_FLAGS_USE_RCU);
+	for (i = 0; i < 300; i++)
+		mtree_store_range(&mt, i * 16, i * 16 + 7, xa_mk_value(i),
+				  GFP_KERNEL);
+	harness_fail_nth_alloc(0);
+	entry = mtree_erase(&mt, 77 * 16);
+	harness_fail_nth_alloc(-1);
+	left = mtree_load(&mt, 77 * 16);
+	snprintf(seen, sizeof(seen), "returned %p, index %d still holds %p",
+		 entry, 77 * 16, left);
+	expect_or_report(ctx, &mt, entry == xa_mk_value(77) && left == NULL,
+			 "erase in RCU mode with its first allocation failing",
+			 seen);
+	mtree_destroy(&mt);
+}
+DEFINE_CHECK(check_erase_nomem,
+	     "reproducer: an erase whose allocation fails still erases");

@@ -1,6 +1,8 @@
 # difftest/: the differential test against the reference model.
 DIFFTEST := $(OUT)/difftest
 DIFFTEST_OBJS := $(OBJ)/difftest/difftest.o $(OBJ)/difftest/model.o
+# The checks in ./maple use the reference model too.
+PROG_OBJS += $(OBJ)/difftest/model.o
 
 .PHONY: difftest
 difftest: $(DIFFTEST)

@@ -32,6 +32,8 @@ void kmem_cache_zero_nr_tallocated(struct kmem_cache *cache);
  * whatever its gfp, in any cache; -1 switches this off.  Counts objects.
  */
 void harness_fail_nth_alloc(long n);
+/* True while an injected failure is armed and has not happened yet. */
+bool harness_fail_pending(void);
 /* Allocations seen since start, bulk objects counted one by one. */
 unsigned long harness_alloc_count(void);
 
