@@ -1,14 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Checks that drive the shims for real with a maple tree on top: RCU readers
- * beside a writer, an external rwsem lock with lockdep, an allocation
- * failure and its retry (with a writer racing into the retry), and the
- * seed's check_forking.
- *
- * Entries encode the range they were stored at, so a reader can tell a
- * consistent view from a torn one without knowing the writer's timing:
- *
- *	entry = xa_mk_value(first << SPAN_BITS | (last - first))
+ * Checks that drive the shims for real with a maple tree on top: an
+ * external rwsem lock with lockdep, an allocation failure and its retry
+ * (with a writer racing into the retry), and the seed's check_forking.
+ * (RCU readers beside a writer: rcu_stress.c.)
  */
 #include <linux/kernel.h>
 #include <linux/maple_tree.h>
@@ -18,154 +13,11 @@
 #include <harness.h>
 #include "checks.h"
 
-#define SPAN_BITS	12
-#define SPAN_MAX	((1UL << SPAN_BITS) - 1)
-#define KEY_LIMIT	(1UL << 18)	/* indices used by the RCU check */
-
+/* An entry that names its range, so a wrong answer is easy to spot. */
 static void *range_entry(unsigned long first, unsigned long last)
 {
-	return xa_mk_value(first << SPAN_BITS | (last - first));
+	return xa_mk_value(first << 12 | (last - first));
 }
-
-static unsigned long entry_first(void *entry)
-{
-	return xa_to_value(entry) >> SPAN_BITS;
-}
-
-static unsigned long entry_last(void *entry)
-{
-	return entry_first(entry) + (xa_to_value(entry) & SPAN_MAX);
-}
-
-/* ------------------------------------------------------ RCU readers */
-
-struct rcu_check {
-	struct maple_tree tree;
-	bool writer_done;		/* atomic: set once the writer stopped */
-	unsigned long violations;	/* atomic */
-	unsigned long reads;		/* atomic */
-	unsigned long long seed;
-};
-
-/* What a reader may see at @index: NULL, or an entry whose range covers it. */
-static bool reader_consistent(void *entry, unsigned long index,
-			      unsigned long first, unsigned long last)
-{
-	if (!entry)
-		return true;
-	if (!xa_is_value(entry))
-		return false;
-	return first <= index && index <= last &&
-	       entry_first(entry) <= first && last <= entry_last(entry);
-}
-
-static void *rcu_check_reader(void *arg)
-{
-	struct rcu_check *rc = arg;
-	unsigned long long state = rc->seed;
-	unsigned long bad = 0, reads = 0, prev;
-	bool last_round = false;
-	void *entry;
-
-	for (;;) {
-		MA_STATE(mas, &rc->tree, 0, 0);
-		unsigned long index = check_random(&state) % KEY_LIMIT;
-
-		/* A walk: the range reported must be the entry's own. */
-		rcu_read_lock();
-		mas_set(&mas, index);
-		entry = mas_walk(&mas);
-		if (!reader_consistent(entry, index, mas.index, mas.last))
-			bad++;
-		rcu_read_unlock();
-
-		/* A load. */
-		entry = mtree_load(&rc->tree, index);
-		if (!reader_consistent(entry, index, index, index))
-			bad++;
-
-		/* An iteration over a window: strictly ascending ranges. */
-		rcu_read_lock();
-		mas_set(&mas, index);
-		prev = 0;
-		mas_for_each(&mas, entry, index + 4096) {
-			if (!reader_consistent(entry, mas.index, mas.index,
-					       mas.last) ||
-			    (prev && mas.index <= prev))
-				bad++;
-			prev = mas.last;
-			if (mas.last == ULONG_MAX)
-				break;
-		}
-		rcu_read_unlock();
-		reads += 3;
-
-		/* One last full round after the writer stops. */
-		if (last_round)
-			break;
-		if (__atomic_load_n(&rc->writer_done, __ATOMIC_ACQUIRE))
-			last_round = true;
-	}
-	__atomic_fetch_add(&rc->violations, bad, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&rc->reads, reads, __ATOMIC_RELAXED);
-	return NULL;
-}
-
-#define RCU_READERS	4
-#define RCU_WRITES	20000
-
-static void check_rcu_readers(struct check_ctx *ctx)
-{
-	struct rcu_check rc = { .seed = ctx->seed };
-	unsigned long long state = ctx->seed * 7919 + 1;
-	unsigned long threads[RCU_READERS];
-	int i, started = 0, ret;
-
-	mt_init_flags(&rc.tree, MT_FLAGS_USE_RCU);
-	for (i = 0; i < 1000; i++)
-		mtree_store_range(&rc.tree, i * 64, i * 64 + 31,
-				  range_entry(i * 64, i * 64 + 31), GFP_KERNEL);
-	for (i = 0; i < RCU_READERS; i++) {
-		ret = harness_thread_start(&threads[i], rcu_check_reader, &rc);
-		if (!CHECK(ctx, NULL, ret == 0, "thread start: %d", ret))
-			break;
-		started++;
-	}
-	for (i = 0; i < RCU_WRITES; i++) {
-		unsigned long first = check_random(&state) % KEY_LIMIT;
-		unsigned long len = check_random(&state) % 300;
-		unsigned long last = min(first + len, KEY_LIMIT - 1);
-		unsigned long op = check_random(&state) % 4;
-
-		if (op == 0)
-			ret = mtree_store_range(&rc.tree, first, last, NULL,
-						GFP_KERNEL);
-		else
-			ret = mtree_store_range(&rc.tree, first, last,
-						range_entry(first, last),
-						GFP_KERNEL);
-		if (!CHECK(ctx, &rc.tree, ret == 0,
-			   "write %d: store [%lu, %lu] returned %d", i, first,
-			   last, ret))
-			break;
-	}
-	__atomic_store_n(&rc.writer_done, true, __ATOMIC_RELEASE);
-	for (i = 0; i < started; i++)
-		harness_thread_join(threads[i]);
-
-	mtree_lock(&rc.tree);
-	mt_validate(&rc.tree);
-	mtree_unlock(&rc.tree);
-	CHECK(ctx, NULL, rc.violations == 0,
-	      "%lu inconsistent reads out of %lu by %d readers during %d writes",
-	      rc.violations, rc.reads, started, RCU_WRITES);
-	if (ctx->verbose)
-		printf("  %d readers made %lu reads during %d writes\n",
-		       started, rc.reads, RCU_WRITES);
-	mtree_destroy(&rc.tree);
-}
-DEFINE_CHECK(check_rcu_readers,
-	     "RCU readers see consistent ranges while a writer stores");
 
 /* ------------------------------------------------- locks and lockdep */
 

@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * RCU stress: reader threads under rcu_read_lock() walk, load and iterate
+ * (both ways) while a writer in RCU mode stores, erases, makes spanning
+ * stores and duplicates the tree.
+ *
+ * Every entry encodes the range it was stored at:
+ *
+ *	entry = xa_mk_value(first << SPAN_BITS | (last - first))
+ *
+ * A later store may cut a range short but never extends it, so whatever a
+ * reader finds must lie inside the range its entry names, and iteration
+ * must be strictly monotonic.  A freed node (poisoned in the debug build)
+ * or a torn update shows up as an entry that breaks these rules; under
+ * SAN=1 ASan reports the access itself.  Pass or fail does not depend on
+ * timing: any violation fails, and the amount of work is fixed by count;
+ * only the number of reads the readers manage varies.
+ */
+#include <linux/kernel.h>
+#include <linux/maple_tree.h>
+#include <linux/rcupdate.h>
+#include <linux/xarray.h>
+#include <harness.h>
+#include "checks.h"
+
+#define SPAN_BITS	12
+#define SPAN_MAX	((1UL << SPAN_BITS) - 1)
+#define KEY_LIMIT	(1UL << 18)	/* indices used by the check */
+#define READERS		4
+#define WRITES		30000
+#define DUP_EVERY	2000		/* a duplication every this many writes */
+
+static void *range_entry(unsigned long first, unsigned long last)
+{
+	return xa_mk_value(first << SPAN_BITS | (last - first));
+}
+
+static unsigned long entry_first(void *entry)
+{
+	return xa_to_value(entry) >> SPAN_BITS;
+}
+
+static unsigned long entry_last(void *entry)
+{
+	return entry_first(entry) + (xa_to_value(entry) & SPAN_MAX);
+}
+
+struct stress {
+	struct maple_tree tree;
+	bool writer_done;		/* atomic: the writer has finished */
+	unsigned long violations;	/* atomic: inconsistent observations */
+	unsigned long reads;		/* atomic: observations made */
+	unsigned long first_bad[3];	/* index, range of the first violation */
+	unsigned long long seed;
+};
+
+/* @entry was found covering [first, last] around @index: is that possible? */
+static bool consistent(void *entry, unsigned long index, unsigned long first,
+		       unsigned long last)
+{
+	if (!entry)
+		return first <= index && index <= last;
+	if (!xa_is_value(entry))
+		return false;
+	return first <= index && index <= last &&
+	       entry_first(entry) <= first && last <= entry_last(entry);
+}
+
+static void note_violation(struct stress *st, unsigned long index,
+			   unsigned long first, unsigned long last)
+{
+	if (__atomic_fetch_add(&st->violations, 1, __ATOMIC_RELAXED) == 0) {
+		st->first_bad[0] = index;
+		st->first_bad[1] = first;
+		st->first_bad[2] = last;
+	}
+}
+
+static unsigned long read_round(struct stress *st, unsigned long long *rng)
+{
+	unsigned long index = check_random(rng) % KEY_LIMIT, prev, reads = 0;
+	MA_STATE(mas, &st->tree, index, index);
+	void *entry;
+	int steps;
+
+	/* Walk: the range reported is the entry's own, or the empty range. */
+	rcu_read_lock();
+	entry = mas_walk(&mas);
+	if (!consistent(entry, index, mas.index, mas.last))
+		note_violation(st, index, mas.index, mas.last);
+	rcu_read_unlock();
+
+	/* Load. */
+	entry = mtree_load(&st->tree, index);
+	if (!consistent(entry, index, index, index))
+		note_violation(st, index, index, index);
+
+	/* Forwards over a window: strictly ascending, each entry in range. */
+	rcu_read_lock();
+	mas_set(&mas, index);
+	prev = 0;
+	steps = 0;
+	mas_for_each(&mas, entry, index + 8192) {
+		if (!consistent(entry, mas.index, mas.index, mas.last) ||
+		    (steps && mas.index <= prev))
+			note_violation(st, index, mas.index, mas.last);
+		prev = mas.last;
+		if (++steps == 64 || mas.last == ULONG_MAX)
+			break;
+	}
+	rcu_read_unlock();
+
+	/* Backwards: strictly descending. */
+	rcu_read_lock();
+	mas_set(&mas, index);
+	prev = ULONG_MAX;
+	for (steps = 0; steps < 32; steps++) {
+		entry = mas_prev(&mas, 0);
+		if (!entry)
+			break;
+		if (!consistent(entry, mas.index, mas.index, mas.last) ||
+		    mas.last >= prev)
+			note_violation(st, index, mas.index, mas.last);
+		prev = mas.index;
+	}
+	rcu_read_unlock();
+	reads += 4;
+	return reads;
+}
+
+static void *stress_reader(void *arg)
+{
+	struct stress *st = arg;
+	unsigned long long rng = st->seed ^ (unsigned long)&rng;
+	unsigned long reads = 0;
+	bool last_round = false;
+
+	for (;;) {
+		reads += read_round(st, &rng);
+		if (last_round)
+			break;
+		if (__atomic_load_n(&st->writer_done, __ATOMIC_ACQUIRE))
+			last_round = true;
+	}
+	__atomic_fetch_add(&st->reads, reads, __ATOMIC_RELAXED);
+	return NULL;
+}
+
+/* Duplicate the tree the readers are reading and check the copy. */
+static void stress_dup(struct check_ctx *ctx, struct stress *st)
+{
+	struct maple_tree copy;
+	MA_STATE(a, &st->tree, 0, 0);
+	MA_STATE(b, &copy, 0, 0);
+	void *ea, *eb;
+	int ret;
+
+	mt_init_flags(&copy, MT_FLAGS_USE_RCU);
+	mtree_lock(&copy);
+	mtree_lock(&st->tree);
+	ret = __mt_dup(&st->tree, &copy, GFP_KERNEL);
+	mtree_unlock(&st->tree);
+	mtree_unlock(&copy);
+	if (!CHECK(ctx, &st->tree, ret == 0, "__mt_dup during reads: %d", ret))
+		return;
+	/* Only this thread writes, so the source is still what was copied. */
+	rcu_read_lock();
+	for (;;) {
+		ea = mas_find(&a, ULONG_MAX);
+		eb = mas_find(&b, ULONG_MAX);
+		if (!CHECK(ctx, &copy, ea == eb && (!ea || (a.index == b.index &&
+			   a.last == b.last)), "copy differs at [%lu, %lu]",
+			   a.index, a.last) || !ea)
+			break;
+	}
+	rcu_read_unlock();
+	mtree_destroy(&copy);
+}
+
+static void check_rcu_stress(struct check_ctx *ctx)
+{
+	struct stress st = { .seed = ctx->seed };
+	unsigned long long rng = ctx->seed * 7919 + 1;
+	unsigned long threads[READERS], first, last, len;
+	int i, started = 0, ret, dups = 0;
+
+	mt_init_flags(&st.tree, MT_FLAGS_USE_RCU);
+	for (i = 0; i < 2000; i++)
+		mtree_store_range(&st.tree, i * 128, i * 128 + 63,
+				  range_entry(i * 128, i * 128 + 63), GFP_KERNEL);
+	for (i = 0; i < READERS; i++) {
+		ret = harness_thread_start(&threads[i], stress_reader, &st);
+		if (!CHECK(ctx, NULL, ret == 0, "thread start: %d", ret))
+			break;
+		started++;
+	}
+	for (i = 0; i < WRITES; i++) {
+		unsigned long op = check_random(&rng) % 10;
+
+		first = check_random(&rng) % KEY_LIMIT;
+		len = op < 2 ? 300 + check_random(&rng) % (SPAN_MAX - 300) :
+			       check_random(&rng) % 200;
+		last = min(first + len, KEY_LIMIT - 1);
+		if (op == 2) {
+			mtree_erase(&st.tree, first);
+			ret = 0;
+		} else if (op == 3) {
+			ret = mtree_store_range(&st.tree, first, last, NULL,
+						GFP_KERNEL);
+		} else {
+			ret = mtree_store_range(&st.tree, first, last,
+						range_entry(first, last),
+						GFP_KERNEL);
+		}
+		if (!CHECK(ctx, &st.tree, ret == 0, "write %d: [%lu, %lu] op %lu "
+			   "returned %d", i, first, last, op, ret))
+			break;
+		if (i % DUP_EVERY == DUP_EVERY - 1) {
+			stress_dup(ctx, &st);
+			dups++;
+		}
+	}
+	__atomic_store_n(&st.writer_done, true, __ATOMIC_RELEASE);
+	for (i = 0; i < started; i++)
+		harness_thread_join(threads[i]);
+
+	mtree_lock(&st.tree);
+	mt_validate(&st.tree);
+	mtree_unlock(&st.tree);
+	CHECK(ctx, NULL, st.violations == 0,
+	      "%lu inconsistent observations out of %lu (first: index %lu "
+	      "seen in [%lu, %lu])", st.violations, st.reads, st.first_bad[0],
+	      st.first_bad[1], st.first_bad[2]);
+	if (ctx->verbose)
+		printf("  %d readers made %lu observations during %d writes "
+		       "and %d duplications: %lu violations\n", started,
+		       st.reads, WRITES, dups, st.violations);
+	mtree_destroy(&st.tree);
+}
+DEFINE_CHECK(check_rcu_stress, "RCU readers (4) against a writer: stores, "
+	     "erases, spanning stores, duplications");
