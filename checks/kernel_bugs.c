@@ -123,3 +123,29 @@ static void check_erase_nomem(struct check_ctx *ctx)
 }
 DEFINE_CHECK(check_erase_nomem,
 	     "reproducer: an erase whose allocation fails still erases");
+
+/*
+ * mas_find_rev() must not return an entry below its limit.  When the root
+ * holds a single entry at index 0 directly, Linux 6.12 returns it whatever
+ * the limit.  (Found by the fuzzer, make fuzz.)
+ */
+static void check_find_rev_root_entry(struct check_ctx *ctx)
+{
+	char seen[96];
+	void *entry;
+	DEFINE_MTREE(mt);
+	MA_STATE(mas, &mt, 7816, 7816);
+
+	mtree_store_range(&mt, 0, 0, xa_mk_value(5), GFP_KERNEL);
+	rcu_read_lock();
+	entry = mas_find_rev(&mas, 7789);
+	rcu_read_unlock();
+	snprintf(seen, sizeof(seen), "returned %p [%lu, %lu]", entry,
+		 mas.index, mas.last);
+	expect_or_report(ctx, &mt, entry == NULL,
+			 "mas_find_rev(7816, min 7789) on a tree of [0, 0]",
+			 seen);
+	mtree_destroy(&mt);
+}
+DEFINE_CHECK(check_find_rev_root_entry,
+	     "reproducer: mas_find_rev honours its limit on a root entry");

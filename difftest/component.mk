@@ -15,3 +15,8 @@ $(DIFFTEST): $(DIFFTEST_OBJS) $(LIB)
 .PHONY: difftest-run
 difftest-run:
 	$(Q)$(SRC)/scripts/difftest.sh
+
+# The same engine as a libFuzzer target: make fuzz FUZZ_SECONDS=N.
+.PHONY: fuzz
+fuzz:
+	$(Q)FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60) $(SRC)/scripts/fuzz.sh

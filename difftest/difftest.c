@@ -44,6 +44,8 @@ struct run {
 	unsigned long diffs;		/* disagreements, all sequences */
 	unsigned long diffs_by_kind[16];
 	bool alloc;			/* MT_FLAGS_ALLOC_RANGE tree */
+	const unsigned char *data;	/* fuzzing: the input, or NULL */
+	size_t size, pos;		/* fuzzing: its length, bytes used */
 	bool content_differs;		/* this sequence's content diverged */
 	int verbose;
 	char last_op[160];		/* description of the current op */
@@ -64,6 +66,18 @@ static const char *const op_names[OP_KINDS] = {
 static unsigned long rnd(struct run *r)
 {
 	unsigned long long x = r->rng;
+
+	/* Fuzzing: the input decides; each draw takes the next byte(s). */
+	if (r->data) {
+		unsigned long v = 0;
+		unsigned int i, n = 1 + (r->pos < r->size ? r->data[r->pos] % 4 : 0);
+
+		r->pos++;
+		for (i = 0; i < n && r->pos < r->size; i++)
+			v = v << 8 | r->data[r->pos++];
+		/* Mix so that few bytes still reach every bit. */
+		return v * 0x9e3779b97f4a7c15ULL ^ (v << 1) ^ (n == 4 ? ~0UL : 0);
+	}
 
 	x ^= x >> 12;
 	x ^= x << 25;
@@ -136,6 +150,17 @@ static void differ(struct run *r, enum op_kind kind, const char *fmt, ...)
 	vprintf(fmt, args);
 	va_end(args);
 	printf("\n");
+	/*
+	 * A fuzzer's finding: stop here so that it keeps the input.  A kernel
+	 * tree's misbehaviours are its own (checks/kernel_bugs.c keeps them):
+	 * they are counted and the fuzzing goes on, looking for more.
+	 */
+#ifndef HARNESS_SUBJECT_KERNEL
+	if (r->data) {
+		fflush(stdout);
+		abort();
+	}
+#endif
 }
 
 /* The subject's validator counts its findings as failed assertions. */
@@ -443,6 +468,45 @@ static void op_alloc(struct run *r, bool rev)
 	validate(r);
 }
 
+/*
+ * One operation chosen by the generator.  Returns false when a fuzzing
+ * input is used up.
+ */
+static bool run_one(struct run *r)
+{
+	unsigned long k = rnd(r) % 100;
+
+	if (r->data && r->pos >= r->size)
+		return false;
+	if (k < 30)
+		op_store(r);
+	else if (k < 40)
+		op_insert(r);
+	else if (k < 48)
+		op_erase(r);
+	else if (k < 58)
+		op_load(r);
+	else if (k < 68)
+		op_walk(r);
+	else if (k < 74)
+		op_mt_find(r);
+	else if (k < 80)
+		op_find(r);
+	else if (k < 86)
+		op_find_rev(r);
+	else if (!r->alloc)
+		op_store(r);
+	else if (k < 90)
+		op_empty_area(r, false);
+	else if (k < 94)
+		op_empty_area(r, true);
+	else if (k < 97)
+		op_alloc(r, false);
+	else
+		op_alloc(r, true);
+	return true;
+}
+
 static void run_sequence(struct run *r, unsigned long seed, unsigned long ops)
 {
 	unsigned long diffs = r->diffs;
@@ -453,34 +517,7 @@ static void run_sequence(struct run *r, unsigned long seed, unsigned long ops)
 	mt_init_flags(&r->tree, r->alloc ? MT_FLAGS_ALLOC_RANGE : 0);
 	model_init(&r->model);
 	for (r->op = 0; r->op < ops; r->op++) {
-		unsigned long k = rnd(r) % 100;
-
-		if (k < 30)
-			op_store(r);
-		else if (k < 40)
-			op_insert(r);
-		else if (k < 48)
-			op_erase(r);
-		else if (k < 58)
-			op_load(r);
-		else if (k < 68)
-			op_walk(r);
-		else if (k < 74)
-			op_mt_find(r);
-		else if (k < 80)
-			op_find(r);
-		else if (k < 86)
-			op_find_rev(r);
-		else if (!r->alloc)
-			op_store(r);
-		else if (k < 90)
-			op_empty_area(r, false);
-		else if (k < 94)
-			op_empty_area(r, true);
-		else if (k < 97)
-			op_alloc(r, false);
-		else
-			op_alloc(r, true);
+		run_one(r);
 		if (r->op % 64 == 63)
 			compare_content(r);
 		/* Stop a sequence at its first content mismatch: later ops
@@ -500,6 +537,62 @@ static void run_sequence(struct run *r, unsigned long seed, unsigned long ops)
 		       r->diffs - diffs);
 }
 
+#ifdef DIFFTEST_FUZZ
+/*
+ * libFuzzer entry: the first byte picks the tree type, the rest drives the
+ * operations; every result is checked against the model and the tree is
+ * validated after each write.  A disagreement aborts (a finding).
+ */
+static struct run fuzz_run;
+static unsigned long fuzz_inputs;
+
+static void fuzz_report(void)
+{
+	int k;
+
+	printf("fuzz: %lu operations in %lu inputs, %lu disagreements\n",
+	       fuzz_run.ops, fuzz_inputs, fuzz_run.diffs);
+	for (k = 0; k < OP_KINDS; k++)
+		if (fuzz_run.diffs_by_kind[k])
+			printf("fuzz:   %-16s %lu disagreements (subject's)\n",
+			       op_names[k], fuzz_run.diffs_by_kind[k]);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct run *rp = &fuzz_run;
+	static bool ready;
+
+	if (!ready) {
+		maple_tree_init();
+		atexit(fuzz_report);
+		ready = true;
+	}
+	fuzz_inputs++;
+	if (size < 1)
+		return 0;
+	rp->data = data;
+	rp->size = size;
+	rp->pos = 1;
+	rp->alloc = data[0] & 1;
+	rp->seed = 0;
+	mt_init_flags(&rp->tree, rp->alloc ? MT_FLAGS_ALLOC_RANGE : 0);
+	model_init(&rp->model);
+	for (rp->op = 0; rp->op < 4096 && run_one(rp); rp->op++)
+		if (rp->op % 16 == 15)
+			compare_content(rp);
+	compare_content(rp);
+	rp->ops += rp->op;
+	mtree_destroy(&rp->tree);
+	model_destroy(&rp->model);
+	if (nr_allocated) {
+		printf("fuzz: %ld objects leaked by this input\n", nr_allocated);
+		abort();
+	}
+	return 0;
+}
+#else
 static void usage(FILE *out)
 {
 	fprintf(out,
@@ -572,3 +665,4 @@ int main(int argc, char **argv)
 	       r.diffs + (nr_allocated != 0));
 	return r.diffs || nr_allocated ? 1 : 0;
 }
+#endif /* DIFFTEST_FUZZ */

@@ -73,8 +73,9 @@ void model_store(struct model *m, unsigned long first, unsigned long last,
 	}
 	add = keep_left + keep_right + (entry != NULL);
 	model_reserve(m, add);
-	memmove(&m->ranges[start + add], &m->ranges[end],
-		(m->nr - end) * sizeof(*m->ranges));
+	if (end < m->nr && start + add != end)
+		memmove(&m->ranges[start + add], &m->ranges[end],
+			(m->nr - end) * sizeof(*m->ranges));
 	m->nr = m->nr - (end - start) + add;
 	if (keep_left)
 		m->ranges[start++] = left;

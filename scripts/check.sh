@@ -14,6 +14,8 @@
 #   outoftree   an outside program built with make -s cflags/libs
 #   difftest    seeded operation sequences against the reference model:
 #               ours must agree everywhere, the kernel's misbehaviours are listed
+#   fuzz        the same engine under libFuzzer (clang, ASan+UBSan), bounded
+#               (FUZZ_SECONDS, default 60)
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -70,6 +72,7 @@ leg kernel run_maple build/kernel KDIR="$kernel_tree"
 leg valgrind run_valgrind
 leg outoftree tests/outoftree/run.sh O=build/default
 leg difftest env SEEDS=200 OPS=5000 scripts/difftest.sh
+leg fuzz env FUZZ_SECONDS="${FUZZ_SECONDS:-60}" scripts/fuzz.sh
 
 [ -z "$failed_legs" ] || echo "failed legs:$failed_legs"
 echo "$passed passed, $failed failed"

@@ -1,0 +1,62 @@
+# fork-plot.gp: the plot of scripts/fork-bench.sh (make bench-fork).
+#
+#   gnuplot -e "dir='build/fork-bench'; impls='kernel ours'; \
+#               out='build/fork-bench.png'; subtitle='...'" scripts/fork-plot.gp
+#
+# Reads, in dir: IMPL-old.dat and IMPL-new.dat (VMAs, dup_mmap() per 10 s,
+# dup+exit per 10 s), IMPL-gain.dat (VMAs, gain of dup_mmap() in %, gain of
+# dup+exit in %) and seed-gain.dat (VMAs, the seed's fork() gain in %).
+# Top: rates against VMA count, log-log, one line per implementation and
+# strategy.  Bottom: the gain of new over old, with the seed's for scale.
+
+if (!exists("dir")) dir = 'build/fork-bench'
+if (!exists("impls")) impls = 'kernel'
+if (!exists("out")) out = 'build/fork-bench.png'
+if (!exists("subtitle")) subtitle = ''
+
+set terminal pngcairo size 1100,1000 font 'DejaVu Sans,11' noenhanced
+set output out
+
+# Colours per implementation: kernel blue, ours orange.
+colour(i) = i == 1 ? '#1f5fa8' : '#d2691e'
+name(i) = word(impls, i) eq 'kernel' ? "Linux 6.12's tree" : 'our tree'
+
+set multiplot layout 2,1 margins 0.10,0.96,0.08,0.93 spacing 0,0.09 \
+	title "dup_mmap() on the userspace fork model: old (one store per VMA) vs new (__mt_dup)\n".subtitle
+
+set logscale x 10
+set xrange [15:80000]
+set format x '%.0f'
+set xtics (21, 121, 221, 421, 821, 1621, 3221, 6421, 12821, 25621, 51221) rotate by 45 right
+set grid xtics ytics mytics lc rgb '#dddddd'
+set key top right box opaque spacing 1.2 height 0.6
+
+# --- rates
+set logscale y 10
+set format y '%.0s%c'
+set ylabel 'dup_mmap() per ten seconds (log)'
+set xlabel 'VMAs in the parent (log)'
+plot for [i=1:words(impls)] dir.'/'.word(impls, i).'-old.dat' using 1:2 \
+	with linespoints lw 2 dt 2 pt 6 ps 1.2 lc rgb colour(i) \
+	title name(i).', old: empty tree, one store per VMA', \
+     for [i=1:words(impls)] dir.'/'.word(impls, i).'-new.dat' using 1:2 \
+	with linespoints lw 2 dt 1 pt 7 ps 1.2 lc rgb colour(i) \
+	title name(i).', new: __mt_dup, then overwrite'
+
+# --- gains
+unset logscale y
+set format y '%.0f%%'
+set yrange [0:*]
+set offsets 0, 0, graph 0.45, 0	# headroom: the key sits above the curves
+set ylabel 'gain of new over old'
+set key top left
+plot for [i=1:words(impls)] dir.'/'.word(impls, i).'-gain.dat' using 1:2 \
+	with linespoints lw 2 dt 1 pt 7 ps 1.2 lc rgb colour(i) \
+	title name(i).': dup_mmap() alone', \
+     for [i=1:words(impls)] dir.'/'.word(impls, i).'-gain.dat' using 1:3 \
+	with linespoints lw 2 dt 3 pt 4 ps 1.2 lc rgb colour(i) \
+	title name(i).': dup_mmap() + exit_mmap()', \
+     dir.'/seed-gain.dat' using 1:2 with linespoints lw 2 dt 1 pt 5 ps 1 \
+	lc rgb '#555555' title "the seed's fork() on a kernel (byte-unixbench spawn)"
+
+unset multiplot
