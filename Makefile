@@ -73,8 +73,9 @@ ifeq ($(OPT),-Og)
 # Debug builds also check every RCU dereference against its lock rule.
 CONFIG_LINES += CONFIG_PROVE_RCU
 else
-# Optimised builds measure the tree, not the allocator's debugging.
-MODE_CFLAGS += -DHARNESS_NO_POISON
+# Optimised builds measure the tree, not the allocator's debugging, and
+# keep every freed object for reuse however large the workload.
+MODE_CFLAGS += -DHARNESS_NO_POISON -DHARNESS_FREELIST_MAX='(1 << 22)'
 endif
 
 ifeq ($(SAN),1)
@@ -134,6 +135,8 @@ LIB_OBJS := $(OBJ)/maple_tree.o $(OBJ)/linux.o
 PROG_OBJS := $(OBJ)/maple.o $(OBJ)/test_maple_tree.o $(CHECK_OBJS)
 # Components in their own folders add objects and targets of their own.
 -include $(wildcard $(SRC)/*/component.mk)
+# A component's first rule must not become the default goal.
+.DEFAULT_GOAL := all
 
 SHIM_HDRS := $(shell find $(SRC)/include -name '*.h')
 GEN_HDRS := $(GEN)/autoconf.h $(GEN)/bit-length.h \

@@ -65,8 +65,10 @@
 #define VALGRIND_MAKE_MEM_DEFINED(addr, len)	do { } while (0)
 #endif
 
-/* Free objects kept per cache for reuse. */
-#define HARNESS_FREELIST_MAX	8192
+/* Free objects kept per cache for reuse (optimised builds keep more). */
+#ifndef HARNESS_FREELIST_MAX
+#define HARNESS_FREELIST_MAX	65536
+#endif
 
 struct kmem_cache {
 	pthread_mutex_t lock;		/* protects every field below */
