@@ -20,3 +20,8 @@ difftest-run:
 .PHONY: fuzz
 fuzz:
 	$(Q)FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60) $(SRC)/scripts/fuzz.sh
+
+# Line and branch coverage of the subject's maple_tree.c (scripts/coverage.sh).
+.PHONY: coverage
+coverage:
+	$(Q)$(SRC)/scripts/coverage.sh

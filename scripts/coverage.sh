@@ -1,0 +1,28 @@
+#!/bin/sh
+# coverage.sh: `make coverage`.  Builds the harness with gcov
+# instrumentation (O=build/coverage), runs ./maple and a short difftest,
+# and reports line and branch coverage of the subject's lib/maple_tree.c
+# (ours once it is the default subject; KDIR= picks another tree).
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+out=build/coverage
+kdir=${KDIR:-}
+if [ -z "$kdir" ]; then
+	if [ "$(make -s default-subject)" = ours ]; then
+		kdir=linux
+	else
+		kdir=$(scripts/kernel-tree.sh)
+	fi
+fi
+set -- O="$out" KDIR="$kdir" OPT=-O0 EXTRA_CFLAGS='--coverage -fprofile-update=atomic' EXTRA_LDFLAGS=--coverage
+find "$out" -name '*.gcda' -delete 2>/dev/null || true
+make -s maple difftest "$@"
+"$out/maple" >"$out/maple.log" 2>&1 || { tail -5 "$out/maple.log"; echo "coverage: ./maple failed"; exit 1; }
+"$out/difftest" --seeds 100 --ops 3000 >"$out/difftest.log" 2>&1 || true
+subject=$(cd "$kdir" && pwd)/lib/maple_tree.c
+gcovr --root / --object-directory "$out/generated/obj" \
+	--filter "$subject" --print-summary --branches \
+	--html-details "$out/coverage.html" --txt "$out/coverage.txt" >"$out/summary.txt"
+cat "$out/summary.txt"
+echo "subject: $subject; report: $out/coverage.html, per line: $out/coverage.txt"
