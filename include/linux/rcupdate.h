@@ -28,6 +28,7 @@
 
 void harness_rcu_suspicious(const char *file, int line, const char *cond);
 
+#ifndef HARNESS_LIBURCU_CALL_RCU	/* liburcu's own, for comparison */
 #undef call_rcu
 #undef rcu_barrier
 /*
@@ -37,6 +38,7 @@ void harness_rcu_suspicious(const char *file, int line, const char *cond);
 #define call_rcu(head, func)	harness_call_rcu(head, func)
 /* rcu_barrier() - wait until every callback queued before it has run. */
 #define rcu_barrier()		harness_rcu_barrier()
+#endif
 void harness_call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *));
 void harness_rcu_barrier(void);
 
