@@ -25,13 +25,13 @@ OBJ := $(GEN)/obj
 # as they are; only their header is linked into generated/subject/ so that
 # nothing else of a full kernel tree can shadow our shim headers.
 #
-# Our own implementation in linux/ is not written yet, so for now the
-# default subject is Linux 6.12's tree, fetched into .kernel/ on demand.
+# The default subject is our own tree in linux/; Linux 6.12's tree is
+# fetched into .kernel/ on demand for KDIR=, the kernel leg and benchmarks.
 KERNEL_VERSION := 6.12
 KCACHE := $(SRC)/.kernel/linux-source-$(KERNEL_VERSION)
 
-# Switches to "ours" once linux/ passes everything the kernel's tree does.
-DEFAULT_SUBJECT := kernel
+# "ours" (linux/) or "kernel" (the cached Linux 6.12 tree).
+DEFAULT_SUBJECT := ours
 
 ifneq ($(KDIR),)
 IMPL_DIR := $(abspath $(KDIR))
@@ -143,8 +143,8 @@ GEN_HDRS := $(GEN)/autoconf.h $(GEN)/bit-length.h \
 	    $(GEN)/subject/include/linux/maple_tree.h
 DEPS := $(SHIM_HDRS) $(GEN_HDRS) $(GEN)/flags $(SRC)/Makefile
 
-.PHONY: all maple lib cflags libs default-subject clean kernel check \
-	selftest-mutants FORCE
+.PHONY: all maple lib cflags libs default-subject clean kernel ktests \
+	check selftest-mutants FORCE
 
 all: maple
 maple: $(PROG)
@@ -184,6 +184,11 @@ $(KCACHE)/lib/maple_tree.c $(KCACHE)/lib/test_maple_tree.c $(KCACHE)/include/lin
 
 kernel:
 	$(Q)$(SRC)/scripts/kernel-tree.sh
+
+# The kernel's own 6.12 test module, unmodified, against our tree.
+ktests: $(KCACHE)/lib/test_maple_tree.c
+	$(Q)$(MAKE) -s maple O=$(SRC)/build/ktests KDIR=$(SRC)/linux KTESTS=$(KCACHE)
+	$(Q)$(SRC)/build/ktests/maple module | tail -n 3
 
 # ------------------------------------------------------------ compilation
 $(OBJ)/maple_tree.o: $(IMPL_C) $(IMPL_H) $(DEPS)

@@ -1,0 +1,2935 @@
+// SPDX-License-Identifier: GPL-2.0+
+/*
+ * maple_tree.c: the maple project's own maple tree.
+ *
+ * A B-tree that maps non-overlapping ranges [index, last] of unsigned long
+ * to pointer-sized entries, readable under RCU while one writer (holding
+ * the tree's lock) changes it.  The API follows Linux 6.12; the design
+ * below is this file's own.
+ *
+ * ------------------------------------------------------------------ LAYOUT
+ *
+ * Every node is 256 bytes, 256-byte aligned, from maple_node_cache.  A
+ * range node (leaf or internal) with n used slots (n = end + 1):
+ *
+ *   +--------+---------+---------+-----+-----------+-------+-----+---------+
+ *   | parent | pivot 0 | pivot 1 | ... | pivot 14  | slot0 | ... | slot 15 |
+ *   +--------+---------+---------+-----+-----------+-------+-----+---------+
+ *                                                    slot 15 doubles as the
+ *                                                    metadata while unused
+ *
+ *   slot i covers [pivot[i-1] + 1, pivot[i]]; slot 0 starts at the node's
+ *   minimum and the last used slot ends at the node's maximum.  Neither
+ *   bound is stored in the node: the parent's pivots give them (the root
+ *   covers 0..ULONG_MAX).
+ *
+ *   pivot[end] == node max when end < 15; pivots after it are 0;
+ *   meta.end == end whenever slot 15 is free.  So the end of a node
+ *   whose maximum is known reads as:
+ *       pivot[14] == 0    -> meta.end
+ *       pivot[14] == max  -> 14
+ *       otherwise         -> 15 (full; slot 15 holds an entry)
+ *
+ * An allocation tree (MT_FLAGS_ALLOC_RANGE) uses maple_arange_64 for its
+ * internal nodes: 10 slots, 9 pivots, gap[i] = the largest run of NULL
+ * indices below slot i, and a metadata word that is always there (end,
+ * and the slot of the largest gap).  Its leaves are ordinary leaves.
+ *
+ * The sizes above are for 64-bit; a 32-bit build has twice the slots.
+ *
+ * Pointer tags.  A node pointer is never stored bare:
+ *
+ *   what                      bits 8+          bits 7..3        2   1   0
+ *   ------------------------  ---------------  ---------------  --  --  --
+ *   encoded node (enode)      node address     type (enum) [1]  0   1   0
+ *   parent word, inner node   parent address   slot in parent   0   0   0
+ *   parent word, root node    tree address     (tree bits)          ...  1
+ *   parent word, dead node    the node's own address, untagged
+ *   ma_root                   NULL, an enode, or a user entry at [0, 0]
+ *   ma_state.alloc            spare list, or (request << 1) | 1
+ *
+ *   [1] the type sits in bits 6..3; bit 1 makes every enode an internal
+ *   entry above 4096, so xa_is_node() tells an enode from a user entry.
+ *   A tree's root pointer holds a user entry only when that entry is not
+ *   an internal entry (XA_ZERO_ENTRY at index 0 lives in a leaf).
+ *
+ * Invariants (mt_validate() checks each one):
+ *   I1  pivots strictly increase and lie within the node's [min, max];
+ *   I2  every child's parent word names its parent and its slot;
+ *   I3  no node reachable from ma_root is dead;
+ *   I4  every node but the root has at least mt_min_slots[type] slots used;
+ *   I5  the leaves, read left to right, cover 0..ULONG_MAX with no two NULL
+ *       ranges side by side (so an empty index walks to its maximal gap);
+ *   I6  in allocation trees, gap[i] is the largest NULL run below slot i;
+ *   I7  the height in ma_flags is the number of levels of nodes;
+ *   I8  a tree that holds only an entry at [0, 0] keeps it in ma_root,
+ *       a tree that holds nothing has ma_root == NULL.
+ *
+ * ------------------------------------------------------------- THE WRITES
+ *
+ * Every store is one algorithm, run twice: a dry run that counts the nodes
+ * it will need (so the memory is obtained first and -ENOMEM changes
+ * nothing), then the real run.  Levels are numbered from the leaves (0).
+ *
+ *  1. A NULL store grows to swallow NULL neighbours (I5).
+ *  2. Walk to the leaf holding index (the left path) and the leaf holding
+ *     last (the right path).  Between them lies the level's "window".
+ *  3. At each level, build the level's items in a buffer: the left node's
+ *     slots before the window, what the level below produced (at the
+ *     leaves: the new entry), the right node's slots after the window.
+ *  4. Too few items (I4)?  Take in all of a neighbouring node, widening
+ *     the window.  Then cut the items into as few nodes as fit.
+ *  5. One node from a window of one node: it replaces that node in its
+ *     parent with one pointer store and the climb stops.  Two shapes
+ *     change the node in place instead: a store that changes one slot and
+ *     no pivot (a slot swap), and, outside RCU mode, a store that only
+ *     touches a node's last slot (an append).  Otherwise the new nodes
+ *     are the level above's middle items; above the root they make a new
+ *     root, and a root left with one child gives way to it.
+ *
+ *   before: storing X over [30, 70] across two leaves
+ *
+ *                  [ P: a | b | c ]
+ *                   /      |      \
+ *        [10 20 40 50] [60 80 90]  ...
+ *
+ *   leaf items: 10 20 (30..)  X=[30,70]  (71..)80 90  -> one or two leaves,
+ *   which take the place of a and b in P's items: [ new | c ].
+ *
+ * In RCU mode nothing a reader can see is changed except by publishing a
+ * finished node with one rcu_assign_pointer(); replaced nodes are marked
+ * dead and freed after a grace period, and a reader that finds a dead
+ * node walks again from the root.  The one exception is a store that
+ * changes a single leaf slot and no pivot: that slot is swapped in place.
+ *
+ * ------------------------------------------------------------ CONVENTIONS
+ *
+ * In this file:
+ *   tree     the struct maple_tree
+ *   mas      the caller's struct ma_state
+ *   w        a write in progress (struct mt_write)
+ *   enode    an encoded node (struct maple_enode *), node a decoded one
+ *   mte_*()  take an encoded node, ma_*() a decoded one
+ *   offset   a slot number within a node; end the last used slot
+ *   h        a level, 0 at the leaves
+ *   min/max  the inclusive bounds of what a node covers
+ */
+#include <linux/maple_tree.h>	/* our API and node layouts */
+#include <linux/xarray.h>	/* entry encoding: xa_is_node() and friends */
+#include <linux/types.h>	/* unsigned long, bool */
+#include <linux/export.h>	/* EXPORT_SYMBOL */
+#include <linux/slab.h>		/* the node cache */
+#include <linux/limits.h>	/* ULONG_MAX */
+#include <asm/barrier.h>	/* smp_rmb/smp_wmb around dead marks */
+
+/* Every exported symbol goes through these, GPL-only or not as in 6.12. */
+#define MT_EXPORT(sym)		EXPORT_SYMBOL(sym)
+#define MT_EXPORT_GPL(sym)	EXPORT_SYMBOL_GPL(sym)
+#ifndef __KERNEL__
+#include <harness.h>
+#endif
+
+/* ------------------------------------------------------------- constants */
+
+#define MT_ENODE_TAG		2UL	/* makes an en an internal val */
+#define MT_PARENT_ROOT		1UL	/* parent word names the tr */
+#define MT_PARENT_SLOT_SHIFT	3	/* slot number in a parent word */
+#define MT_PARENT_SLOT_MASK	0xF8UL
+
+/* ma_state.mas_flags */
+#define MT_MAS_PREALLOC		0x01	/* spares come from mas_preallocate() */
+#define MT_MAS_BULK		0x02	/* mas_expected_entries() mode */
+
+/* A tagged allocation request in ma_state.alloc. */
+#define MT_REQ_TAG		1UL
+
+/* The largest level buffer: two full nodes, the level below's output. */
+#define MT_BUF_ITEMS		(3 * MAPLE_RANGE64_SLOTS + 4)
+/* Nodes a write may take apart: three a level, and the ancestors. */
+#define MT_USED_MAX		(5 * (MAPLE_HEIGHT_MAX + 1))
+
+static struct kmem_cache *maple_node_cache;	/* every node comes from here */
+
+/* Slots per nd ntype. */
+static const unsigned char mt_slots[maple_arange_64 + 1] = {
+	[maple_dense] = MAPLE_NODE_SLOTS,		/* unused type */
+	[maple_leaf_64] = MAPLE_RANGE64_SLOTS,		/* user entries */
+	[maple_range_64] = MAPLE_RANGE64_SLOTS,		/* children */
+	[maple_arange_64] = MAPLE_ARANGE64_SLOTS,	/* children + gaps */
+};
+
+/* The fewest slts a nd other than the top may use (I4). */
+static const unsigned char mt_min_slots[maple_arange_64 + 1] = {
+	[maple_dense]		= MAPLE_NODE_SLOTS / 3,
+	[maple_leaf_64]		= MAPLE_RANGE64_SLOTS / 3,
+	[maple_range_64]	= MAPLE_RANGE64_SLOTS / 3,
+	[maple_arange_64]	= MAPLE_ARANGE64_SLOTS / 3,
+};
+
+#ifdef CONFIG_DEBUG_MAPLE_TREE	/* test counters, dumps, validation */
+atomic_t maple_tree_tests_run;		/* MT_BUG_ON() evaluated */
+atomic_t maple_tree_tests_passed;	/* MT_BUG_ON() that held */
+#endif
+
+/* ------------------------------------------------------ locks and flags */
+
+/* Does the caller hold @tr's writer lock (or is lock tracking off)? */
+static inline bool mt_locked(const struct maple_tree *tr)
+{
+	if (mt_external_lock(tr))
+		return mt_lock_is_held(tr);
+	return lockdep_is_held(&tr->ma_lock);
+}
+
+static inline bool mt_is_alloc(const struct maple_tree *tr)
+{
+	return tr->ma_flags & MT_FLAGS_ALLOC_RANGE;
+}
+
+/* The flags a tr keeps when it is emptied: everything but the height. */
+static inline unsigned int mt_attr(const struct maple_tree *tr)
+{
+	return tr->ma_flags & ~MT_FLAGS_HEIGHT_MASK;
+}
+
+static inline void mt_set_height(struct maple_tree *tr, unsigned int height)
+{
+	BUG_ON(height > MAPLE_HEIGHT_MAX);
+	tr->ma_flags = mt_attr(tr) | (height << MT_FLAGS_HEIGHT_OFFSET);
+}
+
+/* ma_root, for a reader (rcu_read_lock() or the lock held). */
+static inline void *mt_root_get(const struct maple_tree *tr)
+{
+	return rcu_dereference_check(tr->ma_root, mt_locked(tr));
+}
+
+/* ------------------------------------------------------ encoded pointers */
+
+static inline struct maple_enode *mt_mk_node(const struct maple_node *nd,
+					     enum maple_type ntype)
+{
+	return (struct maple_enode *)((unsigned long)nd |
+			((unsigned long)ntype << MAPLE_NODE_TYPE_SHIFT) |
+			MT_ENODE_TAG);
+}
+
+static inline struct maple_node *mte_to_node(const struct maple_enode *en)
+{
+	return (struct maple_node *)((unsigned long)en & ~MAPLE_NODE_MASK);
+}
+
+static inline enum maple_type mte_node_type(const struct maple_enode *en)
+{
+	return ((unsigned long)en >> MAPLE_NODE_TYPE_SHIFT) &
+		MAPLE_NODE_TYPE_MASK;
+}
+
+static inline bool ma_is_leaf(enum maple_type ntype)
+{
+	return ntype < maple_range_64;
+}
+
+static inline bool mte_is_leaf(const struct maple_enode *en)
+{
+	return ma_is_leaf(mte_node_type(en));
+}
+
+/* Is this word of ma_root or of an internal slot a nd? */
+static inline bool mt_is_enode(const void *val)
+{
+	return xa_is_node(val);
+}
+
+/* The ntype of the nodes at level @h of @tr. */
+static inline enum maple_type mt_level_type(const struct maple_tree *tr,
+					    unsigned int h)
+{
+	if (!h)
+		return maple_leaf_64;
+	return mt_is_alloc(tr) ? maple_arange_64 : maple_range_64;
+}
+
+static inline unsigned long *ma_pivots(struct maple_node *nd,
+				       enum maple_type ntype)
+{
+	if (ntype == maple_arange_64)
+		return nd->ma64.pivot;
+	return nd->mr64.pivot;
+}
+
+static inline void __rcu **ma_slots(struct maple_node *nd,
+				    enum maple_type ntype)
+{
+	if (ntype == maple_arange_64)
+		return nd->ma64.slot;
+	return nd->mr64.slot;
+}
+
+static inline unsigned long *ma_gaps(struct maple_node *nd,
+				     enum maple_type ntype)
+{
+	return ntype == maple_arange_64 ? nd->ma64.gap : NULL;
+}
+
+/* Read slot @off as a reader may (RCU or lock). */
+static inline void *mt_slot(const struct maple_tree *tr, void __rcu **slts,
+			    unsigned char off)
+{
+	return rcu_dereference_check(slts[off], mt_locked(tr));
+}
+
+/*
+ * ma_data_end() - the last used slot of @nd, whose maximum is @hi_lim.
+ * See the layout block for why this needs the maximum.
+ */
+static inline unsigned char ma_data_end(struct maple_node *nd,
+					enum maple_type ntype,
+					unsigned long hi_lim)
+{
+	unsigned char last_piv = mt_slots[ntype] - 2;
+	unsigned long *pivs;
+
+	if (ntype == maple_arange_64)
+		return nd->ma64.meta.end;
+	pivs = ma_pivots(nd, ntype);
+	if (!pivs[last_piv])
+		return nd->mr64.meta.end;
+	if (pivs[last_piv] == hi_lim)
+		return last_piv;
+	return last_piv + 1;
+}
+
+/* ------------------------------------------------------- parent words */
+
+static inline struct maple_pnode *mt_mk_parent(struct maple_node *parent,
+					       unsigned char off)
+{
+	return (struct maple_pnode *)((unsigned long)parent |
+			((unsigned long)off << MT_PARENT_SLOT_SHIFT));
+}
+
+static inline void mte_set_parent(struct maple_enode *en,
+				  struct maple_node *parent,
+				  unsigned char off)
+{
+	WRITE_ONCE(mte_to_node(en)->parent, mt_mk_parent(parent, off));
+}
+
+static inline void mte_set_root_parent(struct maple_enode *en,
+				       struct maple_tree *tr)
+{
+	WRITE_ONCE(mte_to_node(en)->parent,
+		   (struct maple_pnode *)((unsigned long)tr | MT_PARENT_ROOT));
+}
+
+static inline bool ma_is_root(const struct maple_node *nd)
+{
+	return (unsigned long)nd->parent & MT_PARENT_ROOT;
+}
+
+static inline struct maple_node *ma_parent(const struct maple_node *nd)
+{
+	return (struct maple_node *)((unsigned long)nd->parent &
+				     ~MAPLE_NODE_MASK);
+}
+
+static inline unsigned char ma_parent_slot(const struct maple_node *nd)
+{
+	return ((unsigned long)nd->parent & MT_PARENT_SLOT_MASK) >>
+		MT_PARENT_SLOT_SHIFT;
+}
+
+/*
+ * A nd taken out of the tr points its parent word at itself.  Readers
+ * that loaded anything from a nd check this afterwards.
+ */
+static inline void ma_mark_dead(struct maple_node *nd)
+{
+	smp_wmb(); /* the replacement is published before the nd dies */
+	WRITE_ONCE(nd->parent, (struct maple_pnode *)nd);
+	smp_wmb(); /* dead before the rcu_head overwrites its words */
+}
+
+static inline bool ma_dead(const struct maple_node *nd)
+{
+	smp_rmb(); /* the words read from the nd come before this check */
+	return READ_ONCE(nd->parent) == (struct maple_pnode *)nd;
+}
+
+/* ---------------------------------------------------- nd memory */
+
+static inline struct maple_node *mt_alloc_one(gfp_t gflags)
+{
+	return kmem_cache_alloc(maple_node_cache, gflags);
+}
+
+static inline void mt_free_one(struct maple_node *nd)
+{
+	kmem_cache_free(maple_node_cache, nd);
+}
+
+static void mt_free_rcu(struct rcu_head *rh)
+{
+	mt_free_one(container_of(rh, struct maple_node, rcu));
+}
+
+/*
+ * mt_retire() - @en has left @tr: free it now, or after a grace
+ * period when RCU readers may still hold it.
+ */
+static void mt_retire(struct maple_tree *tr, struct maple_enode *en)
+{
+	struct maple_node *nd = mte_to_node(en);
+
+	if (mt_in_rcu(tr)) {
+		ma_mark_dead(nd);
+		call_rcu(&nd->rcu, mt_free_rcu);
+	} else {
+		mt_free_one(nd);
+	}
+}
+
+/* ------------------------------------------- spare nodes of a ma_state */
+
+static inline bool mas_alloc_is_req(const struct ma_state *ms)
+{
+	return (unsigned long)ms->alloc & MT_REQ_TAG;
+}
+
+/* Spare nodes held by @ms. */
+static inline unsigned long mas_spares(const struct ma_state *ms)
+{
+	if (!ms->alloc || mas_alloc_is_req(ms))
+		return 0;
+	return ms->alloc->total;
+}
+
+/* Nodes a failed write asked for, to be obtained by mas_nomem(). */
+static inline unsigned long mas_alloc_req(const struct ma_state *ms)
+{
+	if (mas_alloc_is_req(ms))
+		return (unsigned long)ms->alloc >> 1;
+	if (ms->alloc)
+		return ms->alloc->request_count;
+	return 0;
+}
+
+static inline void mas_set_alloc_req(struct ma_state *ms, unsigned long cnt)
+{
+	if (ms->alloc && !mas_alloc_is_req(ms)) {
+		ms->alloc->request_count = cnt;
+		return;
+	}
+	ms->alloc = cnt ?
+		(struct maple_alloc *)((cnt << 1) | MT_REQ_TAG) : NULL;
+}
+
+static void mas_push_spare(struct ma_state *ms, struct maple_node *nd)
+{
+	struct maple_alloc *spare = &nd->alloc;
+	unsigned long below = mas_spares(ms);
+
+	spare->slot[0] = below ? ms->alloc : NULL;
+	spare->total = below + 1;
+	spare->request_count = 0;
+	ms->alloc = spare;
+}
+
+/* Take a spare nd, zeroed.  The caller made sure there is one. */
+static struct maple_node *mas_pop_spare(struct ma_state *ms)
+{
+	struct maple_alloc *spare = ms->alloc;
+
+	BUG_ON(!mas_spares(ms));
+	ms->alloc = spare->slot[0];
+	memset(spare, 0, sizeof(struct maple_node));
+	return (struct maple_node *)spare;
+}
+
+/*
+ * mas_grab() - add @cnt spares to @ms.
+ * Return: true if all @cnt were obtained; those that were stay anyway.
+ */
+static bool mas_grab(struct ma_state *ms, unsigned long cnt, gfp_t gflags)
+{
+	struct maple_node *nd;
+
+	if (mas_alloc_is_req(ms))
+		ms->alloc = NULL;
+	while (cnt) {
+		nd = mt_alloc_one(gflags);
+		if (!nd)
+			return false;
+		mas_push_spare(ms, nd);
+		cnt--;
+	}
+	return true;
+}
+
+static void mas_free_spares(struct ma_state *ms)
+{
+	while (mas_spares(ms))
+		mt_free_one(mas_pop_spare(ms));
+	ms->alloc = NULL;
+}
+
+static inline void mas_set_err(struct ma_state *ms, long err)
+{
+	ms->node = MA_ERROR(err);
+	ms->status = ma_error;
+}
+
+/**
+ * mas_destroy() - release the spare nodes @ms still holds and leave the
+ * preallocation and bulk modes.
+ * @ms: the maple state
+ *
+ * Context: any context; frees memory.
+ */
+void mas_destroy(struct ma_state *ms)
+{
+	ms->mas_flags &= ~(MT_MAS_PREALLOC | MT_MAS_BULK);
+	mas_free_spares(ms);
+}
+MT_EXPORT_GPL(mas_destroy);
+
+/**
+ * mas_nomem() - after a write failed with -ENOMEM, get the nodes it asked
+ * for and tell the caller to retry.
+ * @ms: the maple state of the failed write
+ * @gflags: how to allocate; when it may block and the tr has its own lock,
+ *       the lock is dropped around the allocation
+ *
+ * Return: true if nodes were obtained (retry the write, which restarts
+ * from the top); false if there was no -ENOMEM or no memory.
+ */
+bool mas_nomem(struct ma_state *ms, gfp_t gflags)
+{
+	unsigned long want;
+	bool drop;
+
+	if (!mas_is_err(ms) || ms->node != MA_ERROR(-ENOMEM))
+		return false;
+	want = mas_alloc_req(ms);
+	if (!want)
+		want = 1;
+	drop = gfpflags_allow_blocking(gflags) && !mt_external_lock(ms->tree);
+	if (drop)
+		mtree_unlock(ms->tree);
+	mas_grab(ms, want, gflags);
+	if (drop)
+		mtree_lock(ms->tree);
+	if (!mas_spares(ms))
+		return false;
+	mas_set_alloc_req(ms, 0);
+	ms->node = NULL;
+	ms->status = ma_start;
+	return true;
+}
+MT_EXPORT_GPL(mas_nomem);
+
+/* --------------------------------------------------------------- reads */
+
+/*
+ * mas_descend() - walk from the top to the leaf range holding @idx and
+ * point @ms at it (status, nd, off, lo_lim, hi_lim, last_slot, index, last).
+ * Restarts when it meets a dead nd.
+ * Return: the val of that range.
+ *
+ * Context: the lock or rcu_read_lock().
+ */
+static void *mas_descend(struct ma_state *ms, unsigned long idx)
+{
+	struct maple_tree *tr = ms->tree;
+	struct maple_enode *en;
+	struct maple_node *nd;
+	enum maple_type ntype;
+	unsigned long *pivs;
+	unsigned long lo_lim, hi_lim, lo, hi;
+	unsigned char off, last_slot;
+	void *top, *next;
+
+again:
+	top = mt_root_get(tr);
+	ms->depth = 0;
+	if (!mt_is_enode(top)) {
+		ms->node = NULL;
+		ms->min = 0;
+		ms->max = ULONG_MAX;
+		ms->offset = MAPLE_NODE_SLOTS;
+		ms->status = top ? ma_root : ma_none;
+		return (top && !idx) ? top : NULL;
+	}
+	en = top;
+	lo_lim = 0;
+	hi_lim = ULONG_MAX;
+	for (;;) {
+		nd = mte_to_node(en);
+		ntype = mte_node_type(en);
+		pivs = ma_pivots(nd, ntype);
+		last_slot = ma_data_end(nd, ntype, hi_lim);
+		off = 0;
+		while (off < last_slot && pivs[off] < idx)
+			off++;
+		lo = off ? pivs[off - 1] + 1 : lo_lim;
+		hi = off < last_slot ? pivs[off] : hi_lim;
+		next = mt_slot(tr, ma_slots(nd, ntype), off);
+		if (unlikely(ma_dead(nd)))
+			goto again;
+		ms->depth++;
+		if (ma_is_leaf(ntype)) {
+			ms->node = en;
+			ms->offset = off;
+			ms->end = last_slot;
+			ms->min = lo_lim;
+			ms->max = hi_lim;
+			ms->index = lo;
+			ms->last = hi;
+			ms->status = ma_active;
+			return next;
+		}
+		en = next;
+		lo_lim = lo;
+		hi_lim = hi;
+	}
+}
+
+/*
+ * mt_lookup() - the val holding @idx and its range, without a ma_state
+ * of the caller's.  Context: the lock or rcu_read_lock().
+ */
+static void *mt_lookup(struct maple_tree *tr, unsigned long idx,
+		       unsigned long *lo, unsigned long *hi)
+{
+	MA_STATE(ms, tr, idx, idx);
+	void *val = mas_descend(&ms, idx);
+
+	if (ms.status == ma_active) {
+		*lo = ms.index;
+		*hi = ms.last;
+	} else if (ms.status == ma_root && !idx) {
+		*lo = *hi = 0;
+	} else if (ms.status == ma_root) {
+		*lo = 1;
+		*hi = ULONG_MAX;
+	} else {
+		*lo = 0;
+		*hi = ULONG_MAX;
+	}
+	return val;
+}
+
+/*
+ * mas_walk() - find the range holding ms->index, always from the top.
+ * @ms: the maple state
+ *
+ * Sets index and last to the range found, also when it holds NULL.  An
+ * empty tr leaves ma_none with [0, ULONG_MAX]; a lone top val gives
+ * ma_root for index 0, else ma_none with [1, ULONG_MAX].
+ *
+ * Context: the lock or rcu_read_lock().
+ * Return: the val (XA_ZERO_ENTRY as is) or NULL.
+ */
+void *mas_walk(struct ma_state *ms)
+{
+	void *val = mas_descend(ms, ms->index);
+
+	switch (ms->status) {
+	case ma_none:
+		ms->index = 0;
+		ms->last = ULONG_MAX;
+		break;
+	case ma_root:
+		if (!ms->index) {
+			ms->last = 0;
+			break;
+		}
+		ms->index = 1;
+		ms->last = ULONG_MAX;
+		ms->status = ma_none;
+		val = NULL;
+		break;
+	default:
+		break;
+	}
+	return val;
+}
+MT_EXPORT_GPL(mas_walk);
+
+/**
+ * mtree_load() - the val at @idx of @tr.
+ * @tr: the maple tr
+ * @idx: the index
+ *
+ * Context: takes rcu_read_lock() itself; the val may be freed once the
+ * caller's own protection (if any) ends.
+ * Return: the val, or NULL (also for XA_ZERO_ENTRY).
+ */
+void *mtree_load(struct maple_tree *tr, unsigned long idx)
+{
+	MA_STATE(ms, tr, idx, idx);
+	void *val;
+
+	rcu_read_lock();
+	val = mas_descend(&ms, idx);
+	rcu_read_unlock();
+	if (xa_is_zero(val))
+		return NULL;
+	return val;
+}
+MT_EXPORT(mtree_load);
+
+/* The lone top val (ma_root status), as a reader may read it. */
+static inline void *mas_root_entry(struct ma_state *ms)
+{
+	void *top = mt_root_get(ms->tree);
+
+	return mt_is_enode(top) ? NULL : top;
+}
+
+/* Where the slot ms->offset ends, reading the leaf again. */
+static bool mas_slot_bounds(struct ma_state *ms, unsigned long *lo,
+			    unsigned long *hi)
+{
+	struct maple_node *nd = mte_to_node(ms->node);
+	enum maple_type ntype = mte_node_type(ms->node);
+	unsigned long *pivs = ma_pivots(nd, ntype);
+
+	*lo = ms->offset ? pivs[ms->offset - 1] + 1 : ms->min;
+	*hi = ms->offset < ms->end ? pivs[ms->offset] : ms->max;
+	return !ma_dead(nd);
+}
+
+/*
+ * mas_step_next() - move to the range after the current one.
+ * @empty: return NULL ranges too (else skip them)
+ *
+ * Stops with ma_overflow, returning NULL, when the current range already
+ * reaches @hi_lim.  A dead leaf makes it walk again to where it was.
+ */
+static void *mas_step_next(struct ma_state *ms, unsigned long hi_lim, bool empty)
+{
+	struct maple_node *nd;
+	enum maple_type ntype;
+	unsigned long lo, hi;
+	void *val;
+
+	for (;;) {
+		if (!mas_slot_bounds(ms, &lo, &hi)) {
+			mas_descend(ms, ms->last);
+			continue;
+		}
+		if (hi >= hi_lim) {
+			ms->status = ma_overflow;
+			return NULL;
+		}
+		if (ms->offset < ms->end) {
+			nd = mte_to_node(ms->node);
+			ntype = mte_node_type(ms->node);
+			ms->offset++;
+			ms->index = hi + 1;
+			ms->last = ms->offset < ms->end ?
+				ma_pivots(nd, ntype)[ms->offset] : ms->max;
+			val = mt_slot(ms->tree, ma_slots(nd, ntype),
+					ms->offset);
+			if (unlikely(ma_dead(nd))) {
+				mas_descend(ms, hi);
+				continue;
+			}
+		} else {
+			lo = ms->max + 1;
+			val = mas_descend(ms, lo);
+			/* A writer may have moved the boundary meanwhile. */
+			if (ms->index < lo)
+				ms->index = lo;
+		}
+		if (val || empty)
+			return val;
+	}
+}
+
+/*
+ * mas_step_prev() - move to the range before the current one; ma_underflow
+ * and NULL when the current range already starts at or below @lo_lim.
+ */
+static void *mas_step_prev(struct ma_state *ms, unsigned long lo_lim, bool empty)
+{
+	struct maple_node *nd;
+	enum maple_type ntype;
+	unsigned long lo, hi;
+	void *val;
+
+	for (;;) {
+		if (!mas_slot_bounds(ms, &lo, &hi)) {
+			mas_descend(ms, ms->index);
+			continue;
+		}
+		if (lo <= lo_lim) {
+			ms->status = ma_underflow;
+			return NULL;
+		}
+		if (ms->offset) {
+			nd = mte_to_node(ms->node);
+			ntype = mte_node_type(ms->node);
+			ms->offset--;
+			ms->last = lo - 1;
+			ms->index = ms->offset ?
+				ma_pivots(nd, ntype)[ms->offset - 1] + 1 :
+				ms->min;
+			val = mt_slot(ms->tree, ma_slots(nd, ntype),
+					ms->offset);
+			if (unlikely(ma_dead(nd))) {
+				mas_descend(ms, lo);
+				continue;
+			}
+		} else {
+			hi = ms->min - 1;
+			val = mas_descend(ms, hi);
+			if (ms->last > hi)
+				ms->last = hi;
+		}
+		if (val || empty)
+			return val;
+	}
+}
+
+/*
+ * The iterators share one shape: a setup that settles what the status of
+ * @ms means here (and may answer alone), then a step.  Each returns true
+ * from setup when *val is the answer.
+ */
+static bool mas_next_setup(struct ma_state *ms, unsigned long hi_lim,
+			   void **val)
+{
+	bool was_none = ms->status == ma_none;
+
+	if (unlikely(ms->last >= hi_lim)) {
+		ms->status = ma_overflow;
+		return true;
+	}
+	switch (ms->status) {
+	case ma_active:
+		return false;
+	case ma_error:
+		return true;
+	case ma_overflow:
+		ms->status = ma_active;
+		return false;
+	case ma_underflow:
+		ms->status = ma_active;
+		*val = mas_walk(ms);
+		if (*val)
+			return true;
+		break;
+	case ma_root:
+		break;
+	case ma_none:
+	case ma_pause:
+	case ma_start:
+		ms->status = ma_start;
+		mas_walk(ms);
+		break;
+	}
+	if (ms->status == ma_active)
+		return false;
+	if (ms->status == ma_root) {
+		*val = NULL;
+		if (was_none && !ms->index) {
+			ms->last = 0;
+			return true;
+		}
+		ms->index = 1;
+		ms->last = ULONG_MAX;
+		ms->status = ma_none;
+		return true;
+	}
+	return true;
+}
+
+/**
+ * mas_next() - the next val after the current range, up to @hi_lim.
+ * @ms: the maple state
+ * @hi_lim: the last index to look at
+ *
+ * Context: the lock or rcu_read_lock().
+ * Return: the val (XA_ZERO_ENTRY included) or NULL; ma_overflow when
+ * @hi_lim was reached.
+ */
+void *mas_next(struct ma_state *ms, unsigned long hi_lim)
+{
+	void *val = NULL;
+
+	if (mas_next_setup(ms, hi_lim, &val))
+		return val;
+	return mas_step_next(ms, hi_lim, false);
+}
+MT_EXPORT_GPL(mas_next);
+
+/**
+ * mas_next_range() - like mas_next(), but NULL ranges cnt as ranges.
+ */
+void *mas_next_range(struct ma_state *ms, unsigned long hi_lim)
+{
+	void *val = NULL;
+
+	if (mas_next_setup(ms, hi_lim, &val))
+		return val;
+	return mas_step_next(ms, hi_lim, true);
+}
+MT_EXPORT_GPL(mas_next_range);
+
+/**
+ * mt_next() - the first val after @idx, up to @hi_lim.  Takes
+ * rcu_read_lock() itself.
+ */
+void *mt_next(struct maple_tree *tr, unsigned long idx, unsigned long hi_lim)
+{
+	MA_STATE(ms, tr, idx, idx);
+	void *val;
+
+	rcu_read_lock();
+	val = mas_next(&ms, hi_lim);
+	rcu_read_unlock();
+	return val;
+}
+MT_EXPORT_GPL(mt_next);
+
+static bool mas_prev_setup(struct ma_state *ms, unsigned long lo_lim,
+			   void **val)
+{
+	if (unlikely(ms->index <= lo_lim)) {
+		ms->status = ma_underflow;
+		return true;
+	}
+	switch (ms->status) {
+	case ma_active:
+		return false;
+	case ma_error:
+		return true;
+	case ma_underflow:
+		ms->status = ma_active;
+		return false;
+	case ma_overflow:
+		ms->status = ma_active;
+		*val = mas_walk(ms);
+		if (*val)
+			return true;
+		break;
+	case ma_root:
+		break;
+	case ma_none:
+	case ma_pause:
+	case ma_start:
+		ms->status = ma_start;
+		mas_walk(ms);
+		break;
+	}
+	if (ms->status == ma_active)
+		return false;
+	if (ms->status == ma_root) {
+		if (!ms->index) {
+			ms->status = ma_none;
+			return true;
+		}
+		ms->index = ms->last = 0;
+		*val = mas_root_entry(ms);
+		return true;
+	}
+	/* ma_none: the only candidate below is the lone val at 0 */
+	if (ms->index) {
+		ms->index = ms->last = 0;
+		if (lo_lim) {
+			ms->status = ma_underflow;
+			return true;
+		}
+		ms->status = ma_root;
+		*val = mas_root_entry(ms);
+	}
+	return true;
+}
+
+/**
+ * mas_prev() - the val before the current range, down to @lo_lim.
+ * @ms: the maple state
+ * @lo_lim: the first index to look at
+ *
+ * Context: the lock or rcu_read_lock().
+ * Return: the val or NULL; ma_underflow when @lo_lim was reached.
+ */
+void *mas_prev(struct ma_state *ms, unsigned long lo_lim)
+{
+	void *val = NULL;
+
+	if (mas_prev_setup(ms, lo_lim, &val))
+		return val;
+	return mas_step_prev(ms, lo_lim, false);
+}
+MT_EXPORT_GPL(mas_prev);
+
+/** mas_prev_range() - like mas_prev(), but NULL ranges cnt too. */
+void *mas_prev_range(struct ma_state *ms, unsigned long lo_lim)
+{
+	void *val = NULL;
+
+	if (mas_prev_setup(ms, lo_lim, &val))
+		return val;
+	return mas_step_prev(ms, lo_lim, true);
+}
+MT_EXPORT_GPL(mas_prev_range);
+
+/** mt_prev() - the last val before @idx, down to @min (RCU inside). */
+void *mt_prev(struct maple_tree *tr, unsigned long idx, unsigned long lo_lim)
+{
+	MA_STATE(ms, tr, idx, idx);
+	void *val;
+
+	rcu_read_lock();
+	val = mas_prev(&ms, lo_lim);
+	rcu_read_unlock();
+	return val;
+}
+MT_EXPORT_GPL(mt_prev);
+
+/**
+ * mas_pause() - make @ms safe to keep while the lock is dropped; the next
+ * iteration walks again from where it stood.
+ */
+void mas_pause(struct ma_state *ms)
+{
+	ms->node = NULL;
+	ms->status = ma_pause;
+}
+MT_EXPORT_GPL(mas_pause);
+
+static bool mas_find_setup(struct ma_state *ms, unsigned long hi_lim,
+			   void **val)
+{
+	switch (ms->status) {
+	case ma_active:
+		return ms->last >= hi_lim;
+	case ma_error:
+		return true;
+	case ma_start:
+	case ma_root:
+		break;
+	case ma_pause:
+		if (unlikely(ms->last >= hi_lim))
+			return true;
+		ms->last++;
+		ms->index = ms->last;
+		ms->status = ma_start;
+		break;
+	case ma_none:
+		if (unlikely(ms->last >= hi_lim))
+			return true;
+		ms->index = ms->last;
+		ms->status = ma_start;
+		break;
+	case ma_underflow:
+		if (unlikely(ms->index >= hi_lim)) {
+			ms->status = ma_overflow;
+			return true;
+		}
+		ms->status = ma_active;
+		*val = mas_walk(ms);
+		if (*val)
+			return true;
+		break;
+	case ma_overflow:
+		if (unlikely(ms->last >= hi_lim))
+			return true;
+		ms->status = ma_active;
+		*val = mas_walk(ms);
+		if (*val)
+			return true;
+		break;
+	}
+	if (ms->status == ma_start) {
+		if (ms->index > hi_lim)
+			return true;
+		*val = mas_walk(ms);
+		if (*val)
+			return true;
+	}
+	if (ms->status == ma_root) {
+		ms->status = ma_none;
+		ms->index = 1;
+		ms->last = ULONG_MAX;
+		return true;
+	}
+	if (ms->status == ma_none)
+		return true;
+	return ms->index == hi_lim;
+}
+
+/**
+ * mas_find() - first call: the first val at or after ms->index up to
+ * @hi_lim; later calls: the next val.
+ * @ms: the maple state
+ * @hi_lim: the last index to look at
+ *
+ * Context: the lock or rcu_read_lock().
+ * Return: the val (XA_ZERO_ENTRY included) or NULL.
+ */
+void *mas_find(struct ma_state *ms, unsigned long hi_lim)
+{
+	void *val = NULL;
+
+	if (mas_find_setup(ms, hi_lim, &val))
+		return val;
+	val = mas_step_next(ms, hi_lim, false);
+	ms->status = ma_active;	/* reaching @hi_lim is not reported */
+	return val;
+}
+MT_EXPORT_GPL(mas_find);
+
+/** mas_find_range() - like mas_find(), stopping at NULL ranges too. */
+void *mas_find_range(struct ma_state *ms, unsigned long hi_lim)
+{
+	void *val = NULL;
+
+	if (mas_find_setup(ms, hi_lim, &val))
+		return val;
+	return mas_step_next(ms, hi_lim, true);
+}
+MT_EXPORT_GPL(mas_find_range);
+
+static bool mas_find_rev_setup(struct ma_state *ms, unsigned long lo_lim,
+			       void **val)
+{
+	switch (ms->status) {
+	case ma_active:
+		return ms->index < lo_lim;
+	case ma_error:
+		return true;
+	case ma_start:
+	case ma_root:
+		break;
+	case ma_pause:
+		if (unlikely(ms->index <= lo_lim)) {
+			ms->status = ma_underflow;
+			return true;
+		}
+		ms->index--;
+		ms->last = ms->index;
+		ms->status = ma_start;
+		break;
+	case ma_none:
+		if (ms->index <= lo_lim) {
+			ms->status = ma_none;
+			return true;
+		}
+		ms->last = ms->index;
+		ms->status = ma_start;
+		break;
+	case ma_overflow:
+		if (unlikely(ms->index <= lo_lim)) {
+			ms->status = ma_underflow;
+			return true;
+		}
+		ms->status = ma_active;
+		break;
+	case ma_underflow:
+		if (unlikely(ms->index <= lo_lim))
+			return true;
+		ms->status = ma_active;
+		break;
+	}
+	if (ms->status == ma_start) {
+		if (ms->index < lo_lim)
+			return true;
+		*val = mas_walk(ms);
+		if (*val)
+			return true;
+	}
+	if (ms->status == ma_root) {
+		ms->status = ma_none;
+		return true;
+	}
+	if (ms->status == ma_none) {
+		/* Nothing at or above index: the only candidate is index 0. */
+		ms->index = ms->last = 0;
+		if (lo_lim) {
+			ms->status = ma_underflow;
+			return true;
+		}
+		ms->status = ma_root;
+		*val = mas_root_entry(ms);
+		return true;
+	}
+	return ms->index < lo_lim;
+}
+
+/**
+ * mas_find_rev() - first call: the last val at or below ms->index down
+ * to @lo_lim; later calls: the previous val.
+ *
+ * Context: the lock or rcu_read_lock().
+ * Return: the val or NULL; ma_underflow when @lo_lim was reached.
+ */
+void *mas_find_rev(struct ma_state *ms, unsigned long lo_lim)
+{
+	void *val = NULL;
+
+	if (mas_find_rev_setup(ms, lo_lim, &val))
+		return val;
+	return mas_step_prev(ms, lo_lim, false);
+}
+MT_EXPORT_GPL(mas_find_rev);
+
+/** mas_find_range_rev() - like mas_find_rev(), NULL ranges included. */
+void *mas_find_range_rev(struct ma_state *ms, unsigned long lo_lim)
+{
+	void *val = NULL;
+
+	if (mas_find_rev_setup(ms, lo_lim, &val))
+		return val;
+	return mas_step_prev(ms, lo_lim, true);
+}
+MT_EXPORT_GPL(mas_find_range_rev);
+
+/**
+ * mt_find() - the first present val in [*@idx, @hi_lim]; *@idx moves just
+ * past it (and wraps to 0 after ULONG_MAX).
+ * @tr: the maple tr
+ * @idx: where to start; updated on success
+ * @hi_lim: the last index to look at
+ *
+ * Context: takes rcu_read_lock() itself.
+ * Return: the val, or NULL.  XA_ZERO_ENTRY is skipped.
+ */
+void *mt_find(struct maple_tree *tr, unsigned long *idx, unsigned long hi_lim)
+{
+	MA_STATE(ms, tr, *idx, *idx);
+	void *val;
+
+	if (*idx > hi_lim)
+		return NULL;
+	rcu_read_lock();
+	val = mas_descend(&ms, *idx);
+	if (xa_is_zero(val))
+		val = NULL;
+	while (!val && ms.status == ma_active && ms.last < hi_lim) {
+		val = mas_step_next(&ms, hi_lim, false);
+		if (xa_is_zero(val))
+			val = NULL;
+	}
+	rcu_read_unlock();
+	if (val) {
+		if (ms.status == ma_root)
+			ms.last = 0;
+		*idx = ms.last + 1;
+	}
+	return val;
+}
+MT_EXPORT(mt_find);
+
+/**
+ * mt_find_after() - mt_find() that gives up when *@idx has wrapped to 0.
+ */
+void *mt_find_after(struct maple_tree *tr, unsigned long *idx,
+		    unsigned long hi_lim)
+{
+	if (!*idx)
+		return NULL;
+	return mt_find(tr, idx, hi_lim);
+}
+MT_EXPORT(mt_find_after);
+
+/* --------------------------------------------------------------- writes */
+
+/* One item of a level being rebuilt. */
+struct mt_item {
+	unsigned long last;	/* inclusive end of its range */
+	void *ptr;		/* user entry (leaves) or child enode */
+	unsigned long gap;	/* largest NULL run below (allocation trees) */
+};
+
+/* The items of one level, in index order. */
+struct mt_buf {
+	unsigned long min;	/* first index the items cover */
+	unsigned int nr;	/* items used */
+	struct mt_item item[MT_BUF_ITEMS];
+};
+
+/* One nd of a write's left or right path. */
+struct mt_step {
+	struct maple_enode *enode;	/* the node */
+	unsigned long min;		/* first index it covers */
+	unsigned long max;		/* last index it covers */
+	unsigned char offset;		/* slot on the path */
+	unsigned char end;		/* last used slot */
+};
+
+/* A nd whose slts a write read into a level (commit run only). */
+struct mt_used {
+	struct maple_enode *enode;
+	unsigned long max;	/* last index it covers */
+	unsigned char lo, hi;	/* slots [lo, hi] were not carried over */
+};
+
+/* A store in progress. */
+struct mt_write {
+	struct ma_state *mas;
+	struct maple_tree *tree;
+	void *entry;			/* what to store */
+	unsigned long index, last;	/* where, after NULL growth */
+	unsigned int height;		/* levels before the write */
+	bool commit;			/* false: only count nodes */
+	bool rcu;			/* readers may be looking */
+	unsigned int nodes;		/* nodes the run takes */
+	struct mt_step l[MAPLE_HEIGHT_MAX + 1];	/* left path, by level */
+	struct mt_step r[MAPLE_HEIGHT_MAX + 1];	/* right path, by level */
+	unsigned int nr_used;
+	struct mt_used used[MT_USED_MAX];
+	struct mt_buf level;		/* items of the level at work */
+	struct mt_buf below;		/* what the level below produced */
+};
+
+/* Append an item; at the leaves a NULL after a NULL widens the first. */
+static void mt_buf_push(struct mt_buf *buf, unsigned long last, void *ptr,
+			unsigned long gap, bool leaf)
+{
+	struct mt_item *prev = buf->nr ? &buf->item[buf->nr - 1] : NULL;
+
+	if (leaf && prev && !prev->ptr && !ptr) {
+		prev->last = last;
+		return;
+	}
+	BUG_ON(buf->nr >= MT_BUF_ITEMS);
+	buf->item[buf->nr].last = last;
+	buf->item[buf->nr].ptr = ptr;
+	buf->item[buf->nr].gap = gap;
+	buf->nr++;
+}
+
+/* Read the slts of @en (covering [lo_lim, hi_lim]) as items. */
+static unsigned int mt_node_items(struct maple_tree *tr,
+				  struct maple_enode *en,
+				  unsigned long hi_lim, struct mt_item *items)
+{
+	struct maple_node *nd = mte_to_node(en);
+	enum maple_type ntype = mte_node_type(en);
+	unsigned long *pivs = ma_pivots(nd, ntype);
+	unsigned long *gapv = ma_gaps(nd, ntype);
+	void __rcu **slts = ma_slots(nd, ntype);
+	unsigned char last_slot = ma_data_end(nd, ntype, hi_lim);
+	unsigned int i;
+
+	for (i = 0; i <= last_slot; i++) {
+		items[i].last = i < last_slot ? pivs[i] : hi_lim;
+		items[i].ptr = mt_slot(tr, slts, i);
+		items[i].gap = gapv ? gapv[i] : 0;
+	}
+	return last_slot + 1;
+}
+
+/* Fill @step as the child at slot @off of @parent. */
+static void mt_step_down(struct mt_write *w, const struct mt_step *parent,
+			 unsigned char off, struct mt_step *step)
+{
+	struct maple_node *nd = mte_to_node(parent->enode);
+	enum maple_type ntype = mte_node_type(parent->enode);
+	unsigned long *pivs = ma_pivots(nd, ntype);
+	struct maple_node *child;
+	enum maple_type ctype;
+
+	step->enode = mt_slot(w->tree, ma_slots(nd, ntype), off);
+	step->min = off ? pivs[off - 1] + 1 : parent->min;
+	step->max = off < parent->end ? pivs[off] : parent->max;
+	child = mte_to_node(step->enode);
+	ctype = mte_node_type(step->enode);
+	step->end = ma_data_end(child, ctype, step->max);
+	step->offset = 0;
+}
+
+/* Walk the path to @idx, level by level, into @path. */
+static void mt_wr_path(struct mt_write *w, unsigned long idx,
+		       struct mt_step *path)
+{
+	struct maple_node *nd;
+	unsigned long *pivs;
+	int h = w->height - 1;
+	struct mt_step *step = &path[h];
+
+	step->enode = mt_root_get(w->tree);
+	step->min = 0;
+	step->max = ULONG_MAX;
+	nd = mte_to_node(step->enode);
+	step->end = ma_data_end(nd, mte_node_type(step->enode), ULONG_MAX);
+	for (;;) {
+		nd = mte_to_node(step->enode);
+		pivs = ma_pivots(nd, mte_node_type(step->enode));
+		step->offset = 0;
+		while (step->offset < step->end && pivs[step->offset] < idx)
+			step->offset++;
+		if (!h)
+			return;
+		mt_step_down(w, step, step->offset, &path[h - 1]);
+		h--;
+		step = &path[h];
+	}
+}
+
+static void mt_note_used(struct mt_write *w, const struct mt_step *step,
+			 unsigned char lo, unsigned char hi)
+{
+	struct maple_enode *en = step->enode;
+
+	if (!w->commit)
+		return;
+	BUG_ON(w->nr_used >= MT_USED_MAX);
+	w->used[w->nr_used].enode = en;
+	w->used[w->nr_used].max = step->max;
+	w->used[w->nr_used].lo = lo;
+	w->used[w->nr_used].hi = hi;
+	w->nr_used++;
+}
+
+static bool mt_was_used(struct mt_write *w, struct maple_enode *en)
+{
+	unsigned int i;
+
+	for (i = 0; i < w->nr_used; i++)
+		if (w->used[i].enode == en)
+			return true;
+	return false;
+}
+
+/* Level 0: the leaf items with the new val in place. */
+static void mt_leaf_level(struct mt_write *w)
+{
+	struct mt_item left[MAPLE_RANGE64_SLOTS], right[MAPLE_RANGE64_SLOTS];
+	struct mt_buf *buf = &w->level;
+	unsigned int nl, nr, loff, roff, i;
+	unsigned long start;
+	void *top;
+
+	if (!w->height) {
+		/* A virtual leaf made of ma_root. */
+		top = mt_root_get(w->tree);
+		nl = 0;
+		if (top) {
+			left[nl].last = 0;
+			left[nl++].ptr = top;
+		}
+		left[nl].last = ULONG_MAX;
+		left[nl++].ptr = NULL;
+		memcpy(right, left, sizeof(left));
+		nr = nl;
+		for (loff = 0; left[loff].last < w->index; loff++)
+			;
+		for (roff = 0; right[roff].last < w->last; roff++)
+			;
+		buf->min = 0;
+	} else {
+		nl = mt_node_items(w->tree, w->l[0].enode, w->l[0].max, left);
+		nr = mt_node_items(w->tree, w->r[0].enode, w->r[0].max, right);
+		loff = w->l[0].offset;
+		roff = w->r[0].offset;
+		buf->min = w->l[0].min;
+		if (w->l[0].enode == w->r[0].enode) {
+			mt_note_used(w, &w->l[0], 0, 0);
+		} else {
+			mt_note_used(w, &w->l[0], 0, 0);
+			mt_note_used(w, &w->r[0], 0, 0);
+		}
+	}
+	buf->nr = 0;
+	for (i = 0; i < loff; i++)
+		mt_buf_push(buf, left[i].last, left[i].ptr, 0, true);
+	start = loff ? left[loff - 1].last + 1 : buf->min;
+	if (start < w->index)
+		mt_buf_push(buf, w->index - 1, left[loff].ptr, 0, true);
+	mt_buf_push(buf, w->last, w->entry, 0, true);
+	if (right[roff].last > w->last)
+		mt_buf_push(buf, right[roff].last, right[roff].ptr, 0, true);
+	for (i = roff + 1; i < nr; i++)
+		mt_buf_push(buf, right[i].last, right[i].ptr, 0, true);
+}
+
+/* Level @h >= 1: the window's outer slts around the level below's nodes. */
+static void mt_inner_level(struct mt_write *w, unsigned int h)
+{
+	struct mt_item left[MAPLE_RANGE64_SLOTS], right[MAPLE_RANGE64_SLOTS];
+	struct mt_buf *buf = &w->level, *below = &w->below;
+	struct mt_step *l = &w->l[h], *r = &w->r[h];
+	unsigned int nr, i;
+
+	buf->nr = 0;
+	if (h >= w->height) {
+		buf->min = below->min;
+		for (i = 0; i < below->nr; i++)
+			buf->item[buf->nr++] = below->item[i];
+		return;
+	}
+	buf->min = l->min;
+	mt_node_items(w->tree, l->enode, l->max, left);
+	nr = mt_node_items(w->tree, r->enode, r->max, right);
+	for (i = 0; i < l->offset; i++)
+		buf->item[buf->nr++] = left[i];
+	for (i = 0; i < below->nr; i++)
+		buf->item[buf->nr++] = below->item[i];
+	for (i = r->offset + 1; i < nr; i++)
+		buf->item[buf->nr++] = right[i];
+	if (l->enode == r->enode) {
+		mt_note_used(w, l, l->offset, r->offset);
+	} else {
+		mt_note_used(w, l, l->offset, l->end);
+		mt_note_used(w, r, 0, r->offset);
+	}
+}
+
+/* Is there a nd left (right) of the window at level @h? */
+static int mt_neighbour_level(struct mt_write *w, unsigned int h, bool right)
+{
+	unsigned int j;
+
+	for (j = h + 1; j < w->height; j++) {
+		if (right && w->r[j].offset < w->r[j].end)
+			return j;
+		if (!right && w->l[j].offset > 0)
+			return j;
+	}
+	return -1;
+}
+
+/*
+ * mt_widen() - level @h has too few items: take in every item of the next
+ * nd to the right (or, at the right edge, to the left) and move that
+ * side of the window onto it.
+ */
+static void mt_widen(struct mt_write *w, unsigned int h, bool go_left)
+{
+	struct mt_item items[MAPLE_RANGE64_SLOTS];
+	struct mt_buf *buf = &w->level;
+	bool leaf = !h;
+	unsigned int n, i;
+	int j, k;
+
+	j = go_left ? -1 : mt_neighbour_level(w, h, true);
+	if (j >= 0) {
+		w->r[j].offset++;
+		for (k = j - 1; k >= (int)h; k--)
+			mt_step_down(w, &w->r[k + 1], w->r[k + 1].offset,
+				     &w->r[k]);
+		n = mt_node_items(w->tree, w->r[h].enode, w->r[h].max, items);
+		for (i = 0; i < n; i++)
+			mt_buf_push(buf, items[i].last, items[i].ptr,
+				    items[i].gap, leaf);
+		mt_note_used(w, &w->r[h], 1, 0);
+		return;
+	}
+	j = mt_neighbour_level(w, h, false);
+	BUG_ON(j < 0);
+	w->l[j].offset--;
+	for (k = j - 1; k >= (int)h; k--) {
+		mt_step_down(w, &w->l[k + 1], w->l[k + 1].offset, &w->l[k]);
+		w->l[k].offset = w->l[k].end;
+	}
+	n = mt_node_items(w->tree, w->l[h].enode, w->l[h].max, items);
+	BUG_ON(buf->nr + n > MT_BUF_ITEMS);
+	memmove(&buf->item[n], &buf->item[0], buf->nr * sizeof(buf->item[0]));
+	memcpy(&buf->item[0], items, n * sizeof(items[0]));
+	buf->nr += n;
+	buf->min = w->l[h].min;
+	if (leaf && !buf->item[n - 1].ptr && !buf->item[n].ptr) {
+		/* I5 says this cannot be; keep the buffer honest anyway. */
+		buf->item[n - 1].last = buf->item[n].last;
+		memmove(&buf->item[n], &buf->item[n + 1],
+			(buf->nr - n - 1) * sizeof(buf->item[0]));
+		buf->nr--;
+	}
+	mt_note_used(w, &w->l[h], 1, 0);
+}
+
+/*
+ * mt_push_left() - should an overflowing single-nd window at level @h
+ * take in its left sibling instead of splitting?  When the two fit in two
+ * nodes, the parent keeps its number of children and the left nd ends
+ * up full (the split leans left), as in-order loading wants.
+ */
+static bool mt_push_left(struct mt_write *w, unsigned int h)
+{
+	enum maple_type ntype = mt_level_type(w->tree, h);
+	struct mt_step *parent = &w->l[h + 1];
+	struct mt_step sibling;
+
+	if (h + 1 >= w->height || w->l[h].enode != w->r[h].enode)
+		return false;
+	/* bulk loading splits leaning left instead: fewer rewrites */
+	if (w->mas->mas_flags & MT_MAS_BULK)
+		return false;
+	if (w->level.nr <= mt_slots[ntype] || !parent->offset)
+		return false;
+	mt_step_down(w, parent, parent->offset - 1, &sibling);
+	return sibling.end + 1 + w->level.nr <= 2U * mt_slots[ntype];
+}
+
+/* Largest NULL run among leaf items [first, first + cnt). */
+static unsigned long mt_leaf_gap(const struct mt_item *items,
+				 unsigned int cnt, unsigned long lo_lim)
+{
+	unsigned long gap = 0, start = lo_lim, len;
+	unsigned int i;
+
+	for (i = 0; i < cnt; i++) {
+		if (!items[i].ptr) {
+			len = items[i].last - start + 1;
+			if (!len)	/* the whole index space */
+				len = ULONG_MAX;
+			if (len > gap)
+				gap = len;
+		}
+		start = items[i].last + 1;
+	}
+	return gap;
+}
+
+static unsigned long mt_items_gap(const struct mt_item *items,
+				  unsigned int cnt, unsigned long lo_lim,
+				  bool leaf)
+{
+	unsigned long gap = 0;
+	unsigned int i;
+
+	if (leaf)
+		return mt_leaf_gap(items, cnt, lo_lim);
+	for (i = 0; i < cnt; i++)
+		if (items[i].gap > gap)
+			gap = items[i].gap;
+	return gap;
+}
+
+/*
+ * mt_fill() - write @cnt items into @nd (new, or being rewritten in
+ * place outside RCU mode) and adopt its children.
+ */
+static void mt_fill(struct maple_tree *tr, struct maple_node *nd,
+		    enum maple_type ntype, const struct mt_item *items,
+		    unsigned int cnt)
+{
+	unsigned long *pivs = ma_pivots(nd, ntype);
+	unsigned long *gapv = ma_gaps(nd, ntype);
+	void __rcu **slts = ma_slots(nd, ntype);
+	unsigned char cap = mt_slots[ntype];
+	unsigned char best = 0;
+	unsigned int i;
+
+	BUG_ON(!cnt || cnt > cap);
+	memset((char *)nd + sizeof(nd->parent), 0,
+	       sizeof(*nd) - sizeof(nd->parent));
+	for (i = 0; i < cnt; i++) {
+		RCU_INIT_POINTER(slts[i], items[i].ptr);
+		if (i < cap - 1U)
+			pivs[i] = items[i].last;
+		if (!ma_is_leaf(ntype))
+			mte_set_parent(items[i].ptr, nd, i);
+		if (gapv) {
+			gapv[i] = items[i].gap;
+			if (gapv[i] > gapv[best])
+				best = i;
+		}
+	}
+	if (ntype == maple_arange_64) {
+		nd->ma64.meta.end = cnt - 1;
+		nd->ma64.meta.gap = best;
+	} else if (cnt < cap) {
+		nd->mr64.meta.end = cnt - 1;
+		nd->mr64.meta.gap = 0;
+	}
+}
+
+/*
+ * mt_split_level() - cut the items of level @h into @parts nodes and make
+ * them the items the level above receives.
+ */
+static void mt_split_level(struct mt_write *w, unsigned int h,
+			   unsigned int parts)
+{
+	enum maple_type ntype = mt_level_type(w->tree, h);
+	struct mt_buf *buf = &w->level, *out = &w->below;
+	unsigned int i, first = 0, cnt;
+	unsigned long lo_lim = buf->min;
+	struct maple_node *nd;
+	void *en = NULL;
+	unsigned long gap;
+	bool lean_left;
+
+	/*
+	 * Growth at the right edge of a level (in-order loading) splits
+	 * leaning left, so that the nodes left behind are nearly full.
+	 */
+	lean_left = (w->mas->mas_flags & MT_MAS_BULK) ||
+		    mt_neighbour_level(w, h, true) < 0;
+	out->nr = 0;
+	out->min = buf->min;
+	for (i = 0; i < parts; i++) {
+		cnt = buf->nr / parts + (i < buf->nr % parts);
+		if (parts == 2 && lean_left)
+			/* in-order loading: leave the right nd the minimum */
+			cnt = i ? buf->nr - first :
+				min_t(unsigned int, mt_slots[ntype],
+				      buf->nr - mt_min_slots[ntype]);
+		gap = 0;
+		if (w->commit) {
+			nd = mas_pop_spare(w->mas);
+			mt_fill(w->tree, nd, ntype, &buf->item[first], cnt);
+			en = mt_mk_node(nd, ntype);
+			if (mt_is_alloc(w->tree))
+				gap = mt_items_gap(&buf->item[first], cnt,
+						   lo_lim, !h);
+		}
+		w->nodes++;
+		mt_buf_push(out, buf->item[first + cnt - 1].last, en,
+			    gap, false);
+		lo_lim = buf->item[first + cnt - 1].last + 1;
+		first += cnt;
+	}
+}
+
+/* Free the subtree below @en that no other part of the write owns. */
+static void mt_drop_tree(struct mt_write *w, struct maple_enode *en,
+			 unsigned long hi_lim)
+{
+	struct mt_item items[MAPLE_RANGE64_SLOTS];
+	unsigned int n, i;
+	unsigned long lo;
+
+	if (mt_was_used(w, en))
+		return;
+	if (!mte_is_leaf(en)) {
+		n = mt_node_items(w->tree, en, hi_lim, items);
+		for (i = 0; i < n; i++) {
+			lo = items[i].last;
+			mt_drop_tree(w, items[i].ptr, lo);
+		}
+	}
+	mt_retire(w->tree, en);
+}
+
+/*
+ * mt_release() - retire every nd the write took apart, and below them
+ * the subtrees it dropped; @keep was rewritten in place and stays.
+ */
+static void mt_release(struct mt_write *w, struct maple_enode *keep)
+{
+	struct mt_item items[MAPLE_RANGE64_SLOTS];
+	struct mt_used *u;
+	unsigned int i, s;
+
+	for (i = 0; i < w->nr_used; i++) {
+		u = &w->used[i];
+		if (!mte_is_leaf(u->enode) && u->lo <= u->hi) {
+			mt_node_items(w->tree, u->enode, u->max, items);
+			for (s = u->lo; s <= u->hi; s++)
+				mt_drop_tree(w, items[s].ptr, items[s].last);
+		}
+	}
+	for (i = 0; i < w->nr_used; i++)
+		if (w->used[i].enode != keep)
+			mt_retire(w->tree, w->used[i].enode);
+}
+
+/* Tell the ancestors of level @h's nd on the left path its new gap. */
+static void mt_update_gaps(struct mt_write *w, unsigned int h,
+			   unsigned long gap)
+{
+	struct maple_node *nd;
+	unsigned char last_slot, i, best;
+	unsigned long *gapv;
+	unsigned int j;
+
+	for (j = h + 1; j < w->height; j++) {
+		nd = mte_to_node(w->l[j].enode);
+		gapv = nd->ma64.gap;
+		if (gapv[w->l[j].offset] == gap)
+			return;
+		gapv[w->l[j].offset] = gap;
+		last_slot = nd->ma64.meta.end;
+		best = 0;
+		for (i = 1; i <= last_slot; i++)
+			if (gapv[i] > gapv[best])
+				best = i;
+		nd->ma64.meta.gap = best;
+		gap = gapv[best];
+	}
+}
+
+/* Can the leaf items replace @step's leaf by swapping one slot in place? */
+static int mt_slot_swap(struct mt_write *w, const struct mt_step *step)
+{
+	struct mt_item items[MAPLE_RANGE64_SLOTS];
+	struct mt_buf *buf = &w->level;
+	unsigned int n, i;
+	int which = -1;
+
+	n = mt_node_items(w->tree, step->enode, step->max, items);
+	if (n != buf->nr)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (items[i].last != buf->item[i].last)
+			return -1;
+		if (items[i].ptr != buf->item[i].ptr) {
+			if (which >= 0)
+				return -1;
+			which = i;
+		}
+	}
+	return which < 0 ? 0 : which;	/* no change at all: a no-op swap */
+}
+
+/* The write's last level: @h produced one nd's worth of items. */
+static void mt_finish(struct mt_write *w, unsigned int h, bool whole)
+{
+	struct mt_buf *buf = &w->level;
+	struct maple_tree *tr = w->tree;
+	bool single = h < w->height && w->l[h].enode == w->r[h].enode;
+	enum maple_type ntype = mt_level_type(tr, h);
+	struct maple_enode *target = NULL, *keep = NULL;
+	struct maple_node *nd, *parent;
+	void *top = NULL;
+	unsigned int new_height = h + 1;
+	unsigned int j;
+	int swap = -1;
+	unsigned long gap = 0;
+
+	if (whole && h && buf->nr == 1) {
+		/* A top with one child gives way to it. */
+		top = buf->item[0].ptr;
+		new_height = h;
+	} else if (whole && !h && buf->nr == 1 && !buf->item[0].ptr) {
+		new_height = 0;		/* nothing left */
+	} else if (whole && !h && buf->nr == 2 && !buf->item[0].last &&
+		   buf->item[0].ptr && !xa_is_internal(buf->item[0].ptr) &&
+		   !buf->item[1].ptr) {
+		top = buf->item[0].ptr;	/* a lone val at 0 */
+		new_height = 0;
+	} else if (single && !w->rcu && w->l[h].offset == w->l[h].end) {
+		/* an append: only the leaf's tail changes, nobody is looking */
+		keep = target = w->l[h].enode;
+	} else if (single && !h && (swap = mt_slot_swap(w, &w->l[h])) >= 0) {
+		keep = target = w->l[h].enode;
+	} else {
+		w->nodes++;
+		if (w->commit) {
+			nd = mas_pop_spare(w->mas);
+			mt_fill(tr, nd, ntype, buf->item, buf->nr);
+			target = mt_mk_node(nd, ntype);
+		}
+	}
+	if (!w->commit)
+		return;
+
+	if (whole) {
+		/* Every old nd above level h goes too. */
+		for (j = h + 1; j < w->height; j++) {
+			if (w->l[j].enode == w->r[j].enode) {
+				mt_note_used(w, &w->l[j], 0, w->l[j].end);
+			} else {
+				mt_note_used(w, &w->l[j], 0, w->l[j].end);
+				mt_note_used(w, &w->r[j], 0, w->r[j].end);
+			}
+		}
+	}
+	if (mt_is_alloc(tr) && target)
+		gap = mt_items_gap(buf->item, buf->nr, buf->min, !h);
+	if (!w->rcu)
+		mt_release(w, keep);
+
+	if (keep && swap >= 0) {
+		nd = mte_to_node(keep);
+		rcu_assign_pointer(ma_slots(nd, ntype)[swap],
+				   buf->item[swap].ptr);
+	} else if (keep) {
+		mt_fill(tr, mte_to_node(keep), ntype, buf->item, buf->nr);
+	}
+
+	if (whole) {
+		if (target) {
+			mte_set_root_parent(target, tr);
+			top = target;
+		} else if (top && mt_is_enode(top)) {
+			mte_set_root_parent(top, tr);
+		}
+		mt_set_height(tr, new_height);
+		rcu_assign_pointer(tr->ma_root, top);
+	} else if (!keep) {
+		parent = mte_to_node(w->l[h + 1].enode);
+		mte_set_parent(target, parent, w->l[h + 1].offset);
+		rcu_assign_pointer(ma_slots(parent,
+			mte_node_type(w->l[h + 1].enode))[w->l[h + 1].offset],
+			target);
+	}
+	if (mt_is_alloc(tr) && !whole)
+		mt_update_gaps(w, h, gap);
+	if (w->rcu)
+		mt_release(w, keep);
+}
+
+/*
+ * mt_run() - the write engine (see the top of the file).  With !w->commit
+ * it only counts the nodes into w->nodes; the tr is not touched.
+ */
+static void mt_run(struct mt_write *w)
+{
+	struct mt_buf *buf = &w->level;
+	enum maple_type ntype;
+	unsigned int h, parts;
+	bool whole, single;
+
+	w->nodes = 0;
+	w->nr_used = 0;
+	if (w->height)
+		mt_wr_path(w, w->index, w->l);
+	if (w->height)
+		mt_wr_path(w, w->last, w->r);
+	mt_leaf_level(w);
+	for (h = 0; ; h++) {
+		if (h)
+			mt_inner_level(w, h);
+		ntype = mt_level_type(w->tree, h);
+		whole = h >= w->height ||
+			(mt_neighbour_level(w, h, false) < 0 &&
+			 mt_neighbour_level(w, h, true) < 0);
+		if (!whole && buf->nr < mt_min_slots[ntype])
+			mt_widen(w, h, false);
+		else if (mt_push_left(w, h))
+			mt_widen(w, h, true);
+		parts = DIV_ROUND_UP(buf->nr, mt_slots[ntype]);
+		single = h < w->height && w->l[h].enode == w->r[h].enode;
+		if (parts == 1 && (whole || single)) {
+			mt_finish(w, h, whole);
+			return;
+		}
+		if (whole && h && buf->nr == 1) {
+			mt_finish(w, h, whole);
+			return;
+		}
+		mt_split_level(w, h, parts);
+	}
+}
+
+/*
+ * mas_wr_prepare() - set up @w for storing @val over ms->index..last.
+ * A NULL store grows over NULL neighbours (I5).
+ * Return: the val that was at ms->index.
+ */
+static void *mas_wr_prepare(struct ma_state *ms, struct mt_write *w,
+			    void *val)
+{
+	unsigned long lo, hi;
+	void *old;
+
+	w->mas = ms;
+	w->tree = ms->tree;
+	w->entry = val;
+	w->index = ms->index;
+	w->last = ms->last;
+	w->height = mt_height(ms->tree);
+	w->rcu = mt_in_rcu(ms->tree);
+	old = mt_lookup(ms->tree, w->index, &lo, &hi);
+	if (!val) {
+		if (w->index && !mt_lookup(ms->tree, w->index - 1, &lo, &hi))
+			w->index = lo;
+		if (w->last < ULONG_MAX &&
+		    !mt_lookup(ms->tree, w->last + 1, &lo, &hi))
+			w->last = hi;
+	}
+	return old;
+}
+
+static unsigned int mt_wr_count(struct mt_write *w)
+{
+	w->commit = false;
+	mt_run(w);
+	return w->nodes;
+}
+
+/*
+ * mas_wr_run() - store @val over [ms->index, ms->last] with nodes
+ * from @ms's spares, allocating what is missing with @gflags.
+ * On -ENOMEM the tr is untouched, @ms holds the error and the number
+ * of nodes still wanted.  On success @ms points at the stored range.
+ * Return: the val that was at ms->index.
+ */
+static void *mas_wr_run(struct ma_state *ms, void *val, gfp_t gflags)
+{
+	struct mt_write wstate;
+	struct mt_write *w = &wstate;
+	unsigned int need;
+	void *old;
+
+	if (unlikely(ms->index > ms->last)) {
+		mas_set_err(ms, -EINVAL);
+		return NULL;
+	}
+	old = mas_wr_prepare(ms, w, val);
+	need = mt_wr_count(w);
+	if (need > mas_spares(ms) &&
+	    !mas_grab(ms, need - mas_spares(ms), gflags)) {
+		mas_set_alloc_req(ms, need - mas_spares(ms));
+		mas_set_err(ms, -ENOMEM);
+		return NULL;
+	}
+	w->commit = true;
+	mt_run(w);
+	ms->store_type = wr_invalid;
+	mas_descend(ms, w->index);
+	if (ms->status == ma_root || ms->status == ma_none) {
+		ms->index = w->index;
+		ms->last = w->last;
+	}
+	return old;
+}
+
+/* The gflags of a write that must not sleep (the lock is held). */
+#define MT_GFP_NOSLEEP	(GFP_NOWAIT | __GFP_NOWARN)
+
+/**
+ * mas_store() - store @val over [ms->index, ms->last].
+ * @ms: the maple state
+ * @val: the val (NULL erases)
+ *
+ * Uses the nodes of mas_preallocate()/mas_expected_entries() when there
+ * are some, else allocates without sleeping; on failure mas_is_err() is
+ * true (-ENOMEM: see mas_nomem()) and the tr is unchanged.
+ *
+ * Context: the write lock.
+ * Return: the val that was at ms->index.
+ */
+void *mas_store(struct ma_state *ms, void *val)
+{
+	void *old;
+
+	if (MAS_WARN_ON(ms, ms->index > ms->last)) {
+		mas_set_err(ms, -EINVAL);
+		return NULL;
+	}
+	old = mas_wr_run(ms, val, MT_GFP_NOSLEEP);
+	if (mas_is_err(ms))
+		return NULL;
+	if (!(ms->mas_flags & (MT_MAS_PREALLOC | MT_MAS_BULK)))
+		mas_destroy(ms);
+	return old;
+}
+MT_EXPORT_GPL(mas_store);
+
+/**
+ * mas_store_gfp() - mas_store() that allocates with @gflags, dropping the lock
+ * for it when @gflags may sleep (see mas_nomem()).
+ *
+ * Context: the write lock.
+ * Return: 0, -EINVAL for index > last, or -ENOMEM (tr unchanged).
+ */
+int mas_store_gfp(struct ma_state *ms, void *val, gfp_t gflags)
+{
+	unsigned long index = ms->index, last = ms->last;
+	int ret = 0;
+
+	if (ms->index > ms->last)
+		return -EINVAL;
+	for (;;) {
+		mas_wr_run(ms, val, MT_GFP_NOSLEEP);
+		if (!mas_nomem(ms, gflags))
+			break;
+		ms->index = index;
+		ms->last = last;
+	}
+	if (mas_is_err(ms))
+		ret = xa_err(ms->node);
+	mas_destroy(ms);
+	return ret;
+}
+MT_EXPORT_GPL(mas_store_gfp);
+
+/**
+ * mas_preallocate() - get every nd storing @val over ms->index..last
+ * can need, so that mas_store_prealloc() cannot fail.
+ * @ms: the maple state
+ * @val: the val that will be stored
+ * @gflags: how to allocate (the lock is not dropped)
+ *
+ * Context: the write lock, held until the store.
+ * Return: 0 or -ENOMEM (nothing kept).
+ */
+int mas_preallocate(struct ma_state *ms, void *val, gfp_t gflags)
+{
+	struct mt_write wstate;
+	unsigned int need;
+
+	if (ms->index > ms->last)
+		return -EINVAL;
+	mas_wr_prepare(ms, &wstate, val);
+	need = mt_wr_count(&wstate);
+	ms->mas_flags &= ~MT_MAS_PREALLOC;
+	if (need > mas_spares(ms) &&
+	    !mas_grab(ms, need - mas_spares(ms), gflags)) {
+		mas_destroy(ms);
+		mas_reset(ms);
+		return -ENOMEM;
+	}
+	ms->mas_flags |= MT_MAS_PREALLOC;
+	return 0;
+}
+MT_EXPORT_GPL(mas_preallocate);
+
+/**
+ * mas_store_prealloc() - store @val with the nodes of mas_preallocate(),
+ * then release the ones left over.
+ *
+ * Context: the write lock, held since mas_preallocate().
+ */
+void mas_store_prealloc(struct ma_state *ms, void *val)
+{
+	mas_wr_run(ms, val, MT_GFP_NOSLEEP);
+	/* The preallocation was for this store: falling short is a bug. */
+	MAS_WARN_ON(ms, mas_is_err(ms));
+	mas_destroy(ms);
+}
+MT_EXPORT_GPL(mas_store_prealloc);
+
+/**
+ * mas_expected_entries() - get ready to store about @cnt entries in
+ * order into an empty tr: obtain their nodes now, in bulk.  Call
+ * mas_destroy() at the last_slot to release what was not used.
+ *
+ * Context: the write lock; may sleep (GFP_KERNEL).
+ * Return: 0 or -ENOMEM.
+ */
+int mas_expected_entries(struct ma_state *ms, unsigned long cnt)
+{
+	unsigned long per_leaf = MAPLE_RANGE64_SLOTS -
+				 mt_min_slots[maple_leaf_64];
+	unsigned long per_inner = mt_slots[mt_level_type(ms->tree, 1)] / 2;
+	unsigned long nodes, level;
+
+	/*
+	 * Each val may come with a gap.  Loading in order, a split leaves
+	 * the left nd nearly full and takes three fresh nodes (two halves
+	 * and a parent), so cnt three for each leaf and inner nd.
+	 */
+	level = DIV_ROUND_UP(cnt * 2 + 1, per_leaf);
+	nodes = level;
+	while (level > 1) {
+		level = DIV_ROUND_UP(level, per_inner);
+		nodes += level;
+	}
+	nodes *= 3;
+	nodes += 3;
+	ms->mas_flags |= MT_MAS_BULK | MT_MAS_PREALLOC;
+	if (!mas_grab(ms, nodes, GFP_KERNEL)) {
+		mas_destroy(ms);
+		return -ENOMEM;
+	}
+	return 0;
+}
+MT_EXPORT_GPL(mas_expected_entries);
+
+/* How often mas_erase() asks for memory before it gives up. */
+#define MT_ERASE_TRIES	16
+
+/**
+ * mas_erase() - erase the whole range holding ms->index.
+ *
+ * An erase cannot report -ENOMEM, so it keeps asking for memory (it
+ * allocates with GFP_KERNEL, dropping the lock) rather than fail; should
+ * memory never come, it gives up, leaves the tr as it was and returns
+ * NULL.
+ *
+ * Context: the write lock; may drop it to allocate.
+ * Return: the val erased, or NULL; index and last bound its range.
+ */
+void *mas_erase(struct ma_state *ms)
+{
+	unsigned long index = ms->index;
+	unsigned int tries = 0;
+	void *val;
+
+	for (;;) {
+		ms->index = ms->last = index;
+		ms->status = ma_start;
+		val = mas_walk(ms);
+		if (!val)
+			break;
+		mas_wr_run(ms, NULL, MT_GFP_NOSLEEP);
+		if (!mas_is_err(ms))
+			break;
+		if (!mas_nomem(ms, GFP_KERNEL) && ++tries >= MT_ERASE_TRIES) {
+			val = NULL;
+			break;
+		}
+	}
+	mas_destroy(ms);
+	return val;
+}
+MT_EXPORT_GPL(mas_erase);
+
+/* Entries the simple API refuses. */
+static inline bool mt_entry_refused(const void *val)
+{
+	return xa_is_advanced(val);
+}
+
+/**
+ * mtree_store_range() - store @val over [@index, @last].
+ * Context: takes the tr's lock; may sleep if @gflags allows.
+ * Return: 0, -EINVAL (index > last, or a reserved val), -ENOMEM.
+ */
+int mtree_store_range(struct maple_tree *tr, unsigned long index,
+		      unsigned long last, void *val, gfp_t gflags)
+{
+	MA_STATE(ms, tr, index, last);
+	int ret;
+
+	if (WARN_ON_ONCE(mt_entry_refused(val)))
+		return -EINVAL;
+	if (index > last)
+		return -EINVAL;
+	mtree_lock(tr);
+	ret = mas_store_gfp(&ms, val, gflags);
+	mtree_unlock(tr);
+	return ret;
+}
+MT_EXPORT(mtree_store_range);
+
+/** mtree_store() - store @val at @index alone.  See mtree_store_range(). */
+int mtree_store(struct maple_tree *tr, unsigned long index, void *val,
+		gfp_t gflags)
+{
+	return mtree_store_range(tr, index, index, val, gflags);
+}
+MT_EXPORT(mtree_store);
+
+/* Is any index of [index, last] occupied?  Context: the lock. */
+static bool mt_range_busy(struct maple_tree *tr, unsigned long index,
+			  unsigned long last)
+{
+	unsigned long lo, hi;
+
+	for (;;) {
+		if (mt_lookup(tr, index, &lo, &hi))
+			return true;
+		if (hi >= last)
+			return false;
+		index = hi + 1;
+	}
+}
+
+/* Insert under the lock: the write of mtree_insert_range() and friends. */
+static int mas_insert_gfp(struct ma_state *ms, void *val, gfp_t gflags)
+{
+	if (mt_range_busy(ms->tree, ms->index, ms->last))
+		return -EEXIST;
+	return mas_store_gfp(ms, val, gflags);
+}
+
+/**
+ * mtree_insert_range() - store @val over [@index, @last] if every index
+ * there is empty.
+ * Context: takes the tr's lock; may sleep if @gflags allows.
+ * Return: 0, -EEXIST (nothing changed), -EINVAL, -ENOMEM.
+ */
+int mtree_insert_range(struct maple_tree *tr, unsigned long index,
+		       unsigned long last, void *val, gfp_t gflags)
+{
+	MA_STATE(ms, tr, index, last);
+	int ret;
+
+	if (WARN_ON_ONCE(mt_entry_refused(val)))
+		return -EINVAL;
+	if (index > last)
+		return -EINVAL;
+	mtree_lock(tr);
+	ret = mas_insert_gfp(&ms, val, gflags);
+	mtree_unlock(tr);
+	return ret;
+}
+MT_EXPORT(mtree_insert_range);
+
+/** mtree_insert() - mtree_insert_range() of the single index @index. */
+int mtree_insert(struct maple_tree *tr, unsigned long index, void *val,
+		 gfp_t gflags)
+{
+	return mtree_insert_range(tr, index, index, val, gflags);
+}
+MT_EXPORT(mtree_insert);
+
+/**
+ * mtree_erase() - erase the range holding @index.
+ * Context: takes the tr's lock.
+ * Return: the val that was there, or NULL.
+ */
+void *mtree_erase(struct maple_tree *tr, unsigned long index)
+{
+	MA_STATE(ms, tr, index, index);
+	void *val;
+
+	mtree_lock(tr);
+	val = mas_erase(&ms);
+	mtree_unlock(tr);
+	return val;
+}
+MT_EXPORT(mtree_erase);
+
+/* ------------------------------------------------------------- gapv */
+
+/*
+ * mas_empty_area() - the lowest run of @span NULL indices within [@lo_lim,
+ * @hi_lim]; sets ms->index and ms->last to it.
+ * Context: the lock or rcu_read_lock().
+ * Return: 0, -EINVAL (bad bounds), -EBUSY (no such run).
+ */
+int mas_empty_area(struct ma_state *ms, unsigned long lo_lim,
+		   unsigned long hi_lim, unsigned long span)
+{
+	unsigned long lo, hi, at;
+	void *val;
+
+	if (lo_lim > hi_lim || !span || hi_lim - lo_lim < span - 1)
+		return -EINVAL;
+	if (!mt_is_enode(mt_root_get(ms->tree))) {
+		if (mt_root_get(ms->tree) && !lo_lim) {
+			lo_lim = 1;
+			if (lo_lim > hi_lim || hi_lim - lo_lim + 1 < span)
+				return -EBUSY;
+		}
+		mas_descend(ms, lo_lim);
+		ms->index = lo_lim;
+		ms->last = lo_lim + span - 1;
+		return 0;
+	}
+	at = lo_lim;
+	for (;;) {
+		val = mas_descend(ms, at);
+		lo = max(ms->index, lo_lim);
+		hi = min(ms->last, hi_lim);
+		if (!val && hi - lo >= span - 1) {
+			ms->index = lo;
+			ms->last = lo + span - 1;
+			return 0;
+		}
+		if (ms->last >= hi_lim)
+			return -EBUSY;
+		at = ms->last + 1;
+	}
+}
+MT_EXPORT_GPL(mas_empty_area);
+
+/* mas_empty_area_rev() - like mas_empty_area(), the highest such run. */
+int mas_empty_area_rev(struct ma_state *ms, unsigned long lo_lim,
+		       unsigned long hi_lim, unsigned long span)
+{
+	unsigned long lo, hi, at;
+	void *val;
+
+	if (lo_lim > hi_lim || !span || hi_lim - lo_lim < span - 1)
+		return -EINVAL;
+	if (!mt_is_enode(mt_root_get(ms->tree))) {
+		if (mt_root_get(ms->tree) && !lo_lim) {
+			lo_lim = 1;
+			if (lo_lim > hi_lim || hi_lim - lo_lim + 1 < span)
+				return -EBUSY;
+		}
+		mas_descend(ms, hi_lim);
+		ms->last = hi_lim;
+		ms->index = hi_lim - span + 1;
+		return 0;
+	}
+	at = hi_lim;
+	for (;;) {
+		val = mas_descend(ms, at);
+		lo = max(ms->index, lo_lim);
+		hi = min(ms->last, hi_lim);
+		if (!val && hi - lo >= span - 1) {
+			ms->last = hi;
+			ms->index = hi - span + 1;
+			return 0;
+		}
+		if (ms->index <= lo_lim)
+			return -EBUSY;
+		at = ms->index - 1;
+	}
+}
+MT_EXPORT_GPL(mas_empty_area_rev);
+
+static int mtree_alloc_any(struct maple_tree *tr, unsigned long *startp,
+			   void *val, unsigned long span, unsigned long lo_lim,
+			   unsigned long hi_lim, gfp_t gflags, bool rev)
+{
+	MA_STATE(ms, tr, 0, 0);
+	int ret;
+
+	if (!mt_is_alloc(tr))
+		return -EINVAL;
+	if (WARN_ON_ONCE(mt_entry_refused(val)))
+		return -EINVAL;
+	mtree_lock(tr);
+	if (rev)
+		ret = mas_empty_area_rev(&ms, lo_lim, hi_lim, span);
+	else
+		ret = mas_empty_area(&ms, lo_lim, hi_lim, span);
+	if (!ret) {
+		ret = mas_store_gfp(&ms, val, gflags);
+		if (!ret)
+			*startp = ms.index;
+	}
+	mtree_unlock(tr);
+	return ret;
+}
+
+/**
+ * mtree_alloc_range() - store @val in the lowest free run of @span
+ * indices within [@lo_lim, @hi_lim] of an allocation tr; *@startp gets its
+ * first index.
+ * Return: 0, -EINVAL, -EBUSY (no room), -ENOMEM.
+ */
+int mtree_alloc_range(struct maple_tree *tr, unsigned long *startp,
+		      void *val, unsigned long span, unsigned long lo_lim,
+		      unsigned long hi_lim, gfp_t gflags)
+{
+	return mtree_alloc_any(tr, startp, val, span, lo_lim, hi_lim, gflags,
+			       false);
+}
+MT_EXPORT(mtree_alloc_range);
+
+/** mtree_alloc_rrange() - mtree_alloc_range() from the top down. */
+int mtree_alloc_rrange(struct maple_tree *tr, unsigned long *startp,
+		       void *val, unsigned long span, unsigned long lo_lim,
+		       unsigned long hi_lim, gfp_t gflags)
+{
+	return mtree_alloc_any(tr, startp, val, span, lo_lim, hi_lim, gflags, true);
+}
+MT_EXPORT(mtree_alloc_rrange);
+
+/**
+ * mas_alloc_cyclic() - store @val at the first free index from *@next
+ * up to @range_hi, wrapping to @range_lo; *@next moves past it.
+ * Context: the write lock; may drop it to allocate.
+ * Return: 0, 1 if the search wrapped, -EBUSY, -ENOMEM.
+ */
+int mas_alloc_cyclic(struct ma_state *ms, unsigned long *startp,
+		     void *val, unsigned long range_lo,
+		     unsigned long range_hi, unsigned long *next, gfp_t gflags)
+{
+	struct maple_tree *tr = ms->tree;
+	unsigned long from = max(range_lo, *next);
+	int ret, wrapped = 0;
+
+	ret = mas_empty_area(ms, from, range_hi, 1);
+	if (!ret && (tr->ma_flags & MT_FLAGS_ALLOC_WRAPPED)) {
+		tr->ma_flags &= ~MT_FLAGS_ALLOC_WRAPPED;
+		wrapped = 1;
+	}
+	if (ret && from > range_lo) {
+		mas_reset(ms);
+		ret = mas_empty_area(ms, range_lo, range_hi, 1);
+		if (!ret)
+			wrapped = 1;
+	}
+	if (ret)
+		return ret;
+	ret = mas_store_gfp(ms, val, gflags);
+	if (ret)
+		return ret;
+	*startp = ms->index;
+	*next = *startp + 1;
+	if (!*next)
+		tr->ma_flags |= MT_FLAGS_ALLOC_WRAPPED;
+	return wrapped;
+}
+MT_EXPORT(mas_alloc_cyclic);
+
+/** mtree_alloc_cyclic() - mas_alloc_cyclic() under the tr's lock. */
+int mtree_alloc_cyclic(struct maple_tree *tr, unsigned long *startp,
+		       void *val, unsigned long range_lo,
+		       unsigned long range_hi, unsigned long *next, gfp_t gflags)
+{
+	MA_STATE(ms, tr, 0, 0);
+	int ret;
+
+	if (!mt_is_alloc(tr))
+		return -EINVAL;
+	if (WARN_ON_ONCE(mt_entry_refused(val)))
+		return -EINVAL;
+	mtree_lock(tr);
+	ret = mas_alloc_cyclic(&ms, startp, val, range_lo, range_hi,
+			       next, gflags);
+	mtree_unlock(tr);
+	return ret;
+}
+MT_EXPORT(mtree_alloc_cyclic);
+
+/* ------------------------------------------------- destroy and duplicate */
+
+/* Retire @en and everything below it. */
+static void mt_free_subtree(struct maple_tree *tr, struct maple_enode *en,
+			    unsigned long hi_lim)
+{
+	struct mt_item items[MAPLE_RANGE64_SLOTS];
+	unsigned int n, i;
+
+	if (!mte_is_leaf(en)) {
+		n = mt_node_items(tr, en, hi_lim, items);
+		for (i = 0; i < n; i++)
+			mt_free_subtree(tr, items[i].ptr, items[i].last);
+	}
+	mt_retire(tr, en);
+}
+
+/**
+ * __mt_destroy() - empty @tr and free its nodes (after a grace period
+ * in RCU mode).
+ * Context: the write lock, or no other user.
+ */
+void __mt_destroy(struct maple_tree *tr)
+{
+	void *top = rcu_dereference_protected(tr->ma_root, true);
+
+	rcu_assign_pointer(tr->ma_root, NULL);
+	if (mt_is_enode(top))
+		mt_free_subtree(tr, top, ULONG_MAX);
+	tr->ma_flags = mt_attr(tr);
+}
+MT_EXPORT_GPL(__mt_destroy);
+
+/** mtree_destroy() - __mt_destroy() under the tr's lock. */
+void mtree_destroy(struct maple_tree *tr)
+{
+	mtree_lock(tr);
+	__mt_destroy(tr);
+	mtree_unlock(tr);
+}
+MT_EXPORT(mtree_destroy);
+
+static unsigned long mt_count_nodes(struct maple_tree *tr,
+				    struct maple_enode *en,
+				    unsigned long hi_lim)
+{
+	struct mt_item items[MAPLE_RANGE64_SLOTS];
+	unsigned long cnt = 1;
+	unsigned int n, i;
+
+	if (mte_is_leaf(en))
+		return 1;
+	n = mt_node_items(tr, en, hi_lim, items);
+	for (i = 0; i < n; i++)
+		cnt += mt_count_nodes(tr, items[i].ptr, items[i].last);
+	return cnt;
+}
+
+/* Copy the subtree at @en with spares of @ms; adopt it under @parent. */
+static struct maple_enode *mt_copy_subtree(struct ma_state *ms,
+					   struct maple_tree *src,
+					   struct maple_enode *en,
+					   unsigned long hi_lim)
+{
+	struct maple_node *copy = mas_pop_spare(ms);
+	enum maple_type ntype = mte_node_type(en);
+	struct mt_item items[MAPLE_RANGE64_SLOTS];
+	unsigned int n, i;
+
+	n = mt_node_items(src, en, hi_lim, items);
+	if (!ma_is_leaf(ntype))
+		for (i = 0; i < n; i++)
+			items[i].ptr = mt_copy_subtree(ms, src, items[i].ptr,
+						       items[i].last);
+	mt_fill(ms->tree, copy, ntype, items, n);
+	return mt_mk_node(copy, ntype);
+}
+
+/**
+ * __mt_dup() - make the empty tr @dst a copy of @src, nd for nd.
+ * @src: the tr to copy
+ * @dst: an empty tr; keeps its own lock flags
+ * @gflags: how to allocate; all nodes are obtained before any is filled
+ *
+ * Context: the caller holds both trees' locks.
+ * Return: 0, -EINVAL (@dst not empty), -ENOMEM (@dst left empty).
+ */
+int __mt_dup(struct maple_tree *src, struct maple_tree *dst, gfp_t gflags)
+{
+	MA_STATE(ms, dst, 0, 0);
+	void *top = rcu_dereference_protected(src->ma_root, true);
+	struct maple_enode *copy;
+	unsigned long cnt;
+
+	if (!mtree_empty(dst))
+		return -EINVAL;
+	/* The nd types depend on MT_FLAGS_ALLOC_RANGE: both must agree. */
+	if ((src->ma_flags ^ dst->ma_flags) & MT_FLAGS_ALLOC_RANGE)
+		return -EINVAL;
+	dst->ma_flags = (dst->ma_flags & MT_FLAGS_LOCK_MASK) |
+			(src->ma_flags & ~MT_FLAGS_LOCK_MASK);
+	if (!mt_is_enode(top)) {
+		rcu_assign_pointer(dst->ma_root, top);
+		return 0;
+	}
+	cnt = mt_count_nodes(src, top, ULONG_MAX);
+	if (!mas_grab(&ms, cnt, gflags)) {
+		mas_destroy(&ms);
+		dst->ma_flags &= ~MT_FLAGS_HEIGHT_MASK;
+		return -ENOMEM;
+	}
+	copy = mt_copy_subtree(&ms, src, top, ULONG_MAX);
+	mte_set_root_parent(copy, dst);
+	rcu_assign_pointer(dst->ma_root, copy);
+	mas_destroy(&ms);
+	return 0;
+}
+MT_EXPORT(__mt_dup);
+
+/** mtree_dup() - __mt_dup() taking both trees' locks. */
+int mtree_dup(struct maple_tree *src, struct maple_tree *dst, gfp_t gflags)
+{
+	int ret;
+
+	mtree_lock(dst);
+	mtree_lock_nested(src, SINGLE_DEPTH_NESTING);
+	ret = __mt_dup(src, dst, gflags);
+	mtree_unlock(src);
+	mtree_unlock(dst);
+	return ret;
+}
+MT_EXPORT(mtree_dup);
+
+/* ------------------------------------------------------------ the cache */
+
+/** maple_tree_init() - create the nd cache.  Once, before any tr. */
+void __init maple_tree_init(void)
+{
+	maple_node_cache = kmem_cache_create("maple_node",
+			sizeof(struct maple_node), sizeof(struct maple_node),
+			SLAB_PANIC, NULL);
+}
+
+/** mt_cache_shrink() - give the nd cache's free objects back. */
+void mt_cache_shrink(void)
+{
+#ifndef __KERNEL__
+	kmem_cache_shrink(maple_node_cache);
+#endif
+}
+MT_EXPORT_GPL(mt_cache_shrink);
+
+#ifndef __KERNEL__
+/* The harness's allocator hooks, aimed at the nd cache. */
+void mt_set_non_kernel(unsigned int budget)
+{
+	kmem_cache_set_non_kernel(maple_node_cache, budget);
+}
+
+void mt_set_callback(void (*callback)(void *))
+{
+	kmem_cache_set_callback(maple_node_cache, callback);
+}
+
+void mt_set_private(void *private)
+{
+	kmem_cache_set_private(maple_node_cache, private);
+}
+
+unsigned long mt_get_alloc_size(void)
+{
+	return kmem_cache_get_alloc(maple_node_cache);
+}
+
+void mt_zero_nr_tallocated(void)
+{
+	kmem_cache_zero_nr_tallocated(maple_node_cache);
+}
+
+unsigned int mt_nr_tallocated(void)
+{
+	return kmem_cache_nr_tallocated(maple_node_cache);
+}
+
+unsigned int mt_nr_allocated(void)
+{
+	return kmem_cache_nr_allocated(maple_node_cache);
+}
+#endif /* !__KERNEL__ */
+
+/* ------------------------------------------------------ debugging aids */
+
+#ifdef CONFIG_DEBUG_MAPLE_TREE	/* test counters, dumps, validation */
+
+static const char *const mt_type_names[] = {
+	[maple_dense]		= "dense",
+	[maple_leaf_64]		= "leaf",
+	[maple_range_64]	= "range",
+	[maple_arange_64]	= "arange",
+};
+
+static void mt_dump_index(unsigned long v, enum mt_dump_format fmt)
+{
+	if (fmt == mt_dump_hex)
+		pr_cont("%lx", v);
+	else
+		pr_cont("%lu", v);
+}
+
+static void mt_dump_node(const struct maple_tree *tr,
+			 struct maple_enode *en, unsigned long lo_lim,
+			 unsigned long hi_lim, unsigned int depth,
+			 enum mt_dump_format fmt)
+{
+	struct maple_node *nd = mte_to_node(en);
+	enum maple_type ntype = mte_node_type(en);
+	unsigned long *pivs = ma_pivots(nd, ntype);
+	unsigned long *gapv = ma_gaps(nd, ntype);
+	void __rcu **slts = ma_slots(nd, ntype);
+	unsigned char last_slot = ma_data_end(nd, ntype, hi_lim);
+	unsigned long lo = lo_lim, hi;
+	unsigned int i;
+	void *val;
+
+	pr_info("%*s", depth * 2, "");
+	mt_dump_index(lo_lim, fmt);
+	pr_cont("-");
+	mt_dump_index(hi_lim, fmt);
+	pr_cont(": nd %p %s last_slot %u parent %p%s\n", nd, mt_type_names[ntype],
+		last_slot, nd->parent, ma_dead(nd) ? " DEAD" : "");
+	for (i = 0; i <= last_slot && i < mt_slots[ntype]; i++) {
+		hi = i < last_slot ? pivs[i] : hi_lim;
+		val = rcu_dereference_raw(slts[i]);
+		if (ma_is_leaf(ntype)) {
+			pr_info("%*s", depth * 2 + 2, "");
+			mt_dump_index(lo, fmt);
+			pr_cont("-");
+			mt_dump_index(hi, fmt);
+			if (xa_is_value(val))
+				pr_cont(": value %lu (0x%lx) [%p]\n",
+					xa_to_value(val), xa_to_value(val),
+					val);
+			else if (xa_is_zero(val))
+				pr_cont(": zero (%p)\n", val);
+			else
+				pr_cont(": %p\n", val);
+		} else {
+			if (gapv)
+				pr_info("%*sgap %lu\n", depth * 2 + 2, "",
+					gapv[i]);
+			if (mt_is_enode(val) && !ma_dead(mte_to_node(val)))
+				mt_dump_node(tr, val, lo, hi, depth + 1,
+					     fmt);
+			else
+				pr_info("%*sbad child %p\n", depth * 2 + 2,
+					"", val);
+		}
+		lo = hi + 1;
+	}
+}
+
+/**
+ * mt_dump() - print @tr, one line per nd and per leaf range.
+ * Context: the lock or rcu_read_lock() (or no concurrent writer).
+ */
+void mt_dump(const struct maple_tree *tr, enum mt_dump_format fmt)
+{
+	void *top = rcu_dereference_raw(tr->ma_root);
+
+	pr_info("maple_tree(%p) flags %X, height %u top %p\n", tr,
+		tr->ma_flags, mt_height(tr), top);
+	if (!top)
+		return;
+	if (!mt_is_enode(top)) {
+		pr_info("0: %p\n", top);
+		return;
+	}
+	mt_dump_node(tr, top, 0, ULONG_MAX, 0, fmt);
+}
+MT_EXPORT_GPL(mt_dump);
+
+/** mas_dump() - print the fields of @ms. */
+void mas_dump(const struct ma_state *ms)
+{
+	static const char *const names[] = {
+		[ma_active] = "active", [ma_start] = "start",
+		[ma_root] = "top", [ma_none] = "none",
+		[ma_pause] = "pause", [ma_overflow] = "overflow",
+		[ma_underflow] = "underflow", [ma_error] = "error",
+	};
+
+	pr_info("ma_state %p: tr %p status %s nd %p\n", ms, ms->tree,
+		ms->status <= ma_error ? names[ms->status] : "?",
+		ms->node);
+	pr_info("  index %lx last %lx lo_lim %lx hi_lim %lx\n", ms->index,
+		ms->last, ms->min, ms->max);
+	pr_info("  depth %u off %u last_slot %u flags %x alloc %p\n",
+		ms->depth, ms->offset, ms->end, ms->mas_flags, ms->alloc);
+}
+MT_EXPORT_GPL(mas_dump);
+
+/** mas_wr_dump() - print a write state. */
+void mas_wr_dump(const struct ma_wr_state *wr)
+{
+	pr_info("ma_wr_state %p: nd %p r_min %lx r_max %lx ntype %u\n", wr,
+		wr->node, wr->r_min, wr->r_max, wr->type);
+	pr_info("  offset_end %u end_piv %lx val %p content %p\n",
+		wr->offset_end, wr->end_piv, wr->entry, wr->content);
+}
+MT_EXPORT_GPL(mas_wr_dump);
+
+/* What mt_validate() learns while it goes. */
+struct mt_check {
+	struct maple_tree *tree;
+	unsigned long next;	/* first index the next leaf range must cover */
+	bool prev_null;		/* the last leaf range held NULL */
+	bool started;		/* a leaf range was seen */
+	unsigned int errors;
+};
+
+#define mt_check_fail(chk, fmt, ...) do {				\
+	(chk)->errors++;						\
+	pr_err("mt_validate: " fmt "\n", ##__VA_ARGS__);		\
+} while (0)
+
+/* Check the nd and everything below; return its largest NULL run. */
+static unsigned long mt_check_node(struct mt_check *chk,
+				   struct maple_enode *en,
+				   unsigned long lo_lim, unsigned long hi_lim,
+				   unsigned int level, bool is_root)
+{
+	struct maple_node *nd = mte_to_node(en);
+	enum maple_type ntype = mte_node_type(en);
+	unsigned long *pivs = ma_pivots(nd, ntype);
+	unsigned long *gapv = ma_gaps(nd, ntype);
+	void __rcu **slts = ma_slots(nd, ntype);
+	unsigned char last_slot, cap = mt_slots[ntype];
+	unsigned long lo = lo_lim, hi, gap = 0, child_gap, len;
+	struct maple_node *child;
+	unsigned int i;
+	void *val;
+
+	if (ma_dead(nd)) {
+		mt_check_fail(chk, "dead nd %p reachable (I3)", nd);
+		return 0;
+	}
+	if (ntype != mt_level_type(chk->tree, level)) {
+		mt_check_fail(chk, "nd %p ntype %u at level %u", nd, ntype,
+			      level);
+		return 0;
+	}
+	last_slot = ma_data_end(nd, ntype, hi_lim);
+	if (last_slot >= cap) {
+		mt_check_fail(chk, "nd %p last_slot %u", nd, last_slot);
+		return 0;
+	}
+	if (!is_root && last_slot + 1 < mt_min_slots[ntype])
+		mt_check_fail(chk, "nd %p holds %u slts, under %u (I4)",
+			      nd, last_slot + 1, mt_min_slots[ntype]);
+	for (i = 0; i <= last_slot; i++) {
+		hi = i < last_slot ? pivs[i] : hi_lim;
+		if (hi < lo || hi > hi_lim)
+			mt_check_fail(chk, "nd %p slot %u covers %lx-%lx in %lx-%lx (I1)",
+				      nd, i, lo, hi, lo_lim, hi_lim);
+		val = rcu_dereference_check(slts[i], true);
+		if (ma_is_leaf(ntype)) {
+			if (lo != chk->next && chk->started)
+				mt_check_fail(chk, "leaf %p slot %u starts at %lx, expected %lx (I5)",
+					      nd, i, lo, chk->next);
+			if (!val && chk->prev_null && chk->started)
+				mt_check_fail(chk, "NULL ranges side by side at %lx (I5)",
+					      lo);
+			chk->prev_null = !val;
+			chk->started = true;
+			chk->next = hi + 1;
+			if (!val) {
+				len = hi - lo + 1;
+				if (!len)
+					len = ULONG_MAX;
+				if (len > gap)
+					gap = len;
+			}
+		} else {
+			if (!mt_is_enode(val)) {
+				mt_check_fail(chk, "nd %p slot %u holds %p",
+					      nd, i, val);
+				lo = hi + 1;
+				continue;
+			}
+			child = mte_to_node(val);
+			if (ma_parent(child) != nd ||
+			    ma_parent_slot(child) != i || ma_is_root(child))
+				mt_check_fail(chk, "child %p of %p slot %u has parent word %p (I2)",
+					      child, nd, i, child->parent);
+			child_gap = mt_check_node(chk, val, lo, hi,
+						  level - 1, false);
+			if (gapv && gapv[i] != child_gap)
+				mt_check_fail(chk, "nd %p gap[%u] %lu, counted %lu (I6)",
+					      nd, i, gapv[i], child_gap);
+			if (child_gap > gap)
+				gap = child_gap;
+		}
+		lo = hi + 1;
+	}
+	if (last_slot < cap - 1) {
+		if (ntype != maple_arange_64 && pivs[last_slot] != hi_lim)
+			mt_check_fail(chk, "nd %p pivot[%u] %lx is not its hi_lim %lx",
+				      nd, last_slot, pivs[last_slot], hi_lim);
+		for (i = last_slot + 1; i < cap - 1U; i++)
+			if (pivs[i])
+				mt_check_fail(chk, "nd %p pivot[%u] %lx past the last_slot",
+					      nd, i, pivs[i]);
+	}
+	if (gapv && gapv[nd->ma64.meta.gap] != gap)
+		mt_check_fail(chk, "nd %p meta.gap slot %u is not the largest",
+			      nd, nd->ma64.meta.gap);
+	return gap;
+}
+
+/**
+ * mt_validate() - check every invariant of @tr (see the top of this
+ * file); on failure print what is wrong and dump the tr.  Counts as one
+ * test in maple_tree_tests_run/passed.
+ * Context: the lock or rcu_read_lock() (or no concurrent writer).
+ */
+void mt_validate(struct maple_tree *tr)
+{
+	struct mt_check chk = { .tree = tr };
+	void *top;
+
+	rcu_read_lock();
+	top = rcu_dereference_check(tr->ma_root, mt_locked(tr));
+	if (mt_is_enode(top)) {
+		if ((unsigned long)mte_to_node(top)->parent !=
+		    ((unsigned long)tr | MT_PARENT_ROOT))
+			mt_check_fail(&chk, "top nd %p has parent word %p",
+				      mte_to_node(top),
+				      mte_to_node(top)->parent);
+		if (!mt_height(tr))
+			mt_check_fail(&chk, "height 0 with a top nd (I7)");
+		else
+			mt_check_node(&chk, top, 0, ULONG_MAX,
+				      mt_height(tr) - 1, true);
+		if (chk.next != 0)
+			mt_check_fail(&chk, "leaves last_slot at %lx, not ULONG_MAX (I5)",
+				      chk.next - 1);
+		if (!chk.errors && mt_height(tr) == 1) {
+			/* I8: a lone val at 0 belongs in ma_root */
+			struct maple_node *nd = mte_to_node(top);
+			unsigned char last_slot = ma_data_end(nd, maple_leaf_64,
+							ULONG_MAX);
+			void *first = rcu_dereference_check(nd->mr64.slot[0],
+							    true);
+
+			if ((last_slot == 0 && !first) ||
+			    (last_slot == 1 && !nd->mr64.pivot[0] && first &&
+			     !xa_is_internal(first) &&
+			     !rcu_dereference_check(nd->mr64.slot[1], true)))
+				mt_check_fail(&chk, "leaf top holds what ma_root should (I8)");
+		}
+	} else if (mt_height(tr)) {
+		mt_check_fail(&chk, "height %u without a top nd (I7)",
+			      mt_height(tr));
+	} else if (top && xa_is_internal(top)) {
+		mt_check_fail(&chk, "internal val %p in ma_root", top);
+	}
+	rcu_read_unlock();
+	MT_BUG_ON(tr, chk.errors);
+}
+MT_EXPORT_GPL(mt_validate);
+
+#endif /* CONFIG_DEBUG_MAPLE_TREE */

@@ -1,0 +1,650 @@
+// SPDX-License-Identifier: GPL-2.0+
+/*
+ * test_maple_tree.c: white-box tests of the maple project's own tree.
+ *
+ * Each check_*() drives one write shape or API contract and runs
+ * mt_validate() after every write.  check_random() replays a seeded
+ * sequence against a model that cannot be wrong (a sorted array of
+ * ranges) and prints the seed and step of the first disagreement.
+ *
+ * Every MT_BUG_ON() counts one test; the module prints the tally at the
+ * end and returns -EINVAL if any failed.
+ */
+#include <linux/maple_tree.h>	/* the tree under test */
+#include <linux/module.h>	/* module_init() */
+
+/* Small distinct non-NULL entries that are not internal entries. */
+#define VAL(n)		xa_mk_value(n)
+
+static struct maple_tree tr;	/* the tree every check works on */
+
+/* Store under the tree's lock and validate the result. */
+static int st(struct maple_tree *mt, unsigned long lo, unsigned long hi,
+	      void *val)
+{
+	int ret = mtree_store_range(mt, lo, hi, val, GFP_KERNEL);
+
+	mt_validate(mt);
+	return ret;
+}
+
+/* Check [lo, hi] reads back as @val and nothing outside leaks in. */
+static void expect_range(struct maple_tree *mt, unsigned long lo,
+			 unsigned long hi, void *val)
+{
+	MA_STATE(ms, mt, lo, lo);
+	void *got;
+
+	rcu_read_lock();
+	got = mas_walk(&ms);
+	rcu_read_unlock();
+	MT_BUG_ON(mt, got != val);
+	if (val)
+		MT_BUG_ON(mt, ms.index != lo || ms.last != hi);
+	MT_BUG_ON(mt, mtree_load(mt, hi) != (xa_is_zero(val) ? NULL : val));
+}
+
+/* An empty tr, a lone val at 0 in ma_root, and back. */
+static void check_root(void)
+{
+	MA_STATE(ms, &tr, 0, 0);
+
+	mt_init(&tr);
+	MT_BUG_ON(&tr, !mtree_empty(&tr));
+	MT_BUG_ON(&tr, mtree_load(&tr, 0) != NULL);
+	MT_BUG_ON(&tr, st(&tr, 0, 0, VAL(1)));
+	MT_BUG_ON(&tr, mt_height(&tr) != 0);
+	MT_BUG_ON(&tr, mtree_load(&tr, 0) != VAL(1));
+	MT_BUG_ON(&tr, mtree_load(&tr, 1) != NULL);
+	/* a second val needs a leaf */
+	MT_BUG_ON(&tr, st(&tr, 5, 9, VAL(2)));
+	MT_BUG_ON(&tr, mt_height(&tr) != 1);
+	expect_range(&tr, 5, 9, VAL(2));
+	/* erasing it folds the tr back into ma_root */
+	MT_BUG_ON(&tr, mtree_erase(&tr, 7) != VAL(2));
+	mt_validate(&tr);
+	MT_BUG_ON(&tr, mt_height(&tr) != 0);
+	MT_BUG_ON(&tr, mtree_load(&tr, 0) != VAL(1));
+	/* the walk of an index past the lone val */
+	mas_set(&ms, 3);
+	rcu_read_lock();
+	MT_BUG_ON(&tr, mas_walk(&ms) != NULL);
+	MT_BUG_ON(&tr, ms.index != 1 || ms.last != ULONG_MAX);
+	rcu_read_unlock();
+	MT_BUG_ON(&tr, mtree_erase(&tr, 0) != VAL(1));
+	MT_BUG_ON(&tr, !mtree_empty(&tr));
+	/* XA_ZERO_ENTRY at 0 is internal: it needs a leaf, reads as NULL */
+	MT_BUG_ON(&tr, st(&tr, 0, 0, XA_ZERO_ENTRY));
+	MT_BUG_ON(&tr, mt_height(&tr) != 1);
+	MT_BUG_ON(&tr, mtree_load(&tr, 0) != NULL);
+	mas_set(&ms, 0);
+	rcu_read_lock();
+	MT_BUG_ON(&tr, mas_walk(&ms) != XA_ZERO_ENTRY);
+	rcu_read_unlock();
+	mtree_destroy(&tr);
+	MT_BUG_ON(&tr, !mtree_empty(&tr));
+}
+
+/* Bad input gets an error and changes nothing. */
+static void check_bad_input(void)
+{
+	mt_init(&tr);
+	MT_BUG_ON(&tr, st(&tr, 10, 20, VAL(1)));
+	MT_BUG_ON(&tr, mtree_store_range(&tr, 9, 8, VAL(2), GFP_KERNEL) !=
+		  -EINVAL);
+	MT_BUG_ON(&tr, mtree_insert_range(&tr, 9, 8, VAL(2), GFP_KERNEL) !=
+		  -EINVAL);
+	MT_BUG_ON(&tr, mtree_store(&tr, 3, XA_RETRY_ENTRY, GFP_KERNEL) !=
+		  -EINVAL);
+	MT_BUG_ON(&tr, mtree_insert(&tr, 3, xa_mk_internal(5), GFP_KERNEL)
+		  != -EINVAL);
+	/* insert refuses any overlap, also at either end and across */
+	MT_BUG_ON(&tr, mtree_insert(&tr, 10, VAL(3), GFP_KERNEL) != -EEXIST);
+	MT_BUG_ON(&tr, mtree_insert(&tr, 20, VAL(3), GFP_KERNEL) != -EEXIST);
+	MT_BUG_ON(&tr, mtree_insert_range(&tr, 0, 10, VAL(3), GFP_KERNEL) !=
+		  -EEXIST);
+	MT_BUG_ON(&tr, mtree_insert_range(&tr, 20, 30, VAL(3), GFP_KERNEL)
+		  != -EEXIST);
+	MT_BUG_ON(&tr, mtree_insert_range(&tr, 0, ULONG_MAX, VAL(3),
+					    GFP_KERNEL) != -EEXIST);
+	mt_validate(&tr);
+	expect_range(&tr, 10, 20, VAL(1));
+	MT_BUG_ON(&tr, mtree_load(&tr, 9) || mtree_load(&tr, 21));
+	MT_BUG_ON(&tr, mtree_insert_range(&tr, 0, 9, VAL(4), GFP_KERNEL));
+	MT_BUG_ON(&tr, mtree_insert_range(&tr, 21, ULONG_MAX, VAL(5),
+					    GFP_KERNEL));
+	mt_validate(&tr);
+	expect_range(&tr, 0, 9, VAL(4));
+	expect_range(&tr, 21, ULONG_MAX, VAL(5));
+	mtree_destroy(&tr);
+}
+
+/* Overwrites inside one leaf: exact fit, split in two and in three. */
+static void check_leaf_shapes(void)
+{
+	unsigned long i;
+
+	mt_init(&tr);
+	for (i = 0; i < 6; i++)
+		MT_BUG_ON(&tr, st(&tr, i * 10, i * 10 + 5, VAL(i)));
+	/* exact overwrite */
+	MT_BUG_ON(&tr, st(&tr, 20, 25, VAL(100)));
+	expect_range(&tr, 20, 25, VAL(100));
+	/* split one range in three */
+	MT_BUG_ON(&tr, st(&tr, 22, 23, VAL(101)));
+	expect_range(&tr, 20, 21, VAL(100));
+	expect_range(&tr, 22, 23, VAL(101));
+	expect_range(&tr, 24, 25, VAL(100));
+	/* cover the start of one range and the end of another */
+	MT_BUG_ON(&tr, st(&tr, 24, 31, VAL(102)));
+	expect_range(&tr, 24, 31, VAL(102));
+	expect_range(&tr, 32, 35, VAL(3));
+	/* NULL stores merge with NULL neighbours: the gap is maximal */
+	MT_BUG_ON(&tr, st(&tr, 40, 45, NULL));
+	expect_range(&tr, 36, 49, NULL);
+	{
+		MA_STATE(ms, &tr, 44, 44);
+
+		rcu_read_lock();
+		MT_BUG_ON(&tr, mas_walk(&ms) != NULL);
+		MT_BUG_ON(&tr, ms.index != 36 || ms.last != 49);
+		rcu_read_unlock();
+	}
+	/* append after the last range */
+	MT_BUG_ON(&tr, st(&tr, 1000, 1000, VAL(103)));
+	expect_range(&tr, 1000, 1000, VAL(103));
+	mtree_destroy(&tr);
+}
+
+/* Fill leaves until they split, grow the root, then empty it again. */
+static void check_split_and_shrink(unsigned int flags)
+{
+	unsigned long i, n = 2000;
+
+	mt_init_flags(&tr, flags);
+	for (i = 0; i < n; i++) {
+		MT_BUG_ON(&tr, st(&tr, i * 4, i * 4 + 2, VAL(i)));
+		if (i == 40)
+			MT_BUG_ON(&tr, mt_height(&tr) < 2);
+	}
+	MT_BUG_ON(&tr, mt_height(&tr) < 3);
+	for (i = 0; i < n; i++)
+		expect_range(&tr, i * 4, i * 4 + 2, VAL(i));
+	/* erase every other val: leaves underflow and rebalance */
+	for (i = 0; i < n; i += 2) {
+		MT_BUG_ON(&tr, mtree_erase(&tr, i * 4 + 1) != VAL(i));
+		mt_validate(&tr);
+	}
+	for (i = 0; i < n; i++)
+		MT_BUG_ON(&tr, mtree_load(&tr, i * 4 + 1) !=
+			  (i & 1 ? VAL(i) : NULL));
+	/* and the rest, from the top down: the root collapses */
+	for (i = n; i-- > 0;) {
+		if (!(i & 1))
+			continue;
+		MT_BUG_ON(&tr, mtree_erase(&tr, i * 4) != VAL(i));
+		mt_validate(&tr);
+	}
+	MT_BUG_ON(&tr, !mtree_empty(&tr));
+	MT_BUG_ON(&tr, mt_height(&tr) != 0);
+	mtree_destroy(&tr);
+}
+
+/* Stores that span leaves and levels, merging what they cover. */
+static void check_spanning(unsigned int flags)
+{
+	unsigned long i, n = 3000;
+
+	mt_init_flags(&tr, flags);
+	for (i = 0; i < n; i++)
+		MT_BUG_ON(&tr, st(&tr, i * 10, i * 10 + 5, VAL(i)));
+	/* across two leaves */
+	MT_BUG_ON(&tr, st(&tr, 53, 257, VAL(9000)));
+	expect_range(&tr, 53, 257, VAL(9000));
+	expect_range(&tr, 50, 52, VAL(5));
+	expect_range(&tr, 258, 259, NULL);
+	expect_range(&tr, 260, 265, VAL(26));
+	/* across many leaves and an internal level */
+	MT_BUG_ON(&tr, st(&tr, 1001, 20004, VAL(9001)));
+	expect_range(&tr, 1001, 20004, VAL(9001));
+	expect_range(&tr, 1000, 1000, VAL(100));
+	expect_range(&tr, 20005, 20005, VAL(2000));
+	/* a NULL span that meets NULL on both sides */
+	MT_BUG_ON(&tr, st(&tr, 20006, 25000, NULL));
+	expect_range(&tr, 20006, 25009, NULL);
+	/* everything at once: the tr becomes one range */
+	MT_BUG_ON(&tr, st(&tr, 0, ULONG_MAX, VAL(9002)));
+	MT_BUG_ON(&tr, mt_height(&tr) != 1);
+	expect_range(&tr, 0, ULONG_MAX, VAL(9002));
+	MT_BUG_ON(&tr, st(&tr, 0, ULONG_MAX, NULL));
+	MT_BUG_ON(&tr, !mtree_empty(&tr));
+	/* rebuild and clear most of it, keeping the two ends */
+	for (i = 0; i < n; i++)
+		MT_BUG_ON(&tr, st(&tr, i * 10, i * 10 + 5, VAL(i)));
+	MT_BUG_ON(&tr, st(&tr, 6, (n - 1) * 10 - 1, NULL));
+	expect_range(&tr, 0, 5, VAL(0));
+	expect_range(&tr, (n - 1) * 10, (n - 1) * 10 + 5, VAL(n - 1));
+	MT_BUG_ON(&tr, mt_height(&tr) != 1);
+	mtree_destroy(&tr);
+}
+
+/* Iteration: find, next, prev and their limits. */
+static void check_iterate(void)
+{
+	MA_STATE(ms, &tr, 0, 0);
+	unsigned long i, idx, n = 500;
+	void *val;
+
+	mt_init(&tr);
+	for (i = 1; i <= n; i++)
+		MT_BUG_ON(&tr, st(&tr, i * 10, i * 10 + 3, VAL(i)));
+	/* mas_for_each visits every val once, in order */
+	i = 1;
+	rcu_read_lock();
+	mas_for_each(&ms, val, ULONG_MAX) {	/* forward */
+		MT_BUG_ON(&tr, val != VAL(i));
+		MT_BUG_ON(&tr, ms.index != i * 10 || ms.last != i * 10 + 3);
+		i++;
+	}
+	MT_BUG_ON(&tr, i != n + 1);
+	/* and backwards */
+	mas_set(&ms, ULONG_MAX);	/* backward */
+	i = n;
+	while ((val = mas_find_rev(&ms, 0)) != NULL) {
+		MT_BUG_ON(&tr, val != VAL(i));
+		i--;
+	}
+	MT_BUG_ON(&tr, i != 0);
+	/* mas_next stops at its limit with ma_overflow */
+	mas_set(&ms, 100);
+	MT_BUG_ON(&tr, mas_walk(&ms) != VAL(10));
+	MT_BUG_ON(&tr, mas_next(&ms, 115) != VAL(11));
+	MT_BUG_ON(&tr, mas_next(&ms, 115) != NULL);
+	MT_BUG_ON(&tr, ms.status != ma_overflow);
+	/* overflow stands just past the last range seen */
+	MT_BUG_ON(&tr, mas_prev(&ms, 0) != VAL(11));
+	MT_BUG_ON(&tr, mas_prev(&ms, 100) != VAL(10));
+	MT_BUG_ON(&tr, mas_prev(&ms, 100) != NULL);
+	MT_BUG_ON(&tr, ms.status != ma_underflow);
+	/* ranges, NULL included */
+	mas_set(&ms, 104);
+	MT_BUG_ON(&tr, mas_walk(&ms) != NULL);
+	MT_BUG_ON(&tr, ms.index != 104 || ms.last != 109);
+	MT_BUG_ON(&tr, mas_next_range(&ms, ULONG_MAX) != VAL(11));
+	MT_BUG_ON(&tr, mas_prev_range(&ms, 0) != NULL);
+	MT_BUG_ON(&tr, ms.index != 104 || ms.last != 109);
+	/* pause, and resume past the last range seen */
+	mas_set(&ms, 0);
+	MT_BUG_ON(&tr, mas_find(&ms, ULONG_MAX) != VAL(1));
+	mas_pause(&ms);
+	MT_BUG_ON(&tr, mas_find(&ms, ULONG_MAX) != VAL(2));
+	rcu_read_unlock();
+	/* mt_find / mt_for_each skip the zero val */
+	MT_BUG_ON(&tr, st(&tr, 25, 25, XA_ZERO_ENTRY));
+	idx = 0;
+	i = 0;
+	mt_for_each(&tr, val, idx, ULONG_MAX) {
+		MT_BUG_ON(&tr, xa_is_zero(val));
+		i++;
+	}
+	MT_BUG_ON(&tr, i != n);
+	MT_BUG_ON(&tr, mt_next(&tr, 10, ULONG_MAX) != VAL(2));
+	MT_BUG_ON(&tr, mt_prev(&tr, 30, 0) != XA_ZERO_ENTRY);
+	mtree_destroy(&tr);
+}
+
+/* -ENOMEM changes nothing; mas_nomem() then succeeds. */
+static void check_nomem(void)
+{
+	MA_STATE(ms, &tr, 0, 0);
+	unsigned long i;
+	int ret;
+
+	mt_init(&tr);
+	for (i = 0; i < 200; i++)
+		MT_BUG_ON(&tr, st(&tr, i * 3, i * 3 + 1, VAL(i)));
+	mt_set_non_kernel(0);
+	mtree_lock(&tr);
+	mas_set_range(&ms, 50, 400);
+	mas_store(&ms, VAL(7777));
+	MT_BUG_ON(&tr, !mas_is_err(&ms));
+	MT_BUG_ON(&tr, xa_err(ms.node) != -ENOMEM);
+	mtree_unlock(&tr);
+	mt_validate(&tr);
+	for (i = 0; i < 200; i++)
+		MT_BUG_ON(&tr, mtree_load(&tr, i * 3) != VAL(i));
+	mtree_lock(&tr);
+	MT_BUG_ON(&tr, !mas_nomem(&ms, GFP_KERNEL));
+	mas_set_range(&ms, 50, 400);
+	mas_store(&ms, VAL(7777));
+	MT_BUG_ON(&tr, mas_is_err(&ms));
+	mtree_unlock(&tr);
+	mt_validate(&tr);
+	expect_range(&tr, 50, 400, VAL(7777));
+	/* GFP_NOWAIT through the simple API fails cleanly (RCU: must copy) */
+	mt_set_in_rcu(&tr);
+	ret = mtree_store_range(&tr, 1000, 2000, VAL(1), GFP_NOWAIT);
+	MT_BUG_ON(&tr, ret != -ENOMEM);
+	MT_BUG_ON(&tr, mtree_load(&tr, 1500));
+	mt_validate(&tr);
+	mtree_destroy(&tr);
+}
+
+/* mas_preallocate() covers the store; mas_store_prealloc() never allocates. */
+static void check_prealloc(void)
+{
+	MA_STATE(ms, &tr, 0, 0);
+	unsigned long i, before;
+
+	mt_init(&tr);
+	for (i = 0; i < 300; i++)
+		MT_BUG_ON(&tr, st(&tr, i * 5, i * 5 + 3, VAL(i)));
+	mtree_lock(&tr);
+	mas_set_range(&ms, 7, 1203);
+	MT_BUG_ON(&tr, mas_preallocate(&ms, VAL(5555), GFP_KERNEL));
+	mt_set_non_kernel(0);
+	before = mt_nr_allocated();
+	mas_store_prealloc(&ms, VAL(5555));
+	MT_BUG_ON(&tr, mas_is_err(&ms));
+	MT_BUG_ON(&tr, mt_nr_allocated() > before);
+	mtree_unlock(&tr);
+	mt_validate(&tr);
+	expect_range(&tr, 7, 1203, VAL(5555));
+	/* preallocate then give up: mas_destroy() returns every node */
+	mtree_lock(&tr);
+	before = mt_nr_allocated();
+	mas_set_range(&ms, 2, 2);
+	MT_BUG_ON(&tr, mas_preallocate(&ms, VAL(1), GFP_KERNEL));
+	mas_destroy(&ms);
+	MT_BUG_ON(&tr, mt_nr_allocated() != before);
+	mtree_unlock(&tr);
+	mtree_destroy(&tr);
+}
+
+/* Bulk loading with mas_expected_entries(). */
+static void check_bulk(void)
+{
+	MA_STATE(ms, &tr, 0, 0);
+	unsigned long i, n = 1000;
+
+	mt_init(&tr);
+	mtree_lock(&tr);
+	MT_BUG_ON(&tr, mas_expected_entries(&ms, n));
+	for (i = 0; i < n; i++) {
+		mas_set_range(&ms, i * 2, i * 2);
+		mas_store(&ms, VAL(i));
+		MT_BUG_ON(&tr, mas_is_err(&ms));
+	}
+	mas_destroy(&ms);
+	mtree_unlock(&tr);
+	mt_validate(&tr);
+	for (i = 0; i < n; i++)
+		MT_BUG_ON(&tr, mtree_load(&tr, i * 2) != VAL(i));
+	mtree_destroy(&tr);
+}
+
+/* RCU mode: the same shapes, copy-on-write. */
+static void check_rcu_mode(void)
+{
+	unsigned long i;
+
+	mt_init_flags(&tr, MT_FLAGS_USE_RCU);
+	for (i = 0; i < 1000; i++)
+		MT_BUG_ON(&tr, st(&tr, i * 10, i * 10 + 5, VAL(i)));
+	MT_BUG_ON(&tr, st(&tr, 5, 5, VAL(9999)));	/* slot swap */
+	MT_BUG_ON(&tr, st(&tr, 33, 4444, VAL(9998)));
+	for (i = 0; i < 1000; i += 3)
+		MT_BUG_ON(&tr, st(&tr, i * 10, i * 10 + 5, NULL));
+	mt_clear_in_rcu(&tr);
+	MT_BUG_ON(&tr, st(&tr, 0, 9999, NULL));
+	mt_set_in_rcu(&tr);
+	MT_BUG_ON(&tr, st(&tr, 0, 9999, VAL(1)));
+	mtree_destroy(&tr);
+}
+
+/* Allocation trees: gaps, empty areas and allocating ranges. */
+static void check_alloc(void)
+{
+	MA_STATE(ms, &tr, 0, 0);
+	unsigned long i, start, next = 0;
+
+	mt_init_flags(&tr, MT_FLAGS_ALLOC_RANGE);	/* gaps */
+	for (i = 0; i < 500; i++)
+		MT_BUG_ON(&tr, st(&tr, i * 100, i * 100 + 89, VAL(i)));
+	/* the holes are 10 long */
+	rcu_read_lock();
+	MT_BUG_ON(&tr, mas_empty_area(&ms, 0, 100000, 10));
+	MT_BUG_ON(&tr, ms.index != 90 || ms.last != 99);
+	mas_reset(&ms);
+	MT_BUG_ON(&tr, mas_empty_area(&ms, 0, 49999, 11) != -EBUSY);
+	mas_reset(&ms);
+	MT_BUG_ON(&tr, mas_empty_area_rev(&ms, 0, 49000, 10));
+	MT_BUG_ON(&tr, ms.index != 48990 || ms.last != 48999);
+	rcu_read_unlock();
+	MT_BUG_ON(&tr, mtree_alloc_range(&tr, &start, VAL(1), 5, 1000,
+					   5000, GFP_KERNEL));
+	MT_BUG_ON(&tr, start != 1090);
+	mt_validate(&tr);
+	MT_BUG_ON(&tr, mtree_alloc_rrange(&tr, &start, VAL(2), 10, 0,
+					    ULONG_MAX, GFP_KERNEL));
+	MT_BUG_ON(&tr, start != ULONG_MAX - 9);
+	mt_validate(&tr);
+	MT_BUG_ON(&tr, mtree_alloc_range(&tr, &start, VAL(3), 100, 0,
+					   40000, GFP_KERNEL) != -EBUSY);
+	for (i = 0; i < 3; i++) {
+		MT_BUG_ON(&tr, mtree_alloc_cyclic(&tr, &start, VAL(4),
+						    50000, 50010, &next,
+						    GFP_KERNEL) < 0);
+		MT_BUG_ON(&tr, start != 50000 + i);
+	}
+	mt_validate(&tr);
+	mtree_destroy(&tr);
+}
+
+/* __mt_dup() copies node for node. */
+static void check_dup(void)
+{
+	struct maple_tree copy;
+	unsigned long i;
+
+	mt_init_flags(&tr, MT_FLAGS_ALLOC_RANGE);	/* gaps */
+	mt_init_flags(&copy, MT_FLAGS_ALLOC_RANGE);
+	for (i = 0; i < 700; i++)
+		MT_BUG_ON(&tr, st(&tr, i * 7, i * 7 + 2, VAL(i)));
+	MT_BUG_ON(&tr, mtree_dup(&tr, &copy, GFP_KERNEL));
+	mt_validate(&copy);
+	for (i = 0; i < 700; i++)
+		MT_BUG_ON(&copy, mtree_load(&copy, i * 7 + 1) != VAL(i));
+	MT_BUG_ON(&copy, mt_height(&copy) != mt_height(&tr));
+	mtree_destroy(&copy);
+	mtree_destroy(&tr);
+}
+
+/* ------------------------------------------------ random against a model */
+
+#define MODEL_MAX	512
+
+struct model_range {
+	unsigned long lo, hi;
+	void *entry;		/* never NULL: NULL ranges are not stored */
+};
+
+static struct model_range model[MODEL_MAX];
+static unsigned int model_nr;
+
+/* The model's val at @idx. */
+static void *model_load(unsigned long idx)
+{
+	unsigned int i;
+
+	for (i = 0; i < model_nr; i++)
+		if (model[i].lo <= idx && idx <= model[i].hi)
+			return model[i].entry;
+	return NULL;
+}
+
+/* Store into the model: cut what overlaps, keep the array sorted. */
+static void model_store(unsigned long lo, unsigned long hi, void *val)
+{
+	struct model_range out[MODEL_MAX + 2];
+	unsigned int i, n = 0;
+	bool placed = false;
+
+	for (i = 0; i < model_nr; i++) {
+		struct model_range *r = &model[i];
+
+		if (r->hi < lo) {
+			out[n++] = *r;
+			continue;
+		}
+		if (r->lo < lo) {
+			out[n] = *r;
+			out[n++].hi = lo - 1;
+		}
+		if (!placed && val) {
+			out[n].lo = lo;
+			out[n].hi = hi;
+			out[n++].entry = val;
+		}
+		placed = true;
+		if (r->hi > hi) {
+			out[n] = *r;
+			out[n].lo = max(r->lo, hi + 1);
+			n++;
+		}
+	}
+	if (!placed && val) {
+		out[n].lo = lo;
+		out[n].hi = hi;
+		out[n++].entry = val;
+	}
+	memcpy(model, out, n * sizeof(out[0]));
+	model_nr = n;
+}
+
+static unsigned long long rnd_state;
+
+static unsigned long rnd(void)
+{
+	/* xorshift64 */
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 7;
+	rnd_state ^= rnd_state << 17;
+	return (unsigned long)rnd_state;
+}
+
+/* Compare every range boundary of the model and some points between. */
+static bool model_agrees(struct maple_tree *mt, unsigned long space)
+{
+	unsigned int i;
+	unsigned long idx;
+
+	for (i = 0; i < model_nr; i++) {
+		if (mtree_load(mt, model[i].lo) != model[i].entry ||
+		    mtree_load(mt, model[i].hi) != model[i].entry)
+			return false;
+		if (model[i].lo && mtree_load(mt, model[i].lo - 1) !=
+		    model_load(model[i].lo - 1))
+			return false;
+		if (mtree_load(mt, model[i].hi + 1) !=
+		    model_load(model[i].hi + 1))
+			return false;
+	}
+	for (i = 0; i < 32; i++) {
+		idx = rnd() % space;
+		if (mtree_load(mt, idx) != model_load(idx))
+			return false;
+	}
+	return true;
+}
+
+static void check_random(unsigned long seed, unsigned int flags,
+			 unsigned int steps, unsigned long space)
+{
+	unsigned long lo, hi, step;
+	void *val;
+	bool ok = true;
+
+	rnd_state = seed * 0x9e3779b97f4a7c15ULL + 1;
+	model_nr = 0;
+	mt_init_flags(&tr, flags);
+	for (step = 0; step < steps && ok; step++) {
+		lo = rnd() % space;
+		hi = lo + rnd() % (rnd() % 4 ? 8 : space / 8);
+		val = rnd() % 3 ? VAL(step + 1) : NULL;
+		if (model_nr >= MODEL_MAX - 4)
+			val = NULL;
+		if (rnd() % 2 || !val) {
+			MT_BUG_ON(&tr, st(&tr, lo, hi, val));
+			model_store(lo, hi, val);
+		} else {
+			int want = 0, ret;
+			unsigned long i;
+
+			for (i = 0; i < model_nr; i++)
+				if (model[i].lo <= hi && model[i].hi >= lo)
+					want = -EEXIST;
+			ret = mtree_insert_range(&tr, lo, hi, val,
+						 GFP_KERNEL);
+			mt_validate(&tr);
+			MT_BUG_ON(&tr, ret != want);
+			if (!ret)
+				model_store(lo, hi, val);
+		}
+		ok = model_agrees(&tr, space);
+		if (!ok)
+			pr_info("maple_tree: random seed %lu flags %u disagrees at step %lu ([%lu, %lu])\n",
+				seed, flags, step, lo, hi);
+		MT_BUG_ON(&tr, !ok);
+	}
+	mtree_destroy(&tr);
+}
+
+/* Print the tally like the kernel's module does; -EINVAL on any failure. */
+static int mt_report(void)
+{
+	unsigned int run = atomic_read(&maple_tree_tests_run);
+	unsigned int ok = atomic_read(&maple_tree_tests_passed);
+
+	pr_info("maple_tree: %u of %u tests passed\n", ok, run);
+	return ok == run ? 0 : -EINVAL;
+}
+
+static int __init maple_tree_seed(void)
+{
+	unsigned long seed;
+
+	pr_info("maple_tree: own white-box tests\n");
+	check_root();
+	check_bad_input();
+	check_leaf_shapes();
+	check_split_and_shrink(0);
+	check_split_and_shrink(MT_FLAGS_ALLOC_RANGE);
+	check_spanning(0);
+	check_spanning(MT_FLAGS_ALLOC_RANGE);
+	check_iterate();
+	check_nomem();
+	check_prealloc();
+	check_bulk();
+	check_rcu_mode();
+	check_alloc();
+	check_dup();
+	for (seed = 1; seed <= 40; seed++) {
+		check_random(seed, 0, 400, 2000);
+		check_random(seed, MT_FLAGS_ALLOC_RANGE, 400, 2000);
+		check_random(seed, MT_FLAGS_USE_RCU, 200, 100000);
+	}
+
+	rcu_barrier();
+	return mt_report();
+}
+
+static void __exit maple_tree_unload(void)
+{
+}
+
+module_init(maple_tree_seed);	/* runs every check */
+module_exit(maple_tree_unload);	/* nothing to undo */
+MODULE_AUTHOR("the maple project");
+MODULE_DESCRIPTION("white-box tests of the maple tr");
+MODULE_LICENSE("GPL");
