@@ -37,6 +37,8 @@ extern const struct harness_check __stop_harness_checks[];
 
 static unsigned long opt_seed = 1;
 static int opt_verbose;
+static bool show_progress;	/* a terminal and no -v: one updating line */
+static int checks_total, checks_done;
 
 void check_failed(struct check_ctx *ctx, struct maple_tree *mt,
 		  const char *file, int line, const char *cond,
@@ -115,6 +117,11 @@ static void run_check(const struct harness_check *c)
 
 	if (opt_verbose)
 		printf("check %s ...\n", c->name);
+	if (show_progress) {
+		fprintf(stderr, "\r\033[K[%2d/%d] %s", ++checks_done,
+			checks_total, c->name);
+		fflush(stderr);
+	}
 	c->run(&ctx);
 	rcu_barrier();
 	if (opt_verbose || ctx.failed)
@@ -129,6 +136,11 @@ static void run_module(void)
 
 	if (opt_verbose)
 		printf("module: the subject's test module ...\n");
+	if (show_progress) {
+		fprintf(stderr, "\r\033[K[%2d/%d] module", ++checks_done,
+			checks_total);
+		fflush(stderr);
+	}
 	harness_rcu_quiet = 1;
 	ret = harness_module_init();
 	rcu_barrier();
@@ -220,6 +232,11 @@ int main(int argc, char **argv)
 	if (opt_verbose > 1)
 		kmalloc_verbose = 1;
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* Progress only where someone watches: CI logs stay clean. */
+	show_progress = !opt_verbose && isatty(STDERR_FILENO) &&
+			getenv("CI") == NULL;
+	checks_total = optind < argc ? argc - optind :
+		       1 + (int)(__stop_harness_checks - __start_harness_checks);
 
 	maple_tree_init();
 
@@ -243,6 +260,8 @@ int main(int argc, char **argv)
 		}
 	}
 
+	if (show_progress)
+		fprintf(stderr, "\r\033[K");
 	rcu_barrier();
 	final_test(nr_allocated == 0, "objects leaked (nr_allocated)",
 		   nr_allocated);

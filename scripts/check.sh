@@ -14,6 +14,7 @@
 #   outoftree   an outside program built with make -s cflags/libs
 #   difftest    seeded operation sequences against the reference model:
 #               ours must agree everywhere, the kernel's misbehaviours are listed
+#   gdb         scripts/gdb/maple.py in gdb batch mode: printers and mt-dump
 #   fuzz        the same engine under libFuzzer (clang, ASan+UBSan), bounded
 #               (FUZZ_SECONDS, default 60)
 set -u
@@ -72,6 +73,7 @@ leg kernel run_maple build/kernel KDIR="$kernel_tree"
 leg valgrind run_valgrind
 leg outoftree tests/outoftree/run.sh O=build/default
 leg difftest env SEEDS=200 OPS=5000 scripts/difftest.sh
+leg gdb scripts/gdb/test.sh build/default/maple
 leg fuzz env FUZZ_SECONDS="${FUZZ_SECONDS:-60}" scripts/fuzz.sh
 
 [ -z "$failed_legs" ] || echo "failed legs:$failed_legs"
