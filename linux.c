@@ -53,10 +53,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <linux/kernel.h>
+#include <linux/kernel.h>	/* the shims */
 #include <linux/slab.h>
-#include <linux/rcupdate.h>
-#include <linux/maple_tree.h>
+#include <linux/rcupdate.h>	/* liburcu */
+#include <linux/maple_tree.h>	/* the layout we export */
 #include <harness.h>
 
 #if defined(__has_include)
@@ -392,9 +392,9 @@ static bool inject_failure(unsigned long nr)
 
 /* -------------------------------------------------------------- caches */
 
-struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
-				     unsigned int align, unsigned int flags,
-				     void (*ctor)(void *))
+struct kmem_cache *
+kmem_cache_create(const char *name, unsigned int size, unsigned int align,
+		  unsigned int flags, void (*ctor)(void *))
 {
 	struct kmem_cache *cache = calloc(1, sizeof(*cache));
 

@@ -100,7 +100,7 @@ static void bench_walk(unsigned long n, unsigned long ops)
 {
 	struct maple_tree mt;
 	unsigned long i, *keys = malloc(ops * sizeof(*keys));
-	MA_STATE(mas, &mt, 0, 0);
+	MA_STATE(ms, &mt, 0, 0);
 	double t;
 
 	build(&mt, 0, n);
@@ -109,8 +109,8 @@ static void bench_walk(unsigned long n, unsigned long ops)
 	t = now_ns();
 	rcu_read_lock();
 	for (i = 0; i < ops; i++) {
-		mas_set(&mas, keys[i]);
-		sink += (unsigned long)mas_walk(&mas);
+		mas_set(&ms, keys[i]);
+		sink += (unsigned long)mas_walk(&ms);
 	}
 	rcu_read_unlock();
 	report("walk", n, now_ns() - t, ops);
@@ -128,10 +128,10 @@ static void bench_iterate(unsigned long n, unsigned long ops)
 	build(&mt, 0, n);
 	t = now_ns();
 	while (done < ops) {
-		MA_STATE(mas, &mt, 0, 0);
+		MA_STATE(ms, &mt, 0, 0);
 
 		rcu_read_lock();
-		mas_for_each(&mas, entry, ULONG_MAX) {
+		mas_for_each(&ms, entry, ULONG_MAX) {
 			sink += (unsigned long)entry;
 			done++;
 		}
@@ -151,10 +151,10 @@ static void bench_prev(unsigned long n, unsigned long ops)
 	build(&mt, 0, n);
 	t = now_ns();
 	while (done < ops) {
-		MA_STATE(mas, &mt, ULONG_MAX, ULONG_MAX);
+		MA_STATE(ms, &mt, ULONG_MAX, ULONG_MAX);
 
 		rcu_read_lock();
-		while ((entry = mas_prev(&mas, 0)) != NULL) {
+		while ((entry = mas_prev(&ms, 0)) != NULL) {
 			sink += (unsigned long)entry;
 			done++;
 		}
@@ -215,7 +215,7 @@ static void bench_overwrite(unsigned long n, unsigned long ops)
 {
 	struct maple_tree mt;
 	unsigned long i, k;
-	MA_STATE(mas, &mt, 0, 0);
+	MA_STATE(ms, &mt, 0, 0);
 	double t;
 
 	build(&mt, 0, n);
@@ -223,8 +223,8 @@ static void bench_overwrite(unsigned long n, unsigned long ops)
 	mtree_lock(&mt);
 	for (i = 0; i < ops; i++) {
 		k = rnd() % n;
-		mas_set_range(&mas, vma_first(k), vma_last(k));
-		mas_store_gfp(&mas, xa_mk_value(k + 1), GFP_KERNEL);
+		mas_set_range(&ms, vma_first(k), vma_last(k));
+		mas_store_gfp(&ms, xa_mk_value(k + 1), GFP_KERNEL);
 	}
 	mtree_unlock(&mt);
 	report("overwrite", n, now_ns() - t, ops);
@@ -278,7 +278,7 @@ static void bench_empty_area(unsigned long n, unsigned long ops)
 {
 	struct maple_tree mt;
 	unsigned long i, lo;
-	MA_STATE(mas, &mt, 0, 0);
+	MA_STATE(ms, &mt, 0, 0);
 	double t;
 
 	if (!mas_empty_area)
@@ -288,10 +288,10 @@ static void bench_empty_area(unsigned long n, unsigned long ops)
 	rcu_read_lock();
 	for (i = 0; i < ops; i++) {
 		lo = vma_first(rnd() % n);
-		mas_reset(&mas);
+		mas_reset(&ms);
 		/* gaps are 3..7 pages: ask for 5 to skip some */
-		sink += mas_empty_area(&mas, lo, ULONG_MAX, 5 * PAGE);
-		sink += mas.index;
+		sink += mas_empty_area(&ms, lo, ULONG_MAX, 5 * PAGE);
+		sink += ms.index;
 	}
 	rcu_read_unlock();
 	report("empty_area", n, now_ns() - t, ops);

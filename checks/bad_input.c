@@ -63,84 +63,84 @@ static long insert_range_occupied(struct maple_tree *mt)
 
 static long empty_area_size0(struct maple_tree *mt)
 {
-	MA_STATE(mas, mt, 0, 0);
+	MA_STATE(ms, mt, 0, 0);
 	long ret;
 
 	if (!mas_empty_area)
 		return -ENOSYS;	/* not in this subject */
 
 	rcu_read_lock();
-	ret = mas_empty_area(&mas, 0, 1000, 0);
+	ret = mas_empty_area(&ms, 0, 1000, 0);
 	rcu_read_unlock();
 	return ret;
 }
 
 static long empty_area_min_above_max(struct maple_tree *mt)
 {
-	MA_STATE(mas, mt, 0, 0);
+	MA_STATE(ms, mt, 0, 0);
 	long ret;
 
 	if (!mas_empty_area)
 		return -ENOSYS;	/* not in this subject */
 
 	rcu_read_lock();
-	ret = mas_empty_area(&mas, 1000, 10, 5);
+	ret = mas_empty_area(&ms, 1000, 10, 5);
 	rcu_read_unlock();
 	return ret;
 }
 
 static long empty_area_window_small(struct maple_tree *mt)
 {
-	MA_STATE(mas, mt, 0, 0);
+	MA_STATE(ms, mt, 0, 0);
 	long ret;
 
 	if (!mas_empty_area)
 		return -ENOSYS;	/* not in this subject */
 
 	rcu_read_lock();
-	ret = mas_empty_area(&mas, 300, 309, 11);
+	ret = mas_empty_area(&ms, 300, 309, 11);
 	rcu_read_unlock();
 	return ret;
 }
 
 static long empty_area_rev_size0(struct maple_tree *mt)
 {
-	MA_STATE(mas, mt, 0, 0);
+	MA_STATE(ms, mt, 0, 0);
 	long ret;
 
 	if (!mas_empty_area_rev)
 		return -ENOSYS;	/* not in this subject */
 
 	rcu_read_lock();
-	ret = mas_empty_area_rev(&mas, 0, 1000, 0);
+	ret = mas_empty_area_rev(&ms, 0, 1000, 0);
 	rcu_read_unlock();
 	return ret;
 }
 
 static long empty_area_rev_min_above_max(struct maple_tree *mt)
 {
-	MA_STATE(mas, mt, 0, 0);
+	MA_STATE(ms, mt, 0, 0);
 	long ret;
 
 	if (!mas_empty_area_rev)
 		return -ENOSYS;	/* not in this subject */
 
 	rcu_read_lock();
-	ret = mas_empty_area_rev(&mas, 1000, 10, 5);
+	ret = mas_empty_area_rev(&ms, 1000, 10, 5);
 	rcu_read_unlock();
 	return ret;
 }
 
 static long empty_area_full(struct maple_tree *mt)
 {
-	MA_STATE(mas, mt, 0, 0);
+	MA_STATE(ms, mt, 0, 0);
 	long ret;
 
 	if (!mas_empty_area)
 		return -ENOSYS;	/* not in this subject */
 
 	rcu_read_lock();
-	ret = mas_empty_area(&mas, 100, 199, 1);	/* all occupied */
+	ret = mas_empty_area(&ms, 100, 199, 1);	/* all occupied */
 	rcu_read_unlock();
 	return ret;
 }
@@ -253,13 +253,13 @@ static long mt_find_limit_below(struct maple_tree *mt)
 
 static long mas_find_limit_below(struct maple_tree *mt)
 {
-	MA_STATE(mas, mt, 150, 150);
+	MA_STATE(ms, mt, 150, 150);
 	void *entry;
 
 	rcu_read_lock();
-	mas.index = 250;	/* past everything up to the limit */
-	mas.last = 250;
-	entry = mas_find(&mas, 220);
+	ms.index = 250;	/* past everything up to the limit */
+	ms.last = 250;
+	entry = mas_find(&ms, 220);
 	rcu_read_unlock();
 	return entry ? -EFAULT : 0;
 }

@@ -64,11 +64,11 @@ static int store_gfp(struct maple_tree *mt, struct model *m,
 		     unsigned long first, unsigned long last, void *entry,
 		     gfp_t gfp)
 {
-	MA_STATE(mas, mt, first, last);
+	MA_STATE(ms, mt, first, last);
 	int ret;
 
 	mtree_lock(mt);
-	ret = mas_store_gfp(&mas, entry, gfp);
+	ret = mas_store_gfp(&ms, entry, gfp);
 	mtree_unlock(mt);
 	if (!ret)
 		model_store(m, first, last, entry);
@@ -152,15 +152,15 @@ static int op_insert(struct maple_tree *mt, struct model *m, gfp_t gfp)
 /* Preallocate, then a store that must not allocate at all. */
 static int op_prealloc(struct maple_tree *mt, struct model *m, gfp_t gfp)
 {
-	MA_STATE(mas, mt, first_of(200) + 1, last_of(260));
+	MA_STATE(ms, mt, first_of(200) + 1, last_of(260));
 	unsigned long before;
 	int ret;
 
 	mtree_lock(mt);
-	ret = mas_preallocate(&mas, xa_mk_value(7), gfp);
+	ret = mas_preallocate(&ms, xa_mk_value(7), gfp);
 	if (!ret) {
 		before = harness_alloc_count();
-		mas_store_prealloc(&mas, xa_mk_value(7));
+		mas_store_prealloc(&ms, xa_mk_value(7));
 		if (harness_alloc_count() != before)
 			ret = -EFAULT;	/* reported as a wrong answer */
 		else
@@ -174,22 +174,22 @@ static int op_prealloc(struct maple_tree *mt, struct model *m, gfp_t gfp)
 /* Bulk mode: expect the entries, store them in order, release the rest. */
 static int op_bulk(struct maple_tree *mt, struct model *m, gfp_t gfp)
 {
-	MA_STATE(mas, mt, 0, 0);
+	MA_STATE(ms, mt, 0, 0);
 	unsigned long i;
 	int ret;
 
 	(void)gfp;
 	mtree_lock(mt);
-	ret = mas_expected_entries(&mas, 300);
+	ret = mas_expected_entries(&ms, 300);
 	if (!ret) {
 		for (i = 0; i < 300; i++) {
-			mas_set_range(&mas, first_of(i), last_of(i));
-			mas_store(&mas, xa_mk_value(i + 1));
+			mas_set_range(&ms, first_of(i), last_of(i));
+			mas_store(&ms, xa_mk_value(i + 1));
 			model_store(m, first_of(i), last_of(i),
 				    xa_mk_value(i + 1));
 		}
 	}
-	mas_destroy(&mas);
+	mas_destroy(&ms);
 	mtree_unlock(mt);
 	return ret;
 }
@@ -242,17 +242,17 @@ static const struct sweep sweeps[] = {
 static bool tree_matches(struct maple_tree *mt, const struct model *m,
 			 char *why, size_t len)
 {
-	MA_STATE(mas, mt, 0, 0);
+	MA_STATE(ms, mt, 0, 0);
 	size_t i = 0;
 	void *entry;
 	bool ok = true;
 
 	rcu_read_lock();
-	mas_for_each(&mas, entry, ULONG_MAX) {
-		if (i >= m->nr || m->ranges[i].first != mas.index ||
-		    m->ranges[i].last != mas.last || m->ranges[i].entry != entry) {
+	mas_for_each(&ms, entry, ULONG_MAX) {
+		if (i >= m->nr || m->ranges[i].first != ms.index ||
+		    m->ranges[i].last != ms.last || m->ranges[i].entry != entry) {
 			snprintf(why, len, "range %zu: tree [%lu, %lu] %p", i,
-				 mas.index, mas.last, entry);
+				 ms.index, ms.last, entry);
 			ok = false;
 			break;
 		}

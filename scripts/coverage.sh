@@ -1,8 +1,9 @@
 #!/bin/sh
 # coverage.sh: `make coverage`.  Builds the harness with gcov
 # instrumentation (O=build/coverage), runs ./maple and a short difftest,
-# and reports line and branch coverage of the subject's lib/maple_tree.c
-# (ours once it is the default subject; KDIR= picks another tree).
+# (and, for our tree, the kernel's own test module against it), and reports
+# line and branch coverage of the subject's lib/maple_tree.c (ours by
+# default; KDIR= picks another tree).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -20,8 +21,20 @@ find "$out" -name '*.gcda' -delete 2>/dev/null || true
 make -s maple difftest "$@"
 "$out/maple" >"$out/maple.log" 2>&1 || { tail -5 "$out/maple.log"; echo "coverage: ./maple failed"; exit 1; }
 "$out/difftest" --seeds 100 --ops 3000 >"$out/difftest.log" 2>&1 || true
+objdirs="$out/generated/obj"
+# Our tree is also run by the kernel's own test module.
+if [ "$kdir" = linux ]; then
+	kout=$out-ktests
+	kcache=$(scripts/kernel-tree.sh)
+	find "$kout" -name '*.gcda' -delete 2>/dev/null || true
+	make -s maple O="$kout" KDIR=linux KTESTS="$kcache" OPT=-O0 \
+		EXTRA_CFLAGS='--coverage -fprofile-update=atomic' EXTRA_LDFLAGS=--coverage
+	"$kout/maple" module >"$kout/maple.log" 2>&1 || true
+	objdirs="$objdirs $kout/generated/obj"
+fi
 subject=$(cd "$kdir" && pwd)/lib/maple_tree.c
-gcovr --root / --object-directory "$out/generated/obj" \
+# shellcheck disable=SC2086
+gcovr --root / $objdirs \
 	--filter "$subject" --print-summary --branches \
 	--html-details "$out/coverage.html" --txt "$out/coverage.txt" >"$out/summary.txt"
 cat "$out/summary.txt"

@@ -23,68 +23,70 @@
 #ifndef HARNESS_LINUX_XARRAY_H
 #define HARNESS_LINUX_XARRAY_H
 
-#include <linux/kernel.h>
+#include <linux/kernel.h>	/* WARN_ON, MAX_ERRNO */
 
 #define XA_KIND_MASK		3UL
 #define XA_KIND_VALUE_BIT	1UL
 #define XA_KIND_INTERNAL	2UL
 
-static inline void *xa_mk_value(unsigned long v)
+/* The word of an entry, for the bit tests below. */
+#define xa_word(p)		((unsigned long)(p))
+
+static inline void *xa_mk_value(unsigned long number)
 {
-	WARN_ON((long)v < 0);
-	return (void *)((v << 1) | XA_KIND_VALUE_BIT);
+	WARN_ON((long)number < 0);	/* the top bit would be lost */
+	return (void *)(number << 1 | XA_KIND_VALUE_BIT);
 }
 
-static inline unsigned long xa_to_value(const void *entry)
+static inline unsigned long xa_to_value(const void *p)
 {
-	return (unsigned long)entry >> 1;
+	return xa_word(p) >> 1;
 }
 
-static inline bool xa_is_value(const void *entry)
+static inline bool xa_is_value(const void *p)
 {
-	return ((unsigned long)entry & XA_KIND_VALUE_BIT) != 0;
+	return (xa_word(p) & XA_KIND_VALUE_BIT) != 0;
 }
 
-static inline void *xa_mk_internal(unsigned long v)
+static inline void *xa_mk_internal(unsigned long payload)
 {
-	return (void *)((v << 2) | XA_KIND_INTERNAL);
+	return (void *)(payload << 2 | XA_KIND_INTERNAL);
 }
 
-static inline unsigned long xa_to_internal(const void *entry)
+static inline unsigned long xa_to_internal(const void *p)
 {
-	return (unsigned long)entry >> 2;
+	return xa_word(p) >> 2;
 }
 
-static inline bool xa_is_internal(const void *entry)
+static inline bool xa_is_internal(const void *p)
 {
-	return ((unsigned long)entry & XA_KIND_MASK) == XA_KIND_INTERNAL;
+	return (xa_word(p) & XA_KIND_MASK) == XA_KIND_INTERNAL;
 }
 
-#define XA_RETRY_ENTRY		xa_mk_internal(256)
-#define XA_ZERO_ENTRY		xa_mk_internal(257)
+#define XA_RETRY_ENTRY		xa_mk_internal(256)	/* n = 256 */
+#define XA_ZERO_ENTRY		xa_mk_internal(257)	/* n = 257 */
 
-static inline bool xa_is_zero(const void *entry)
+static inline bool xa_is_zero(const void *p)
 {
-	return entry == XA_ZERO_ENTRY;
+	return p == XA_ZERO_ENTRY;
 }
 
-static inline bool xa_is_retry(const void *entry)
+static inline bool xa_is_retry(const void *p)
 {
-	return entry == XA_RETRY_ENTRY;
+	return p == XA_RETRY_ENTRY;
 }
 
 /* An error entry holds -errno in the internal payload, so it sits at the top. */
-static inline bool xa_is_err(const void *entry)
+static inline bool xa_is_err(const void *p)
 {
-	return xa_is_internal(entry) &&
-	       (unsigned long)entry >= (unsigned long)xa_mk_internal(-MAX_ERRNO);
+	return xa_is_internal(p) &&
+	       xa_word(p) >= xa_word(xa_mk_internal(-MAX_ERRNO));
 }
 
-static inline int xa_err(void *entry)
+/* The errno an error entry carries (negative), or 0 for any other entry. */
+static inline int xa_err(void *p)
 {
-	if (!xa_is_err(entry))
-		return 0;
-	return (long)entry >> 2;
+	return xa_is_err(p) ? (int)((long)xa_word(p) >> 2) : 0;
 }
 
 /*
@@ -92,16 +94,15 @@ static inline int xa_err(void *entry)
  * sibling range and the retry entry.  XA_ZERO_ENTRY lies above and may be
  * stored.
  */
-static inline bool xa_is_advanced(const void *entry)
+static inline bool xa_is_advanced(const void *p)
 {
-	return xa_is_internal(entry) &&
-	       (unsigned long)entry <= (unsigned long)XA_RETRY_ENTRY;
+	return xa_is_internal(p) && xa_word(p) <= xa_word(XA_RETRY_ENTRY);
 }
 
 /* Internal entries above the reserved range point at nodes. */
-static inline bool xa_is_node(const void *entry)
+static inline bool xa_is_node(const void *p)
 {
-	return xa_is_internal(entry) && (unsigned long)entry > 4096;
+	return xa_is_internal(p) && xa_word(p) > 4096;
 }
 
 #endif /* HARNESS_LINUX_XARRAY_H */
