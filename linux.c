@@ -367,13 +367,17 @@ unsigned long harness_alloc_count(void)
  * Count @nr objects about to be allocated; true if the armed injected
  * failure falls among them (it is then disarmed).
  */
+#ifdef HARNESS_RELEASE
+static bool inject_failure(unsigned long nr)
+{
+	(void)nr;
+	return false;
+}
+#else
 static bool inject_failure(unsigned long nr)
 {
 	bool fail = false;
 
-#ifdef HARNESS_RELEASE
-	return false;
-#endif
 	__atomic_fetch_add(&alloc_count, nr, __ATOMIC_RELAXED);
 	if (__atomic_load_n(&fail_countdown, __ATOMIC_RELAXED) < 0)
 		return false;
@@ -389,6 +393,7 @@ static bool inject_failure(unsigned long nr)
 	pthread_mutex_unlock(&inject_lock);
 	return fail;
 }
+#endif
 
 /* -------------------------------------------------------------- caches */
 
@@ -500,10 +505,7 @@ static void init_object(struct kmem_cache *cache, void *objp, gfp_t gfp)
 static bool cache_may_allocate(struct kmem_cache *cache, gfp_t gfp,
 			       unsigned int nr)
 {
-#ifdef HARNESS_RELEASE
-	return true;
-#endif
-	if (gfp & __GFP_DIRECT_RECLAIM)
+	if (IS_ENABLED(HARNESS_RELEASE) || (gfp & __GFP_DIRECT_RECLAIM))
 		return true;
 #ifdef HARNESS_MUTANT_BULK_BUDGET
 	nr = 1;		/* mutant: bulk spends one unit whatever its size */

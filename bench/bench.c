@@ -74,6 +74,32 @@ static void build(struct maple_tree *mt, unsigned int flags, unsigned long n)
 			BUG();
 }
 
+/* 0 .. n-1 in a random order (the caller frees it). */
+static unsigned long *shuffled(unsigned long n)
+{
+	unsigned long i, j, tmp, *order = malloc(n * sizeof(*order));
+
+	for (i = 0; i < n; i++)
+		order[i] = i;
+	for (i = n - 1; i > 0; i--) {
+		j = rnd() % (i + 1);
+		tmp = order[i];
+		order[i] = order[j];
+		order[j] = tmp;
+	}
+	return order;
+}
+
+/* @ops random indices inside the entries of a tree of @n (caller frees). */
+static unsigned long *random_keys(unsigned long n, unsigned long ops)
+{
+	unsigned long i, *keys = malloc(ops * sizeof(*keys));
+
+	for (i = 0; i < ops; i++)
+		keys[i] = vma_first(rnd() % n) + PAGE / 2;
+	return keys;
+}
+
 static void report(const char *name, unsigned long n, double ns, double ops)
 {
 	printf("%s,%lu,%.2f\n", name, n, ns / ops);
@@ -82,12 +108,10 @@ static void report(const char *name, unsigned long n, double ns, double ops)
 static void bench_load(unsigned long n, unsigned long ops)
 {
 	struct maple_tree mt;
-	unsigned long i, *keys = malloc(ops * sizeof(*keys));
+	unsigned long i, *keys = random_keys(n, ops);
 	double t;
 
 	build(&mt, 0, n);
-	for (i = 0; i < ops; i++)
-		keys[i] = vma_first(rnd() % n) + PAGE / 2;
 	t = now_ns();
 	for (i = 0; i < ops; i++)
 		sink += (unsigned long)mtree_load(&mt, keys[i]);
@@ -99,13 +123,11 @@ static void bench_load(unsigned long n, unsigned long ops)
 static void bench_walk(unsigned long n, unsigned long ops)
 {
 	struct maple_tree mt;
-	unsigned long i, *keys = malloc(ops * sizeof(*keys));
+	unsigned long i, *keys = random_keys(n, ops);
 	MA_STATE(ms, &mt, 0, 0);
 	double t;
 
 	build(&mt, 0, n);
-	for (i = 0; i < ops; i++)
-		keys[i] = vma_first(rnd() % n) + PAGE / 2;
 	t = now_ns();
 	rcu_read_lock();
 	for (i = 0; i < ops; i++) {
@@ -183,17 +205,9 @@ static void bench_append(unsigned long n, unsigned long ops)
 
 static void bench_random_insert(unsigned long n, unsigned long ops)
 {
-	unsigned long i, done = 0, *order = malloc(n * sizeof(*order));
+	unsigned long i, done = 0, *order = shuffled(n);
 	double total = 0, t;
 
-	for (i = 0; i < n; i++)
-		order[i] = i;
-	for (i = n - 1; i > 0; i--) {
-		unsigned long j = rnd() % (i + 1), tmp = order[i];
-
-		order[i] = order[j];
-		order[j] = tmp;
-	}
 	while (done < ops) {
 		struct maple_tree mt;
 
@@ -367,19 +381,12 @@ static void bench_dup(unsigned long n, unsigned long ops)
 static void bench_memory(unsigned long n)
 {
 	struct maple_tree mt;
-	unsigned long i, *order = malloc(n * sizeof(*order));
+	unsigned long i, *order;
 
 	build(&mt, 0, n);
 	printf("bytes_seq,%lu,%.2f\n", n, (double)mt_get_alloc_size() / n);
 	mtree_destroy(&mt);
-	for (i = 0; i < n; i++)
-		order[i] = i;
-	for (i = n - 1; i > 0; i--) {
-		unsigned long j = rnd() % (i + 1), tmp = order[i];
-
-		order[i] = order[j];
-		order[j] = tmp;
-	}
+	order = shuffled(n);
 	mt_init_flags(&mt, 0);
 	for (i = 0; i < n; i++)
 		mtree_store_range(&mt, vma_first(order[i]), vma_last(order[i]),
