@@ -1,5 +1,7 @@
 # bench/: mtbench, the workloads behind `make bench` (scripts/bench.sh).
 MTBENCH := $(OUT)/mtbench
+# The benchmark of a BENCH=<name> build of ./maple.
+PROG_OBJS += $(OBJ)/bench/onebench.o
 
 .PHONY: mtbench bench
 mtbench: $(MTBENCH)

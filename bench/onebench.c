@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * onebench.c: the benchmark of a BENCH=<name> build of ./maple.
+ *
+ * Like the kernel's BENCH_* defines, a benchmark build runs one benchmark
+ * and nothing else.  The benchmarks are ours and use only the public API,
+ * so the same BENCH build of each subject measures the same work:
+ *
+ *   make maple O=build/bf OPT=-O2 BENCH=fork && build/bf/maple
+ *   make maple O=build/bfk OPT=-O2 BENCH=fork KDIR=.kernel/linux-source-6.12
+ *
+ * Each prints "bench <name>: <ops> operations in <s> s, <ns> ns each".
+ */
+#include <time.h>
+
+#include <linux/kernel.h>
+#include <linux/maple_tree.h>
+#include <linux/rcupdate.h>
+#include <linux/rwsem.h>
+#include <linux/xarray.h>
+#include <harness.h>
+
+#ifdef HARNESS_BENCH
+
+static volatile unsigned long bench_sink;
+
+static double bench_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void bench_report(const char *name, unsigned long ops, double secs)
+{
+	printf("bench %s: %lu operations in %.3f s, %.1f ns each\n", name, ops,
+	       secs, secs * 1e9 / ops);
+}
+
+/* A plain tree of @n ranges [i * 10, i * 10 + 5]. */
+static void bench_fill(struct maple_tree *mt, unsigned int flags,
+		       unsigned long n)
+{
+	unsigned long i;
+
+	mt_init_flags(mt, flags);
+	for (i = 0; i < n; i++)
+		mtree_store_range(mt, i * 10, i * 10 + 5, xa_mk_value(i),
+				  GFP_KERNEL);
+}
+
+#if defined(BENCH_FORK)
+/*
+ * The seed's bench_forking: duplicate a 135-range tree with external
+ * locks 80,000 times, overwriting every entry of each copy.
+ */
+static void bench_run(void)
+{
+	struct rw_semaphore src_lock, dst_lock;
+	struct maple_tree src, dst;
+	unsigned long round, rounds = 80000;
+	double start;
+	void *entry;
+
+	init_rwsem(&src_lock);
+	init_rwsem(&dst_lock);
+	mt_init_flags(&src, MT_FLAGS_ALLOC_RANGE | MT_FLAGS_LOCK_EXTERN);
+	mt_set_external_lock(&src, &src_lock);
+	down_write(&src_lock);
+	for (round = 0; round <= 134; round++) {
+		MA_STATE(ms, &src, round * 10, round * 10 + 5);
+
+		mas_store_gfp(&ms, xa_mk_value(round), GFP_KERNEL);
+	}
+	start = bench_now();
+	for (round = 0; round < rounds; round++) {
+		MA_STATE(walk, &dst, 0, 0);
+
+		mt_init_flags(&dst, MT_FLAGS_ALLOC_RANGE | MT_FLAGS_LOCK_EXTERN);
+		mt_set_external_lock(&dst, &dst_lock);
+		down_write_nested(&dst_lock, SINGLE_DEPTH_NESTING);
+		if (__mt_dup(&src, &dst, GFP_KERNEL))
+			BUG();
+		mas_for_each(&walk, entry, ULONG_MAX)
+			mas_store(&walk, entry);
+		mas_destroy(&walk);
+		__mt_destroy(&dst);
+		up_write(&dst_lock);
+	}
+	bench_report("fork", rounds, bench_now() - start);
+	__mt_destroy(&src);
+	up_write(&src_lock);
+}
+#elif defined(BENCH_LOAD) || defined(BENCH_WALK)
+static void bench_run(void)
+{
+	unsigned long i, n = 10000, ops = 20000000;
+	struct maple_tree mt;
+	double start;
+
+	bench_fill(&mt, 0, n);
+	start = bench_now();
+	rcu_read_lock();
+	for (i = 0; i < ops; i++) {
+		unsigned long index = (i * 7919 % n) * 10 + 3;
+#ifdef BENCH_LOAD
+		bench_sink += (unsigned long)mtree_load(&mt, index);
+#else
+		MA_STATE(ms, &mt, index, index);
+
+		bench_sink += (unsigned long)mas_walk(&ms);
+#endif
+	}
+	rcu_read_unlock();
+	bench_report(IS_ENABLED(BENCH_LOAD) ? "load" : "walk", ops,
+		     bench_now() - start);
+	mtree_destroy(&mt);
+}
+#elif defined(BENCH_AWALK)
+static void bench_run(void)
+{
+	unsigned long i, n = 10000, ops = 2000000;
+	struct maple_tree mt;
+	double start;
+
+	bench_fill(&mt, MT_FLAGS_ALLOC_RANGE, n);
+	start = bench_now();
+	rcu_read_lock();
+	for (i = 0; i < ops; i++) {
+		MA_STATE(ms, &mt, 0, 0);
+
+		bench_sink += mas_empty_area(&ms, (i % n) * 10, ULONG_MAX, 4);
+		bench_sink += ms.index;
+	}
+	rcu_read_unlock();
+	bench_report("awalk", ops, bench_now() - start);
+	mtree_destroy(&mt);
+}
+#elif defined(BENCH_MT_FOR_EACH) || defined(BENCH_MAS_FOR_EACH) || \
+	defined(BENCH_MAS_PREV)
+static void bench_run(void)
+{
+	unsigned long round, n = 10000, rounds = 2000, seen = 0, index;
+	struct maple_tree mt;
+	double start;
+	void *entry;
+
+	bench_fill(&mt, 0, n);
+	start = bench_now();
+	for (round = 0; round < rounds; round++) {
+#if defined(BENCH_MT_FOR_EACH)
+		index = 0;
+		mt_for_each(&mt, entry, index, ULONG_MAX)
+			seen++;
+#else
+		MA_STATE(ms, &mt, 0, 0);
+
+		rcu_read_lock();
+#if defined(BENCH_MAS_FOR_EACH)
+		mas_for_each(&ms, entry, ULONG_MAX)
+			seen++;
+#else
+		mas_set(&ms, ULONG_MAX);
+		while ((entry = mas_prev(&ms, 0)) != NULL)
+			seen++;
+#endif
+		rcu_read_unlock();
+		(void)index;
+#endif
+	}
+	bench_report("iteration", seen, bench_now() - start);
+	mtree_destroy(&mt);
+}
+#elif defined(BENCH_SLOT_STORE) || defined(BENCH_NODE_STORE)
+/* Overwrite one entry (a slot store) or one that splits a range. */
+static void bench_run(void)
+{
+	unsigned long i, n = 10000, ops = 5000000;
+	struct maple_tree mt;
+	double start;
+
+	bench_fill(&mt, 0, n);
+	start = bench_now();
+	mtree_lock(&mt);
+	for (i = 0; i < ops; i++) {
+		unsigned long k = i * 7919 % n;
+#ifdef BENCH_SLOT_STORE
+		MA_STATE(ms, &mt, k * 10, k * 10 + 5);
+#else
+		MA_STATE(ms, &mt, k * 10 + 1, k * 10 + 4);
+#endif
+		mas_store_gfp(&ms, xa_mk_value(i), GFP_KERNEL);
+	}
+	mtree_unlock(&mt);
+	bench_report(IS_ENABLED(BENCH_SLOT_STORE) ? "slot_store" : "node_store",
+		     ops, bench_now() - start);
+	mtree_destroy(&mt);
+}
+#else
+static void bench_run(void)
+{
+	pr_err("BENCH=%s: no such benchmark (fork, load, walk, awalk, "
+	       "mt_for_each, mas_for_each, mas_prev, slot_store, node_store)\n",
+	       HARNESS_BENCH);
+	atomic_inc(&maple_tree_tests_run);	/* counts as a failure */
+}
+#endif
+
+void harness_bench(void);
+void harness_bench(void)
+{
+	bench_run();
+	rcu_barrier();
+}
+
+#endif /* HARNESS_BENCH */
