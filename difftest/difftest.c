@@ -54,13 +54,13 @@ struct run {
 enum op_kind {
 	OP_STORE, OP_INSERT, OP_ERASE, OP_LOAD, OP_WALK, OP_MT_FIND,
 	OP_FIND, OP_FIND_REV, OP_EMPTY, OP_EMPTY_REV, OP_ALLOC, OP_RALLOC,
-	OP_CONTENT, OP_VALIDATE, OP_KINDS
+	OP_CONTENT, OP_VALIDATE, OP_NEXT, OP_PREV, OP_KINDS
 };
 
 static const char *const op_names[OP_KINDS] = {
 	"store", "insert", "erase", "load", "walk", "mt_find", "mas_find",
 	"mas_find_rev", "empty_area", "empty_area_rev", "alloc_range",
-	"alloc_rrange", "content", "validate",
+	"alloc_rrange", "content", "validate", "mas_next", "mas_prev",
 };
 
 static unsigned long rnd(struct run *r)
@@ -388,6 +388,60 @@ static void op_find_rev(struct run *r)
 		       want ? want->last : 0);
 }
 
+/*
+ * Step with mas_next() (or mas_prev()) from a fresh state at an index: each
+ * step must return the entry after (before) the range the previous one
+ * reported, within the limit; the first step starts from the range that
+ * holds the index.  Stops at the first NULL (the limit's status rules are
+ * left to the white-box tests).
+ */
+static void op_step(struct run *r, bool backwards)
+{
+	unsigned long index = rnd_index(r), first, last, limit;
+	const struct model_range *want;
+	MA_STATE(ms, &r->tree, index, index);
+	int steps = 1 + rnd(r) % 6, i;
+	void *got;
+
+	if (backwards) {
+		limit = index - rnd_len(r) * 8;
+		if (limit > index)
+			limit = 0;
+	} else {
+		limit = index + rnd_len(r) * 8;
+		if (limit < index)
+			limit = ULONG_MAX;
+	}
+	model_lookup(&r->model, index, &first, &last);
+	describe(r, "%d x %s from %lu limit %lu", steps,
+		 backwards ? "mas_prev" : "mas_next", index, limit);
+	rcu_read_lock();
+	for (i = 0; i < steps; i++) {
+		if (backwards)
+			want = first == 0 ? NULL :
+			       model_find_rev(&r->model, first - 1, limit);
+		else
+			want = last == ULONG_MAX ? NULL :
+			       model_find(&r->model, last + 1, limit);
+		got = backwards ? mas_prev(&ms, limit) : mas_next(&ms, limit);
+		if (got != (want ? want->entry : NULL) ||
+		    (want && (ms.index != want->first ||
+			      ms.last != want->last))) {
+			differ(r, backwards ? OP_PREV : OP_NEXT,
+			       "step %d returned %p [%lu, %lu], model %p "
+			       "[%lu, %lu]", i, got, ms.index, ms.last,
+			       want ? want->entry : NULL,
+			       want ? want->first : 0, want ? want->last : 0);
+			break;
+		}
+		if (!want)
+			break;
+		first = want->first;
+		last = want->last;
+	}
+	rcu_read_unlock();
+}
+
 /* A search window and size, sometimes deliberately bad. */
 static void rnd_window(struct run *r, unsigned long *min, unsigned long *max,
 		       unsigned long *size)
@@ -495,7 +549,7 @@ static bool run_one(struct run *r)
 	else if (k < 86)
 		op_find_rev(r);
 	else if (!r->alloc)
-		op_store(r);
+		k < 93 ? op_step(r, false) : op_step(r, true);
 	else if (k < 90)
 		op_empty_area(r, false);
 	else if (k < 94)
