@@ -1279,6 +1279,7 @@ struct mt_write {
 	bool commit;			/* false: only count nodes */
 	bool rcu;			/* readers may be looking */
 	unsigned int nodes;		/* nodes the run takes */
+	unsigned int first;		/* items of the first node of a split */
 	struct mt_step l[MAPLE_HEIGHT_MAX + 1];	/* left path, by level */
 	struct mt_step r[MAPLE_HEIGHT_MAX + 1];	/* right path, by level */
 	unsigned int nr_used;
@@ -1545,26 +1546,85 @@ static void mt_widen(struct mt_write *w, unsigned int h, bool go_left)
 }
 
 /*
- * mt_push_left() - should an overflowing single-nd window at level @h
- * take in its left sibling instead of splitting?  When the two fit in two
- * nodes, the parent keeps its number of children and the left nd ends
- * up full (the split leans left), as in-order loading wants.
+ * Splitting an overflowing node.  A store into one node adds at most two
+ * items, so the node needs at most one more.  Before adding one to the
+ * parent, the level tries to share the items with a sibling under the same
+ * parent (the parent then keeps its number of children and the climb
+ * stops); only when neither sibling has room does the node split.
+ *
+ *   share with the left sibling   the left node is filled to slots - 1
+ *   share with the right sibling  the right node is filled to slots - 1
+ *   split                         in halves, the larger half on the left
+ *
+ * "Room" leaves two free slots in the pair (three for leaves, one more at
+ * the right edge of the tree), so that sharing never has to split in three.
+ * No node but the leftmost ends on a NULL range: a cut that would is moved
+ * one item right, or left when the right part would get too small.
  */
-static bool mt_push_left(struct mt_write *w, unsigned int h)
+enum mt_share { MT_SHARE_NONE, MT_SHARE_LEFT, MT_SHARE_RIGHT };
+
+/* How many items of a sibling at level @h would join the window. */
+static unsigned int mt_sibling_items(struct mt_write *w, unsigned int h,
+				     bool left)
 {
-	enum maple_type ntype = mt_level_type(w->tree, h);
-	struct mt_step *parent = &w->l[h + 1];
+	struct mt_step *parent = left ? &w->l[h + 1] : &w->r[h + 1];
 	struct mt_step sibling;
 
-	if (h + 1 >= w->height || w->l[h].enode != w->r[h].enode)
-		return false;
-	/* bulk loading splits leaning left instead: fewer rewrites */
+	mt_step_down(w, parent, parent->offset + (left ? -1 : 1), &sibling);
+	return sibling.end + 1U;
+}
+
+/*
+ * mt_plan_overflow() - an overflowing single-node window at level @h:
+ * decide whether it takes in a sibling, and where the first node ends
+ * (w->first, the number of items it gets; 0 for an even cut).
+ */
+static enum mt_share mt_plan_overflow(struct mt_write *w, unsigned int h)
+{
+	enum maple_type ntype = mt_level_type(w->tree, h);
+	unsigned int cap = mt_slots[ntype], nr = w->level.nr, room, sib;
+	struct mt_step *parent;
+
+	w->first = 0;
 	if (w->mas->mas_flags & MT_MAS_BULK)
-		return false;
-	if (w->level.nr <= mt_slots[ntype] || !parent->offset)
-		return false;
-	mt_step_down(w, parent, parent->offset - 1, &sibling);
-	return sibling.end + 1 + w->level.nr <= 2U * mt_slots[ntype];
+		return MT_SHARE_NONE;	/* bulk loading leans left itself */
+	if (h >= w->height || w->l[h].enode != w->r[h].enode || nr <= cap)
+		return MT_SHARE_NONE;
+	w->first = (nr + 1) / 2;
+	if (h + 1 >= w->height)
+		return MT_SHARE_NONE;
+	room = 2 * cap - (h ? 0 : 1) - (w->l[h].max == ULONG_MAX ? 1 : 0);
+	parent = &w->l[h + 1];
+	if (parent->offset > 0) {
+		sib = mt_sibling_items(w, h, true);
+		if (nr + sib < room) {
+			w->first = cap - 1;
+			return MT_SHARE_LEFT;
+		}
+	}
+	if (parent->offset < parent->end) {
+		sib = mt_sibling_items(w, h, false);
+		if (nr + sib < room) {
+			w->first = nr + sib - cap + 1;
+			return MT_SHARE_RIGHT;
+		}
+	}
+	return MT_SHARE_NONE;
+}
+
+/* Move a cut of @cnt items off a NULL range (leaves only hold NULLs). */
+static unsigned int mt_cut_off_null(const struct mt_buf *buf, unsigned int cnt,
+				    enum maple_type ntype)
+{
+	unsigned int cap = mt_slots[ntype];
+
+	if (buf->item[cnt - 1].ptr)
+		return cnt;
+	if (cnt < cap && buf->nr - cnt > mt_min_slots[ntype])
+		return cnt + 1;
+	if (cnt > 1 && buf->nr - cnt < cap)
+		return cnt - 1;
+	return cnt;	/* both parts full: the cut stays */
 }
 
 /* Largest NULL run among leaf items [first, first + cnt). */
@@ -1655,23 +1715,21 @@ static void mt_split_level(struct mt_write *w, unsigned int h,
 	struct maple_node *nd;
 	void *en = NULL;
 	unsigned long gap;
-	bool lean_left;
+	bool bulk = w->mas->mas_flags & MT_MAS_BULK;
 
-	/*
-	 * Growth at the right edge of a level (in-order loading) splits
-	 * leaning left, so that the nodes left behind are nearly full.
-	 */
-	lean_left = (w->mas->mas_flags & MT_MAS_BULK) ||
-		    mt_neighbour_level(w, h, true) < 0;
 	out->nr = 0;
 	out->min = buf->min;
 	for (i = 0; i < parts; i++) {
 		cnt = buf->nr / parts + (i < buf->nr % parts);
-		if (parts == 2 && lean_left)
-			/* in-order loading: leave the right nd the minimum */
+		if (parts == 2 && bulk)
+			/* bulk loading: leave the right node the minimum */
 			cnt = i ? buf->nr - first :
 				min_t(unsigned int, mt_slots[ntype],
 				      buf->nr - mt_min_slots[ntype]);
+		else if (parts == 2)
+			cnt = i ? buf->nr - first :
+				mt_cut_off_null(buf, w->first ? w->first :
+						(buf->nr + 1) / 2, ntype);
 		gap = 0;
 		if (w->commit) {
 			nd = mas_pop_spare(w->mas);
@@ -1806,8 +1864,8 @@ static void mt_finish(struct mt_write *w, unsigned int h, bool whole)
 		   !buf->item[1].ptr) {
 		top = buf->item[0].ptr;	/* a lone val at 0 */
 		new_height = 0;
-	} else if (single && !w->rcu && w->l[h].offset == w->l[h].end) {
-		/* an append: only the leaf's tail changes, nobody is looking */
+	} else if (single && !w->rcu) {
+		/* one node, nobody is looking: rewrite it where it is */
 		keep = target = w->l[h].enode;
 	} else if (single && !h && (swap = mt_slot_swap(w, &w->l[h])) >= 0) {
 		keep = target = w->l[h].enode;
@@ -1893,10 +1951,20 @@ static void mt_run(struct mt_write *w)
 		whole = h >= w->height ||
 			(mt_neighbour_level(w, h, false) < 0 &&
 			 mt_neighbour_level(w, h, true) < 0);
+		w->first = 0;
 		if (!whole && buf->nr < mt_min_slots[ntype])
 			mt_widen(w, h, false);
-		else if (mt_push_left(w, h))
-			mt_widen(w, h, true);
+		else
+			switch (mt_plan_overflow(w, h)) {
+			case MT_SHARE_LEFT:
+				mt_widen(w, h, true);
+				break;
+			case MT_SHARE_RIGHT:
+				mt_widen(w, h, false);
+				break;
+			case MT_SHARE_NONE:
+				break;
+			}
 		parts = DIV_ROUND_UP(buf->nr, mt_slots[ntype]);
 		single = h < w->height && w->l[h].enode == w->r[h].enode;
 		if (parts == 1 && (whole || single)) {
@@ -1948,6 +2016,191 @@ static unsigned int mt_wr_count(struct mt_write *w)
 }
 
 /*
+ * The one-leaf fast path.  Most stores stay inside one leaf and leave it
+ * with a legal number of slots: an overwrite, an erase that does not
+ * empty the leaf, an insertion or an append into a leaf with room.  Such a
+ * store needs no memory outside RCU mode (the leaf is rewritten where it
+ * is) and, in RCU mode, none when only one slot changes (the slot is
+ * swapped).  It walks once and leaves @ms on the stored range, as the
+ * general engine does.  Anything else (a split, a merge, a NULL range
+ * meeting a NULL in the next leaf, a change of the root's shape) returns
+ * false before touching the tree.
+ */
+
+/* Tell the ancestors of leaf @nd its new largest gap @gap. */
+static void mt_leaf_gap_up(struct maple_node *nd, unsigned long gap)
+{
+	struct maple_node *parent;
+	unsigned long *gapv;
+	unsigned char off, i, best, end;
+
+	while (!ma_is_root(nd)) {
+		parent = ma_parent(nd);
+		off = ma_parent_slot(nd);
+		gapv = parent->ma64.gap;
+		if (gapv[off] == gap)
+			return;
+		gapv[off] = gap;
+		end = parent->ma64.meta.end;
+		best = 0;
+		for (i = 1; i <= end; i++)
+			if (gapv[i] > gapv[best])
+				best = i;
+		parent->ma64.meta.gap = best;
+		gap = gapv[best];
+		nd = parent;
+	}
+}
+
+/* Would leaf items @buf, replacing a leaf of @ms, change the root's shape? */
+static bool mt_fast_shape_ok(struct ma_state *ms, const struct mt_buf *buf,
+			     struct maple_node *nd)
+{
+	const struct mt_item *it = buf->item;
+
+	if (!ma_is_root(nd))
+		return buf->nr >= mt_min_slots[maple_leaf_64] &&
+		       buf->nr <= mt_slots[maple_leaf_64];
+	if (buf->nr > mt_slots[maple_leaf_64])
+		return false;
+	if (buf->nr == 1 && !it[0].ptr)
+		return false;		/* the tree empties */
+	if (buf->nr == 2 && !it[0].last && it[0].ptr &&
+	    !xa_is_internal(it[0].ptr) && !it[1].ptr)
+		return false;		/* a lone entry at 0 goes to ma_root */
+	return true;
+}
+
+/*
+ * mas_wr_tail() - outside RCU mode, store @val (not NULL) over [index,
+ * last] inside the last range of the leaf @nd where @ms stands: the
+ * slots before it stay, the range is cut in up to three in place.
+ * Return: false when the leaf has no room (nothing changed).
+ */
+static bool mas_wr_tail(struct ma_state *ms, struct maple_node *nd,
+			void *val, unsigned long index, unsigned long last)
+{
+	unsigned long *pivs = nd->mr64.pivot;
+	void __rcu **slts = nd->mr64.slot;
+	unsigned char cap = mt_slots[maple_leaf_64];
+	unsigned char off = ms->offset, end;
+	void *was = mt_slot(ms->tree, slts, off);
+
+	end = off + (ms->index < index) + (last < ms->max);
+	if (end >= cap)
+		return false;
+	if (ms->index < index) {
+		/* slot off keeps what it held, now ending at index - 1 */
+		pivs[off++] = index - 1;
+	}
+	RCU_INIT_POINTER(slts[off], val);
+	if (off < cap - 1)
+		pivs[off] = last;
+	if (last < ms->max) {
+		RCU_INIT_POINTER(slts[off + 1], was);
+		if (off + 1 < cap - 1)
+			pivs[off + 1] = ms->max;
+	}
+	if (end < cap - 1)
+		nd->mr64.meta.end = end;
+	ms->offset = off;
+	ms->end = end;
+	ms->index = index;
+	ms->last = last;
+	ms->store_type = wr_invalid;
+	return true;
+}
+
+static bool mas_wr_fast(struct ma_state *ms, void *val, void **oldp)
+{
+	struct maple_tree *tr = ms->tree;
+	struct mt_item items[MAPLE_RANGE64_SLOTS];
+	struct mt_buf buf;
+	struct maple_node *nd;
+	struct maple_enode *leaf;
+	unsigned long index = ms->index, last = ms->last, lo, start;
+	unsigned int n, i, loff, roff, pos = 0;
+	bool rcu = mt_in_rcu(tr);
+	int swap = -1;
+
+	if (!mt_is_enode(mt_root_get(tr)))
+		return false;
+	*oldp = mas_descend(ms, index);
+	if (ms->status != ma_active || last > ms->max)
+		return false;
+	leaf = ms->node;
+	nd = mte_to_node(leaf);
+	if (val && *oldp && ms->index == index && ms->last == last &&
+	    (ms->end > 1 || !ma_is_root(nd))) {
+		/* exact fit, entry over entry: no pivot or gap changes */
+		rcu_assign_pointer(ma_slots(nd, maple_leaf_64)[ms->offset],
+				   val);
+		ms->store_type = wr_invalid;
+		return true;
+	}
+	if (val && !rcu && ms->offset == ms->end && !mt_is_alloc(tr) &&
+	    mas_wr_tail(ms, nd, val, index, last))
+		return true;
+	n = mt_node_items(tr, leaf, ms->max, items);
+	loff = ms->offset;
+	for (roff = loff; items[roff].last < last; roff++)
+		;
+	/* The leaf's items with [index, last] replaced by @val. */
+	buf.nr = 0;
+	buf.min = ms->min;
+	for (i = 0; i < loff; i++)
+		mt_buf_push(&buf, items[i].last, items[i].ptr, 0, true);
+	start = loff ? items[loff - 1].last + 1 : ms->min;
+	if (start < index)
+		mt_buf_push(&buf, index - 1, items[loff].ptr, 0, true);
+	mt_buf_push(&buf, last, val, 0, true);
+	if (items[roff].last > last)
+		mt_buf_push(&buf, items[roff].last, items[roff].ptr, 0, true);
+	for (i = roff + 1; i < n; i++)
+		mt_buf_push(&buf, items[i].last, items[i].ptr, 0, true);
+	/* A NULL edge that was not NULL may meet a NULL next door (I5). */
+	if (!buf.item[0].ptr && items[0].ptr && ms->min)
+		return false;
+	if (!buf.item[buf.nr - 1].ptr && items[n - 1].ptr &&
+	    ms->max != ULONG_MAX)
+		return false;
+	if (!mt_fast_shape_ok(ms, &buf, nd))
+		return false;
+	if (rcu) {
+		if (buf.nr != n)
+			return false;
+		for (i = 0; i < n; i++) {
+			if (items[i].last != buf.item[i].last)
+				return false;
+			if (items[i].ptr == buf.item[i].ptr)
+				continue;
+			if (swap >= 0)
+				return false;
+			swap = i;
+		}
+		if (swap >= 0)
+			rcu_assign_pointer(ma_slots(nd, maple_leaf_64)[swap],
+					   val);
+	} else {
+		mt_fill(tr, nd, maple_leaf_64, buf.item, buf.nr);
+	}
+	if (mt_is_alloc(tr))
+		mt_leaf_gap_up(nd, mt_leaf_gap(buf.item, buf.nr, buf.min));
+	/* Point @ms at the stored range, as the engine leaves it. */
+	lo = ms->min;
+	while (buf.item[pos].last < index) {
+		lo = buf.item[pos].last + 1;
+		pos++;
+	}
+	ms->offset = pos;
+	ms->end = buf.nr - 1;
+	ms->index = lo;
+	ms->last = pos < buf.nr - 1U ? buf.item[pos].last : ms->max;
+	ms->store_type = wr_invalid;
+	return true;
+}
+
+/*
  * mas_wr_run() - store @val over [ms->index, ms->last] with nodes
  * from @ms's spares, allocating what is missing with @gflags.
  * On -ENOMEM the tr is untouched, @ms holds the error and the number
@@ -1958,6 +2211,7 @@ static void *mas_wr_run(struct ma_state *ms, void *val, gfp_t gflags)
 {
 	struct mt_write wstate;
 	struct mt_write *w = &wstate;
+	unsigned long index = ms->index, last = ms->last;
 	unsigned int need;
 	void *old;
 
@@ -1965,6 +2219,10 @@ static void *mas_wr_run(struct ma_state *ms, void *val, gfp_t gflags)
 		mas_set_err(ms, -EINVAL);
 		return NULL;
 	}
+	if (mas_wr_fast(ms, val, &old))
+		return old;
+	ms->index = index;	/* the fast path's walk moved them */
+	ms->last = last;
 	old = mas_wr_prepare(ms, w, val);
 	need = mt_wr_count(w);
 	if (need > mas_spares(ms) &&
@@ -2555,10 +2813,8 @@ int __mt_dup(struct maple_tree *src, struct maple_tree *dst, gfp_t gflags)
 	struct maple_enode *copy;
 	unsigned long cnt;
 
-	if (!mtree_empty(dst))
-		return -EINVAL;
-	/* The nd types depend on MT_FLAGS_ALLOC_RANGE: both must agree. */
-	if ((src->ma_flags ^ dst->ma_flags) & MT_FLAGS_ALLOC_RANGE)
+	/* Both trees must have the same attributes (node types, RCU, lock). */
+	if (!mtree_empty(dst) || mt_attr(src) != mt_attr(dst))
 		return -EINVAL;
 	dst->ma_flags = (dst->ma_flags & MT_FLAGS_LOCK_MASK) |
 			(src->ma_flags & ~MT_FLAGS_LOCK_MASK);
