@@ -14,6 +14,7 @@
 #   outoftree   an outside program built with make -s cflags/libs
 #   difftest    seeded operation sequences against the reference model:
 #               ours must agree everywhere, the kernel's misbehaviours are listed
+#   api         docs/api.md is current; our header has all of 6.12's API
 #   install     make install into an empty prefix; examples/ via pkg-config
 #   gdb         scripts/gdb/maple.py in gdb batch mode: printers and mt-dump
 #   fuzz        the same engine under libFuzzer (clang, ASan+UBSan), bounded
@@ -74,6 +75,7 @@ leg kernel run_maple build/kernel KDIR="$kernel_tree"
 leg valgrind run_valgrind
 leg outoftree tests/outoftree/run.sh O=build/default
 leg difftest env SEEDS=200 OPS=5000 scripts/difftest.sh
+leg api scripts/api-doc.py --check
 leg install scripts/install-test.sh
 leg gdb scripts/gdb/test.sh build/default/maple
 leg fuzz env FUZZ_SECONDS="${FUZZ_SECONDS:-60}" scripts/fuzz.sh
