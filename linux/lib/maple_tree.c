@@ -300,6 +300,22 @@ static inline unsigned char ma_data_end(struct maple_node *nd,
 	return last_piv + 1;
 }
 
+/*
+ * ma_pivot_search() - the first slot of [0, @last_slot] whose range ends
+ * at or after @idx (@last_slot when none of the pivots does).
+ */
+static inline unsigned char ma_pivot_search(const unsigned long *pivs,
+					    unsigned char last_slot,
+					    unsigned long idx)
+{
+	unsigned char off;
+
+	for (off = 0; off < last_slot; off++)
+		if (pivs[off] >= idx)
+			break;
+	return off;
+}
+
 /* ------------------------------------------------------- parent words */
 
 static inline struct maple_pnode *mt_mk_parent(struct maple_node *parent,
@@ -569,9 +585,7 @@ again:
 		ntype = mte_node_type(en);
 		pivs = ma_pivots(nd, ntype);
 		last_slot = ma_data_end(nd, ntype, hi_lim);
-		off = 0;
-		while (off < last_slot && pivs[off] < idx)
-			off++;
+		off = ma_pivot_search(pivs, last_slot, idx);
 		lo = off ? pivs[off - 1] + 1 : lo_lim;
 		hi = off < last_slot ? pivs[off] : hi_lim;
 		next = mt_slot(tr, ma_slots(nd, ntype), off);
@@ -592,6 +606,44 @@ again:
 		en = next;
 		lo_lim = lo;
 		hi_lim = hi;
+	}
+}
+
+/*
+ * mt_lookup_entry() - the entry holding @idx, and nothing else: the
+ * descent of mas_descend() without a ma_state to fill.
+ * Context: the lock or rcu_read_lock().
+ */
+static void *mt_lookup_entry(struct maple_tree *tr, unsigned long idx)
+{
+	struct maple_enode *en;
+	struct maple_node *nd;
+	enum maple_type ntype;
+	unsigned long *pivs;
+	unsigned long hi_lim;
+	unsigned char off, last_slot;
+	void *top, *next;
+
+again:
+	top = mt_root_get(tr);
+	if (!mt_is_enode(top))
+		return idx ? NULL : top;
+	en = top;
+	hi_lim = ULONG_MAX;
+	for (;;) {
+		nd = mte_to_node(en);
+		ntype = mte_node_type(en);
+		pivs = ma_pivots(nd, ntype);
+		last_slot = ma_data_end(nd, ntype, hi_lim);
+		off = ma_pivot_search(pivs, last_slot, idx);
+		if (off < last_slot)
+			hi_lim = pivs[off];
+		next = mt_slot(tr, ma_slots(nd, ntype), off);
+		if (unlikely(ma_dead(nd)))
+			goto again;
+		if (ma_is_leaf(ntype))
+			return next;
+		en = next;
 	}
 }
 
@@ -668,11 +720,10 @@ MT_EXPORT_GPL(mas_walk);
  */
 void *mtree_load(struct maple_tree *tr, unsigned long idx)
 {
-	MA_STATE(ms, tr, idx, idx);
 	void *val;
 
 	rcu_read_lock();
-	val = mas_descend(&ms, idx);
+	val = mt_lookup_entry(tr, idx);
 	rcu_read_unlock();
 	if (xa_is_zero(val))
 		return NULL;
@@ -2111,7 +2162,243 @@ static bool mas_wr_tail(struct ma_state *ms, struct maple_node *nd,
 	return true;
 }
 
-static bool mas_wr_fast(struct ma_state *ms, void *val, void **oldp)
+/*
+ * Does the leaf @ms stands on (after a walk, a find or a store through
+ * it) hold all of [@index, @last]?  Then a store needs no walk from the
+ * root.  The writer holds the lock, so the leaf is still in the tree as
+ * long as nothing was stored through another state meanwhile (the same
+ * rule as for iterating: after that, mas_reset()).
+ */
+static inline bool mas_wr_on_leaf(const struct ma_state *ms,
+				  unsigned long index, unsigned long last)
+{
+	return ms->status == ma_active && ms->node &&
+	       index >= ms->min && last <= ms->max &&
+	       !ma_dead(mte_to_node(ms->node));
+}
+
+/*
+ * mas_leaf_seek() - point @ms at the range of its leaf holding @idx,
+ * as mas_descend() would.
+ * Return: the entry of that range.
+ */
+static void *mas_leaf_seek(struct ma_state *ms, unsigned long idx)
+{
+	struct maple_node *nd = mte_to_node(ms->node);
+	unsigned long *pivs = nd->mr64.pivot;
+	unsigned char off = ms->offset, end;
+
+	end = ma_data_end(nd, maple_leaf_64, ms->max);
+	if (off > end || (off && pivs[off - 1] >= idx))
+		off = 0;
+	while (off < end && pivs[off] < idx)
+		off++;
+	ms->end = end;
+	ms->offset = off;
+	ms->index = off ? pivs[off - 1] + 1 : ms->min;
+	ms->last = off < end ? pivs[off] : ms->max;
+	return mt_slot(ms->tree, nd->mr64.slot, off);
+}
+
+/* The first index @nd covers, read from its ancestors' pivots. */
+static unsigned long mt_node_min(struct maple_tree *tr, struct maple_node *nd)
+{
+	enum maple_type ptype = mt_level_type(tr, 1);
+	unsigned char off;
+
+	while (!ma_is_root(nd)) {
+		off = ma_parent_slot(nd);
+		nd = ma_parent(nd);
+		if (off)
+			return ma_pivots(nd, ptype)[off - 1] + 1;
+	}
+	return 0;
+}
+
+/*
+ * mas_wr_share_leaf() - outside RCU mode, the leaf @nd under @ms
+ * overflows with the items @buf and its sibling at slot @soff of
+ * @parent has room: the engine's share (mt_plan_overflow()), done in
+ * place.  The pair's items are cut so that the sibling (left) or the leaf
+ * (right) keeps slots - 1 of them; the parent only moves a pivot.
+ */
+static void mas_wr_share_leaf(struct ma_state *ms, const struct mt_buf *buf,
+			      struct maple_node *nd, struct maple_node *parent,
+			      enum maple_type ptype, unsigned char soff,
+			      unsigned long smax)
+{
+	struct maple_tree *tr = ms->tree;
+	unsigned char poff = ma_parent_slot(nd), cap = mt_slots[maple_leaf_64];
+	struct maple_node *sib = mte_to_node(mt_slot(tr,
+					ma_slots(parent, ptype), soff));
+	struct maple_node *lnode = soff < poff ? sib : nd;
+	struct maple_node *rnode = soff < poff ? nd : sib;
+	unsigned char loff = soff < poff ? soff : poff;
+	struct mt_buf pair;
+	unsigned long lmin;
+	unsigned int n, cnt;
+
+	/* The pair's items, in index order. */
+	if (soff < poff) {
+		lmin = soff ? ma_pivots(parent, ptype)[soff - 1] + 1 :
+			      mt_node_min(tr, parent);
+		n = mt_node_items(tr, mt_mk_node(sib, maple_leaf_64), smax,
+				  pair.item);
+		memcpy(&pair.item[n], buf->item, buf->nr * sizeof(buf->item[0]));
+		pair.nr = n + buf->nr;
+		cnt = mt_cut_off_null(&pair, cap - 1, maple_leaf_64);
+	} else {
+		lmin = ms->min;
+		memcpy(pair.item, buf->item, buf->nr * sizeof(buf->item[0]));
+		n = mt_node_items(tr, mt_mk_node(sib, maple_leaf_64), smax,
+				  &pair.item[buf->nr]);
+		pair.nr = buf->nr + n;
+		cnt = mt_cut_off_null(&pair, pair.nr - cap + 1, maple_leaf_64);
+	}
+	mt_fill(tr, lnode, maple_leaf_64, pair.item, cnt);
+	mt_fill(tr, rnode, maple_leaf_64, &pair.item[cnt], pair.nr - cnt);
+	ma_pivots(parent, ptype)[loff] = pair.item[cnt - 1].last;
+	if (mt_is_alloc(tr)) {
+		unsigned long *gapv = parent->ma64.gap;
+		unsigned char i, best = 0;
+
+		gapv[loff] = mt_leaf_gap(pair.item, cnt, lmin);
+		gapv[loff + 1] = mt_leaf_gap(&pair.item[cnt], pair.nr - cnt,
+					     pair.item[cnt - 1].last + 1);
+		for (i = 1; i <= parent->ma64.meta.end; i++)
+			if (gapv[i] > gapv[best])
+				best = i;
+		parent->ma64.meta.gap = best;
+		mt_leaf_gap_up(parent, gapv[best]);
+	}
+	/* Point @ms at the node holding the stored range. */
+	if (ms->index > pair.item[cnt - 1].last) {
+		ms->node = mt_mk_node(rnode, maple_leaf_64);
+		ms->min = pair.item[cnt - 1].last + 1;
+		ms->max = pair.item[pair.nr - 1].last;
+		ms->end = pair.nr - cnt - 1;
+	} else {
+		ms->node = mt_mk_node(lnode, maple_leaf_64);
+		ms->min = lmin;
+		ms->max = pair.item[cnt - 1].last;
+		ms->end = cnt - 1;
+	}
+	ms->offset = 0;
+	mas_leaf_seek(ms, ms->index);
+	ms->store_type = wr_invalid;
+}
+
+/*
+ * mas_wr_split_leaf() - outside RCU mode, the leaf @nd under @ms
+ * overflows with the items @buf: cut them in two leaves (the old leaf
+ * keeps the left part), and give the parent one more child in place.
+ * This is the engine's split of one leaf (same cut, same shape), taken
+ * only when the engine would neither share with a sibling nor touch more
+ * than the parent.  Return: false when that is not so or no memory was
+ * had (nothing changed).
+ */
+static bool mas_wr_split_leaf(struct ma_state *ms, const struct mt_buf *buf,
+			      struct maple_node *nd, gfp_t gflags)
+{
+	struct maple_tree *tr = ms->tree;
+	enum maple_type ptype = mt_level_type(tr, 1);
+	unsigned char cap = mt_slots[maple_leaf_64], pcap = mt_slots[ptype];
+	struct mt_item pitems[MAPLE_RANGE64_SLOTS + 1];
+	struct maple_node *parent, *sib, *right;
+	unsigned long *ppivs, pmax, smax, lgap = 0, rgap = 0;
+	unsigned int nr = buf->nr, room, cnt, pn;
+	unsigned char poff, pend;
+	void __rcu **pslts;
+
+	if (ma_is_root(nd) || nr > 2U * cap)
+		return false;
+	parent = ma_parent(nd);
+	poff = ma_parent_slot(nd);
+	ppivs = ma_pivots(parent, ptype);
+	pslts = ma_slots(parent, ptype);
+	if (ptype == maple_arange_64)
+		pend = parent->ma64.meta.end;
+	else if (!ppivs[pcap - 2])
+		pend = parent->mr64.meta.end;
+	else if (!mt_is_enode(rcu_dereference_protected(pslts[pcap - 1],
+							 true)))
+		pend = pcap - 2;	/* the last slot holds the metadata */
+	else
+		return false;		/* parent full */
+	if (pend + 1U >= pcap)
+		return false;
+	pmax = ppivs[pend];
+	/* Would the engine share with a sibling (mt_plan_overflow())? */
+	if (!(ms->mas_flags & MT_MAS_BULK)) {
+		room = 2 * cap - 1 - (ms->max == ULONG_MAX ? 1 : 0);
+		if (poff > 0) {
+			sib = mte_to_node(mt_slot(tr, pslts, poff - 1));
+			if (nr + ma_data_end(sib, maple_leaf_64,
+					     ppivs[poff - 1]) + 1 < room) {
+				mas_wr_share_leaf(ms, buf, nd, parent, ptype,
+						  poff - 1, ppivs[poff - 1]);
+				return true;
+			}
+		}
+		if (poff < pend) {
+			smax = poff + 1 < pend ? ppivs[poff + 1] : pmax;
+			sib = mte_to_node(mt_slot(tr, pslts, poff + 1));
+			if (nr + ma_data_end(sib, maple_leaf_64, smax) + 1 <
+			    room) {
+				mas_wr_share_leaf(ms, buf, nd, parent, ptype,
+						  poff + 1, smax);
+				return true;
+			}
+		}
+	}
+	if (!mas_spares(ms) && !mas_grab(ms, 1, gflags)) {
+		/* As the engine would fail: the caller may retry. */
+		mas_set_alloc_req(ms, 1);
+		mas_set_err(ms, -ENOMEM);
+		return true;
+	}
+	right = mas_pop_spare(ms);
+	/* The cut of mt_split_level(). */
+	if (ms->mas_flags & MT_MAS_BULK)
+		cnt = min_t(unsigned int, cap, nr - mt_min_slots[maple_leaf_64]);
+	else
+		cnt = mt_cut_off_null(buf, (nr + 1) / 2, maple_leaf_64);
+	mt_fill(tr, right, maple_leaf_64, &buf->item[cnt], nr - cnt);
+	mt_fill(tr, nd, maple_leaf_64, buf->item, cnt);
+	if (mt_is_alloc(tr)) {
+		lgap = mt_leaf_gap(buf->item, cnt, ms->min);
+		rgap = mt_leaf_gap(&buf->item[cnt], nr - cnt,
+				   buf->item[cnt - 1].last + 1);
+	}
+	/* The parent's children, with the new one after the old leaf. */
+	pn = mt_node_items(tr, mt_mk_node(parent, ptype), pmax, pitems);
+	memmove(&pitems[poff + 2], &pitems[poff + 1],
+		(pn - poff - 1) * sizeof(pitems[0]));
+	pitems[poff + 1].last = pitems[poff].last;
+	pitems[poff + 1].ptr = mt_mk_node(right, maple_leaf_64);
+	pitems[poff + 1].gap = rgap;
+	pitems[poff].last = buf->item[cnt - 1].last;
+	pitems[poff].gap = lgap;
+	mt_fill(tr, parent, ptype, pitems, pn + 1);
+	if (mt_is_alloc(tr))
+		mt_leaf_gap_up(parent, parent->ma64.gap[parent->ma64.meta.gap]);
+	/* Point @ms at the leaf holding the stored range. */
+	if (ms->index > buf->item[cnt - 1].last) {
+		ms->node = mt_mk_node(right, maple_leaf_64);
+		ms->min = buf->item[cnt - 1].last + 1;
+		ms->end = nr - cnt - 1;
+	} else {
+		ms->node = mt_mk_node(nd, maple_leaf_64);
+		ms->max = buf->item[cnt - 1].last;
+		ms->end = cnt - 1;
+	}
+	mas_leaf_seek(ms, ms->index);
+	ms->store_type = wr_invalid;
+	return true;
+}
+
+static bool mas_wr_fast(struct ma_state *ms, void *val, void **oldp,
+			gfp_t gflags)
 {
 	struct maple_tree *tr = ms->tree;
 	struct mt_item items[MAPLE_RANGE64_SLOTS];
@@ -2125,7 +2412,10 @@ static bool mas_wr_fast(struct ma_state *ms, void *val, void **oldp)
 
 	if (!mt_is_enode(mt_root_get(tr)))
 		return false;
-	*oldp = mas_descend(ms, index);
+	if (mas_wr_on_leaf(ms, index, last))
+		*oldp = mas_leaf_seek(ms, index);
+	else
+		*oldp = mas_descend(ms, index);
 	if (ms->status != ma_active || last > ms->max)
 		return false;
 	leaf = ms->node;
@@ -2164,6 +2454,10 @@ static bool mas_wr_fast(struct ma_state *ms, void *val, void **oldp)
 	if (!buf.item[buf.nr - 1].ptr && items[n - 1].ptr &&
 	    ms->max != ULONG_MAX)
 		return false;
+	if (!rcu && buf.nr > mt_slots[maple_leaf_64]) {
+		ms->index = index;
+		return mas_wr_split_leaf(ms, &buf, nd, gflags);
+	}
 	if (!mt_fast_shape_ok(ms, &buf, nd))
 		return false;
 	if (rcu) {
@@ -2219,7 +2513,7 @@ static void *mas_wr_run(struct ma_state *ms, void *val, gfp_t gflags)
 		mas_set_err(ms, -EINVAL);
 		return NULL;
 	}
-	if (mas_wr_fast(ms, val, &old))
+	if (mas_wr_fast(ms, val, &old, gflags))
 		return old;
 	ms->index = index;	/* the fast path's walk moved them */
 	ms->last = last;
@@ -2478,8 +2772,15 @@ static bool mt_range_busy(struct maple_tree *tr, unsigned long index,
 /* Insert under the lock: the write of mtree_insert_range() and friends. */
 static int mas_insert_gfp(struct ma_state *ms, void *val, gfp_t gflags)
 {
-	if (mt_range_busy(ms->tree, ms->index, ms->last))
+	unsigned long index = ms->index, last = ms->last;
+
+	/* The walk leaves @ms on the leaf the store then starts from. */
+	if (mas_walk(ms))
 		return -EEXIST;
+	if (ms->last < last && mt_range_busy(ms->tree, ms->last + 1, last))
+		return -EEXIST;
+	ms->index = index;
+	ms->last = last;
 	return mas_store_gfp(ms, val, gflags);
 }
 
@@ -2534,6 +2835,105 @@ MT_EXPORT(mtree_erase);
 /* ------------------------------------------------------------- gapv */
 
 /*
+ * The free-space search of an allocation tree.  By I5 every maximal run
+ * of NULL indices is one leaf slot, and by I6 gap[i] is the longest such
+ * slot below child i; so the search descends only into children whose gap
+ * is long enough and that meet the window, in index order (or backwards).
+ * A child inside the window with a long enough gap always holds an
+ * answer; only the children cut by the window's edges can send the search
+ * back up, so it visits O(height) nodes more than one descent.
+ */
+struct mt_gap_search {
+	unsigned long lo, hi;		/* the window */
+	unsigned long span;		/* NULL indices wanted */
+	bool rev;			/* highest run instead of lowest */
+	struct ma_state *mas;		/* set to the leaf of the answer */
+};
+
+enum { MT_GAP_NONE, MT_GAP_FOUND, MT_GAP_RETRY };
+
+/*
+ * Does the NULL range [@a, @b] hold @gs->span indices inside the window?
+ * Then point the ma_state's index and last at the run it gives.
+ */
+static bool mt_gap_fits(struct mt_gap_search *gs, unsigned long a,
+			unsigned long b)
+{
+	unsigned long from = max(a, gs->lo), to = min(b, gs->hi);
+
+	if (to < from || to - from < gs->span - 1)
+		return false;
+	gs->mas->index = gs->rev ? to - gs->span + 1 : from;
+	gs->mas->last = gs->mas->index + gs->span - 1;
+	return true;
+}
+
+/* Search below @en, which covers [@lo_lim, @hi_lim], @depth levels down. */
+static int mt_gap_descend(struct mt_gap_search *gs, struct maple_enode *en,
+			  unsigned long lo_lim, unsigned long hi_lim,
+			  unsigned char depth)
+{
+	struct maple_tree *tr = gs->mas->tree;
+	struct maple_node *nd = mte_to_node(en);
+	enum maple_type ntype = mte_node_type(en);
+	unsigned long *pivs = ma_pivots(nd, ntype);
+	unsigned long *gapv = ma_gaps(nd, ntype);
+	void __rcu **slts = ma_slots(nd, ntype);
+	unsigned char last_slot = ma_data_end(nd, ntype, hi_lim);
+	int i, step = gs->rev ? -1 : 1, ret;
+	unsigned long a, b, gap;
+	void *val;
+
+	/* Start at the slot holding the window's near edge. */
+	i = ma_pivot_search(pivs, last_slot, gs->rev ? gs->hi : gs->lo);
+	for (; i >= 0 && i <= last_slot; i += step) {
+		a = i ? pivs[i - 1] + 1 : lo_lim;
+		b = i < last_slot ? pivs[i] : hi_lim;
+		if (b < gs->lo || a > gs->hi)
+			break;	/* past the window's far edge */
+		val = mt_slot(tr, slts, i);
+		gap = gapv ? gapv[i] : 0;
+		if (unlikely(ma_dead(nd)))
+			return MT_GAP_RETRY;
+		if (ma_is_leaf(ntype)) {
+			if (val || !mt_gap_fits(gs, a, b))
+				continue;
+			gs->mas->node = en;
+			gs->mas->offset = i;
+			gs->mas->end = last_slot;
+			gs->mas->min = lo_lim;
+			gs->mas->max = hi_lim;
+			gs->mas->depth = depth;
+			gs->mas->status = ma_active;
+			return MT_GAP_FOUND;
+		}
+		if (gap < gs->span)
+			continue;
+		ret = mt_gap_descend(gs, val, a, b, depth + 1);
+		if (ret != MT_GAP_NONE)
+			return ret;
+	}
+	return MT_GAP_NONE;
+}
+
+/* mt_gap_search() - the search of an allocation tree, from its root. */
+static int mt_gap_search(struct ma_state *ms, unsigned long lo_lim,
+			 unsigned long hi_lim, unsigned long span, bool rev)
+{
+	struct mt_gap_search gs = {
+		.lo = lo_lim, .hi = hi_lim, .span = span, .rev = rev,
+		.mas = ms,
+	};
+	int ret;
+
+	do {
+		ret = mt_gap_descend(&gs, mt_root_get(ms->tree), 0,
+				     ULONG_MAX, 1);
+	} while (ret == MT_GAP_RETRY);
+	return ret == MT_GAP_FOUND ? 0 : -EBUSY;
+}
+
+/*
  * mas_empty_area() - the lowest run of @span NULL indices within [@lo_lim,
  * @hi_lim]; sets ms->index and ms->last to it.
  * Context: the lock or rcu_read_lock().
@@ -2558,6 +2958,8 @@ int mas_empty_area(struct ma_state *ms, unsigned long lo_lim,
 		ms->last = lo_lim + span - 1;
 		return 0;
 	}
+	if (mt_is_alloc(ms->tree))
+		return mt_gap_search(ms, lo_lim, hi_lim, span, false);
 	at = lo_lim;
 	for (;;) {
 		val = mas_descend(ms, at);
@@ -2595,6 +2997,8 @@ int mas_empty_area_rev(struct ma_state *ms, unsigned long lo_lim,
 		ms->index = hi_lim - span + 1;
 		return 0;
 	}
+	if (mt_is_alloc(ms->tree))
+		return mt_gap_search(ms, lo_lim, hi_lim, span, true);
 	at = hi_lim;
 	for (;;) {
 		val = mas_descend(ms, at);
@@ -2725,13 +3129,20 @@ MT_EXPORT(mtree_alloc_cyclic);
 static void mt_free_subtree(struct maple_tree *tr, struct maple_enode *en,
 			    unsigned long hi_lim)
 {
-	struct mt_item items[MAPLE_RANGE64_SLOTS];
-	unsigned int n, i;
+	struct maple_node *nd = mte_to_node(en);
+	enum maple_type ntype = mte_node_type(en);
+	unsigned long *pivs;
+	void __rcu **slts;
+	unsigned char last_slot, i;
 
-	if (!mte_is_leaf(en)) {
-		n = mt_node_items(tr, en, hi_lim, items);
-		for (i = 0; i < n; i++)
-			mt_free_subtree(tr, items[i].ptr, items[i].last);
+	if (!ma_is_leaf(ntype)) {
+		pivs = ma_pivots(nd, ntype);
+		slts = ma_slots(nd, ntype);
+		last_slot = ma_data_end(nd, ntype, hi_lim);
+		for (i = 0; i <= last_slot; i++)
+			mt_free_subtree(tr, rcu_dereference_protected(slts[i],
+								      true),
+					i < last_slot ? pivs[i] : hi_lim);
 	}
 	mt_retire(tr, en);
 }
@@ -2761,77 +3172,185 @@ void mtree_destroy(struct maple_tree *tr)
 }
 MT_EXPORT(mtree_destroy);
 
-static unsigned long mt_count_nodes(struct maple_tree *tr,
-				    struct maple_enode *en,
-				    unsigned long hi_lim)
-{
-	struct mt_item items[MAPLE_RANGE64_SLOTS];
-	unsigned long cnt = 1;
-	unsigned int n, i;
+/*
+ * Duplication copies the source depth first, in pre-order.  Each node is
+ * copied whole (256 bytes) into a node obtained earlier, its parent word
+ * is pointed at its new parent, and a node with children gets all of
+ * them with one bulk allocation straight into its own slots, so the
+ * copy's slots already name the (still empty) nodes the walk fills next.
+ * A child obtained but not yet filled has a NULL parent word.
+ *
+ *   src:   [R]                     copy, after R's children are obtained:
+ *         / | \                         [R']
+ *      [a] [b] [c]                     / | \
+ *                                   (a') (b') (c')   empty, parent NULL
+ */
 
-	if (mte_is_leaf(en))
-		return 1;
-	n = mt_node_items(tr, en, hi_lim, items);
-	for (i = 0; i < n; i++)
-		cnt += mt_count_nodes(tr, items[i].ptr, items[i].last);
-	return cnt;
+/* Where the copy stands at one level of the walk. */
+struct mt_dup_step {
+	struct maple_node *src;		/* node being copied from */
+	struct maple_node *dst;		/* its copy */
+	enum maple_type ntype;		/* type of both */
+	unsigned long max;		/* last index they cover */
+	unsigned char offset;		/* next child to fill */
+	unsigned char end;		/* last used slot */
+};
+
+/*
+ * mt_dup_children() - obtain the children of the copy @step->dst in one
+ * bulk allocation, into its slots, tagged with their type.
+ * Return: false when the allocation failed: @step->dst's slots then hold
+ * stale pointers and must not be followed.
+ */
+static bool mt_dup_children(struct mt_dup_step *step, enum maple_type ctype,
+			    gfp_t gflags)
+{
+	void __rcu **slts = ma_slots(step->dst, step->ntype);
+	struct maple_node *child;
+	unsigned int i, n = step->end + 1U;
+
+	if (kmem_cache_alloc_bulk(maple_node_cache, gflags, n,
+				  (void **)slts) != n)
+		return false;
+	for (i = 0; i < n; i++) {
+		child = (struct maple_node *)slts[i];
+		child->parent = NULL;	/* not filled yet */
+		RCU_INIT_POINTER(slts[i], mt_mk_node(child, ctype));
+	}
+	return true;
 }
 
-/* Copy the subtree at @en with spares of @ms; adopt it under @parent. */
-static struct maple_enode *mt_copy_subtree(struct ma_state *ms,
-					   struct maple_tree *src,
-					   struct maple_enode *en,
-					   unsigned long hi_lim)
+/*
+ * mt_dup_unwind() - free the unpublished copy below @en after a failed
+ * allocation; @failed is the node whose children could not be had (its
+ * slots are stale).  Nodes not filled yet are freed without a look inside.
+ */
+static void mt_dup_unwind(struct maple_enode *en, unsigned long hi_lim,
+			  struct maple_node *failed)
 {
-	struct maple_node *copy = mas_pop_spare(ms);
+	struct maple_node *nd = mte_to_node(en);
 	enum maple_type ntype = mte_node_type(en);
-	struct mt_item items[MAPLE_RANGE64_SLOTS];
-	unsigned int n, i;
+	unsigned long *pivs;
+	void __rcu **slts;
+	unsigned char last_slot, i;
 
-	n = mt_node_items(src, en, hi_lim, items);
-	if (!ma_is_leaf(ntype))
-		for (i = 0; i < n; i++)
-			items[i].ptr = mt_copy_subtree(ms, src, items[i].ptr,
-						       items[i].last);
-	mt_fill(ms->tree, copy, ntype, items, n);
-	return mt_mk_node(copy, ntype);
+	if (nd->parent && nd != failed && !ma_is_leaf(ntype)) {
+		pivs = ma_pivots(nd, ntype);
+		slts = ma_slots(nd, ntype);
+		last_slot = ma_data_end(nd, ntype, hi_lim);
+		for (i = 0; i <= last_slot; i++)
+			mt_dup_unwind(rcu_dereference_protected(slts[i], true),
+				      i < last_slot ? pivs[i] : hi_lim, failed);
+	}
+	mt_free_one(nd);
+}
+
+/* Copy @src's node into @dst's, adopted at slot @off of @parent. */
+static inline void mt_dup_copy(struct maple_node *dst,
+			       const struct maple_node *src,
+			       struct maple_node *parent, unsigned char off)
+{
+	memcpy(dst, src, sizeof(*dst));
+	dst->parent = mt_mk_parent(parent, off);
+}
+
+/*
+ * mt_dup_nodes() - copy the nodes below the root @top of @src into @dst,
+ * whose root node @copy is already filled.
+ * Return: NULL, or the node whose children could not be allocated.
+ */
+static struct maple_node *mt_dup_nodes(struct maple_tree *src,
+				       struct maple_enode *top,
+				       struct maple_node *copy, gfp_t gflags)
+{
+	struct mt_dup_step path[MAPLE_HEIGHT_MAX];
+	struct mt_dup_step *step, *down;
+	unsigned int h = mt_height(src) - 1;
+	struct maple_enode *child;
+	unsigned long *pivs;
+	unsigned char off;
+
+	step = &path[h];
+	step->src = mte_to_node(top);
+	step->dst = copy;
+	step->ntype = mte_node_type(top);
+	step->max = ULONG_MAX;
+	step->offset = 0;
+	step->end = ma_data_end(step->src, step->ntype, ULONG_MAX);
+	if (!mt_dup_children(step, mt_level_type(src, h - 1), gflags))
+		return copy;
+	for (;;) {
+		if (step->offset > step->end) {
+			if (++h == mt_height(src))
+				return NULL;	/* past the rightmost leaf */
+			step = &path[h];
+			continue;
+		}
+		off = step->offset++;
+		child = rcu_dereference_protected(
+				ma_slots(step->src, step->ntype)[off], true);
+		copy = mte_to_node(rcu_dereference_protected(
+				ma_slots(step->dst, step->ntype)[off], true));
+		mt_dup_copy(copy, mte_to_node(child), step->dst, off);
+		if (h == 1)
+			continue;	/* a leaf: nothing below */
+		pivs = ma_pivots(step->src, step->ntype);
+		down = &path[h - 1];
+		down->src = mte_to_node(child);
+		down->dst = copy;
+		down->ntype = mte_node_type(child);
+		down->max = off < step->end ? pivs[off] : step->max;
+		down->offset = 0;
+		down->end = ma_data_end(down->src, down->ntype, down->max);
+		if (!mt_dup_children(down, mt_level_type(src, h - 2), gflags))
+			return copy;
+		step = down;
+		h--;
+	}
 }
 
 /**
- * __mt_dup() - make the empty tr @dst a copy of @src, nd for nd.
- * @src: the tr to copy
- * @dst: an empty tr; keeps its own lock flags
- * @gflags: how to allocate; all nodes are obtained before any is filled
+ * __mt_dup() - make the empty tree @dst a copy of @src, node for node.
+ * @src: the tree to copy
+ * @dst: an empty tree with the same attributes as @src
+ * @gflags: how to allocate
+ *
+ * The copy is built unseen and published with one rcu_assign_pointer()
+ * when it is complete; the entries are shared, not copied.  It takes
+ * exactly as many nodes as @src has.
  *
  * Context: the caller holds both trees' locks.
- * Return: 0, -EINVAL (@dst not empty), -ENOMEM (@dst left empty).
+ * Return: 0, -EINVAL (@dst not empty, or other attributes), -ENOMEM (@dst
+ * left empty, every node obtained given back).
  */
 int __mt_dup(struct maple_tree *src, struct maple_tree *dst, gfp_t gflags)
 {
-	MA_STATE(ms, dst, 0, 0);
 	void *top = rcu_dereference_protected(src->ma_root, true);
-	struct maple_enode *copy;
-	unsigned long cnt;
+	struct maple_node *copy, *failed = NULL;
+	struct maple_enode *en;
 
 	/* Both trees must have the same attributes (node types, RCU, lock). */
 	if (!mtree_empty(dst) || mt_attr(src) != mt_attr(dst))
 		return -EINVAL;
-	dst->ma_flags = (dst->ma_flags & MT_FLAGS_LOCK_MASK) |
-			(src->ma_flags & ~MT_FLAGS_LOCK_MASK);
 	if (!mt_is_enode(top)) {
+		dst->ma_flags = src->ma_flags;
 		rcu_assign_pointer(dst->ma_root, top);
 		return 0;
 	}
-	cnt = mt_count_nodes(src, top, ULONG_MAX);
-	if (!mas_grab(&ms, cnt, gflags)) {
-		mas_destroy(&ms);
-		dst->ma_flags &= ~MT_FLAGS_HEIGHT_MASK;
+	copy = mt_alloc_one(gflags);
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, mte_to_node(top), sizeof(*copy));
+	en = mt_mk_node(copy, mte_node_type(top));
+	mte_set_root_parent(en, dst);
+	if (mt_height(src) > 1)
+		failed = mt_dup_nodes(src, top, copy, gflags);
+	if (failed) {
+		mt_dup_unwind(en, ULONG_MAX, failed);
 		return -ENOMEM;
 	}
-	copy = mt_copy_subtree(&ms, src, top, ULONG_MAX);
-	mte_set_root_parent(copy, dst);
-	rcu_assign_pointer(dst->ma_root, copy);
-	mas_destroy(&ms);
+	dst->ma_flags = src->ma_flags;
+	rcu_assign_pointer(dst->ma_root, en);
 	return 0;
 }
 MT_EXPORT(__mt_dup);

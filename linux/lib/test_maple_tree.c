@@ -460,6 +460,639 @@ static void check_dup(void)
 	mtree_destroy(&tr);
 }
 
+/* ------------------------------------------------ iterator states */
+
+/* Ranges [i * 10, i * 10 + 3] = VAL(i) for i in 1..@n, NULL between. */
+static void fill_tens(unsigned long n)
+{
+	unsigned long i;
+
+	for (i = 1; i <= n; i++)
+		MT_BUG_ON(&tr, st(&tr, i * 10, i * 10 + 3, VAL(i)));
+}
+
+/* Is @ms on [@lo, @hi] with status @status? */
+static bool ms_at(const struct ma_state *ms, enum maple_status status,
+		  unsigned long lo, unsigned long hi)
+{
+	return ms->status == status && ms->index == lo && ms->last == hi;
+}
+
+/* Leave @ms on V11 [110, 113] in ma_overflow (hi_lim 112 reached). */
+static void overflow_at_v11(struct ma_state *ms)
+{
+	mas_set(ms, 100);
+	MT_BUG_ON(&tr, mas_walk(ms) != VAL(10));
+	MT_BUG_ON(&tr, mas_next(ms, 112) != VAL(11));
+	MT_BUG_ON(&tr, mas_next(ms, 112) != NULL);
+	MT_BUG_ON(&tr, !ms_at(ms, ma_overflow, 110, 113));
+}
+
+/* Leave @ms on V10 [100, 103] in ma_underflow (lo_lim 100 reached). */
+static void underflow_at_v10(struct ma_state *ms)
+{
+	mas_set(ms, 101);
+	MT_BUG_ON(&tr, mas_walk(ms) != VAL(10));
+	MT_BUG_ON(&tr, mas_prev(ms, 100) != NULL);
+	MT_BUG_ON(&tr, !ms_at(ms, ma_underflow, 100, 103));
+}
+
+/* mas_next/prev/find/find_rev from ma_overflow and ma_underflow. */
+static void check_iter_limits(void)
+{
+	MA_STATE(ms, &tr, 0, 0);
+
+	mt_init(&tr);
+	fill_tens(50);
+	rcu_read_lock();
+
+	/* next after an underflow: the range it stands on comes first */
+	underflow_at_v10(&ms);
+	MT_BUG_ON(&tr, mas_next(&ms, ULONG_MAX) != VAL(10));
+	MT_BUG_ON(&tr, !ms_at(&ms, ma_active, 100, 103));
+	MT_BUG_ON(&tr, mas_next(&ms, ULONG_MAX) != VAL(11));
+	/* the same after an underflow on a NULL range: it is skipped */
+	mas_set(&ms, 105);
+	MT_BUG_ON(&tr, mas_walk(&ms) != NULL);
+	MT_BUG_ON(&tr, mas_prev_range(&ms, 104) != NULL);
+	MT_BUG_ON(&tr, !ms_at(&ms, ma_underflow, 104, 109));
+	MT_BUG_ON(&tr, mas_next(&ms, ULONG_MAX) != VAL(11));
+	MT_BUG_ON(&tr, !ms_at(&ms, ma_active, 110, 113));
+
+	/* prev after an overflow on an entry gives that entry */
+	overflow_at_v11(&ms);
+	MT_BUG_ON(&tr, mas_prev(&ms, 0) != VAL(11));
+	MT_BUG_ON(&tr, !ms_at(&ms, ma_active, 110, 113));
+	MT_BUG_ON(&tr, mas_prev(&ms, 0) != VAL(10));
+	MT_BUG_ON(&tr, !ms_at(&ms, ma_active, 100, 103));
+
+	/* find after an overflow: nothing while at the limit, else resumes */
+	overflow_at_v11(&ms);
+	MT_BUG_ON(&tr, mas_find(&ms, 112) != NULL);
+	MT_BUG_ON(&tr, ms.status != ma_overflow);
+	MT_BUG_ON(&tr, mas_find(&ms, 200) != VAL(11));
+	MT_BUG_ON(&tr, mas_find(&ms, 200) != VAL(12));
+	MT_BUG_ON(&tr, !ms_at(&ms, ma_active, 120, 123));
+	/* an overflow on a NULL range resumes with the next entry */
+	mas_set(&ms, 110);
+	MT_BUG_ON(&tr, mas_walk(&ms) != VAL(11));
+	MT_BUG_ON(&tr, mas_next(&ms, 115) != NULL);
+	MT_BUG_ON(&tr, !ms_at(&ms, ma_overflow, 114, 119));
+	MT_BUG_ON(&tr, mas_find(&ms, 200) != VAL(12));
+	MT_BUG_ON(&tr, !ms_at(&ms, ma_active, 120, 123));
+
+	/* find after an underflow: past the limit it becomes an overflow */
+	underflow_at_v10(&ms);
+	MT_BUG_ON(&tr, mas_find(&ms, 50) != NULL);
+	MT_BUG_ON(&tr, ms.status != ma_overflow);
+	underflow_at_v10(&ms);
+	MT_BUG_ON(&tr, mas_find(&ms, ULONG_MAX) != VAL(10));
+	MT_BUG_ON(&tr, mas_find(&ms, ULONG_MAX) != VAL(11));
+	mas_set(&ms, 106);
+	MT_BUG_ON(&tr, mas_walk(&ms) != NULL);
+	MT_BUG_ON(&tr, mas_prev_range(&ms, 100) != VAL(10));
+	MT_BUG_ON(&tr, mas_prev_range(&ms, 100) != NULL);
+	MT_BUG_ON(&tr, !ms_at(&ms, ma_underflow, 100, 103));
+	mas_set(&ms, 107);
+	MT_BUG_ON(&tr, mas_walk(&ms) != NULL);
+	MT_BUG_ON(&tr, mas_prev(&ms, 105) != NULL);
+	MT_BUG_ON(&tr, !ms_at(&ms, ma_underflow, 104, 109));
+	MT_BUG_ON(&tr, mas_find(&ms, 300) != VAL(11));
+
+	/* find_rev after an overflow: at the limit an underflow, else back */
+	overflow_at_v11(&ms);
+	MT_BUG_ON(&tr, mas_find_rev(&ms, 110) != NULL);
+	MT_BUG_ON(&tr, !ms_at(&ms, ma_underflow, 110, 113));
+	overflow_at_v11(&ms);
+	MT_BUG_ON(&tr, mas_find_rev(&ms, 0) != VAL(10));
+	MT_BUG_ON(&tr, !ms_at(&ms, ma_active, 100, 103));
+	/* find_rev after an underflow: stays at the limit, else goes on */
+	underflow_at_v10(&ms);
+	MT_BUG_ON(&tr, mas_find_rev(&ms, 100) != NULL);
+	MT_BUG_ON(&tr, ms.status != ma_underflow);
+	MT_BUG_ON(&tr, mas_find_rev(&ms, 0) != VAL(9));
+	MT_BUG_ON(&tr, !ms_at(&ms, ma_active, 90, 93));
+
+	/* a paused state at the lower limit underflows */
+	mas_set(&ms, 100);
+	MT_BUG_ON(&tr, mas_walk(&ms) != VAL(10));
+	mas_pause(&ms);
+	MT_BUG_ON(&tr, mas_find_rev(&ms, 100) != NULL);
+	MT_BUG_ON(&tr, ms.status != ma_underflow);
+	mas_set(&ms, 100);
+	MT_BUG_ON(&tr, mas_walk(&ms) != VAL(10));
+	mas_pause(&ms);
+	MT_BUG_ON(&tr, mas_find_rev(&ms, 0) != VAL(9));
+	MT_BUG_ON(&tr, !ms_at(&ms, ma_active, 90, 93));
+	/* a fresh state below the lower limit finds nothing */
+	mas_set(&ms, 5);
+	MT_BUG_ON(&tr, mas_find_rev(&ms, 10) != NULL);
+	mas_set(&ms, 1000);
+	MT_BUG_ON(&tr, mas_find(&ms, 999) != NULL);
+
+	rcu_read_unlock();
+	mtree_destroy(&tr);
+}
+
+/* mas_find_range() and mas_find_range_rev(): NULL ranges are ranges. */
+static void check_find_ranges(void)
+{
+	MA_STATE(ms, &tr, 104, 104);
+	unsigned long idx;
+
+	mt_init(&tr);
+	fill_tens(50);
+	rcu_read_lock();
+	/* the first call skips a NULL range at the start, as mas_find() */
+	MT_BUG_ON(&tr, mas_find_range(&ms, ULONG_MAX) != VAL(11));
+	MT_BUG_ON(&tr, !ms_at(&ms, ma_active, 110, 113));
+	MT_BUG_ON(&tr, mas_find_range(&ms, ULONG_MAX) != NULL);
+	MT_BUG_ON(&tr, !ms_at(&ms, ma_active, 114, 119));
+	MT_BUG_ON(&tr, mas_find_range(&ms, ULONG_MAX) != VAL(12));
+	MT_BUG_ON(&tr, mas_find_range(&ms, 125) != NULL);
+	MT_BUG_ON(&tr, !ms_at(&ms, ma_active, 124, 129));
+	/* at the limit: nothing more, @ms stays */
+	MT_BUG_ON(&tr, mas_find_range(&ms, 125) != NULL);
+	MT_BUG_ON(&tr, !ms_at(&ms, ma_active, 124, 129));
+	/* the last range runs to ULONG_MAX */
+	mas_set(&ms, 500);
+	MT_BUG_ON(&tr, mas_find_range(&ms, ULONG_MAX) != VAL(50));
+	MT_BUG_ON(&tr, mas_find_range(&ms, ULONG_MAX) != NULL);
+	MT_BUG_ON(&tr, !ms_at(&ms, ma_active, 504, ULONG_MAX));
+	MT_BUG_ON(&tr, mas_find_range(&ms, ULONG_MAX) != NULL);
+
+	/* and backwards */
+	mas_set(&ms, 108);
+	MT_BUG_ON(&tr, mas_find_range_rev(&ms, 0) != VAL(10));
+	MT_BUG_ON(&tr, !ms_at(&ms, ma_active, 100, 103));
+	MT_BUG_ON(&tr, mas_find_range_rev(&ms, 0) != NULL);
+	MT_BUG_ON(&tr, !ms_at(&ms, ma_active, 94, 99));
+	MT_BUG_ON(&tr, mas_find_range_rev(&ms, 0) != VAL(9));
+	mas_set(&ms, 12);
+	MT_BUG_ON(&tr, mas_find_range_rev(&ms, 0) != VAL(1));
+	MT_BUG_ON(&tr, mas_find_range_rev(&ms, 0) != NULL);
+	MT_BUG_ON(&tr, !ms_at(&ms, ma_active, 0, 9));
+	MT_BUG_ON(&tr, mas_find_range_rev(&ms, 0) != NULL);
+	MT_BUG_ON(&tr, ms.status != ma_underflow);
+	mas_set(&ms, 3);
+	MT_BUG_ON(&tr, mas_find_range_rev(&ms, 5) != NULL);
+	rcu_read_unlock();
+
+	/* mt_find_after() stops once the index wrapped to 0 */
+	idx = 0;
+	MT_BUG_ON(&tr, mt_find_after(&tr, &idx, ULONG_MAX) != NULL);
+	idx = 15;
+	MT_BUG_ON(&tr, mt_find_after(&tr, &idx, ULONG_MAX) != VAL(2));
+	MT_BUG_ON(&tr, idx != 24);
+	idx = 501;
+	MT_BUG_ON(&tr, mt_find_after(&tr, &idx, ULONG_MAX) != VAL(50));
+	MT_BUG_ON(&tr, idx != 504);
+	MT_BUG_ON(&tr, mt_find_after(&tr, &idx, ULONG_MAX) != NULL);
+	idx = 30;
+	MT_BUG_ON(&tr, mt_find(&tr, &idx, 20) != NULL);
+	MT_BUG_ON(&tr, idx != 30);
+	mtree_destroy(&tr);
+}
+
+/* Iterators and the write API on a state holding an error. */
+static void check_error_state(void)
+{
+	MA_STATE(ms, &tr, 0, 0);
+	unsigned long before, start, next = 0;
+
+	mt_init(&tr);
+	fill_tens(100);
+	before = mt_nr_allocated();
+	/* a spanning store that must allocate, with no memory to be had */
+	mtree_lock(&tr);
+	mt_set_non_kernel(0);
+	mas_set_range(&ms, 15, 555);
+	MT_BUG_ON(&tr, mas_store(&ms, VAL(1)) != NULL);
+	MT_BUG_ON(&tr, !mas_is_err(&ms) || xa_err(ms.node) != -ENOMEM);
+	/* every iterator leaves the error alone */
+	MT_BUG_ON(&tr, mas_next(&ms, ULONG_MAX) != NULL);
+	MT_BUG_ON(&tr, ms.status != ma_error);
+	MT_BUG_ON(&tr, mas_prev(&ms, 0) != NULL);
+	MT_BUG_ON(&tr, ms.status != ma_error);
+	MT_BUG_ON(&tr, mas_find(&ms, ULONG_MAX) != NULL);
+	MT_BUG_ON(&tr, ms.status != ma_error);
+	MT_BUG_ON(&tr, mas_find_rev(&ms, 0) != NULL);
+	MT_BUG_ON(&tr, ms.status != ma_error);
+	MT_BUG_ON(&tr, mas_find_range(&ms, ULONG_MAX) != NULL);
+	MT_BUG_ON(&tr, mas_find_range_rev(&ms, 0) != NULL);
+	MT_BUG_ON(&tr, ms.status != ma_error);
+	/* giving up after -ENOMEM releases the request, not the error */
+	mas_destroy(&ms);
+	MT_BUG_ON(&tr, ms.alloc != NULL);
+	MT_BUG_ON(&tr, mt_nr_allocated() != before);
+	MT_BUG_ON(&tr, !mas_is_err(&ms));
+	/* so that mas_nomem() has no count: it gets one node */
+	MT_BUG_ON(&tr, !mas_nomem(&ms, GFP_KERNEL));
+	MT_BUG_ON(&tr, ms.status != ma_start || ms.node);
+	MT_BUG_ON(&tr, mt_nr_allocated() != before + 1);
+	mas_destroy(&ms);
+	MT_BUG_ON(&tr, mt_nr_allocated() != before);
+	/* mas_nomem() only answers -ENOMEM */
+	MT_BUG_ON(&tr, mas_nomem(&ms, GFP_KERNEL));
+	ms.node = MA_ERROR(-EINVAL);
+	ms.status = ma_error;
+	MT_BUG_ON(&tr, mas_nomem(&ms, GFP_KERNEL));
+	MT_BUG_ON(&tr, ms.status != ma_error);
+	/* index past last */
+	ms.index = 20;
+	ms.last = 10;
+	ms.status = ma_start;
+	MT_BUG_ON(&tr, mas_store_gfp(&ms, VAL(1), GFP_KERNEL) != -EINVAL);
+	MT_BUG_ON(&tr, mas_preallocate(&ms, VAL(1), GFP_KERNEL) != -EINVAL);
+	MT_BUG_ON(&tr, mt_nr_allocated() != before);
+	/* a preallocation that cannot be had keeps nothing */
+	mas_set_range(&ms, 15, 555);
+	MT_BUG_ON(&tr, mas_preallocate(&ms, VAL(1), GFP_NOWAIT) != -ENOMEM);
+	MT_BUG_ON(&tr, ms.alloc != NULL);
+	MT_BUG_ON(&tr, mt_nr_allocated() != before);
+	mtree_unlock(&tr);
+	mt_validate(&tr);
+	expect_range(&tr, 20, 23, VAL(2));
+	expect_range(&tr, 550, 553, VAL(55));
+	MT_BUG_ON(&tr, mtree_load(&tr, 15) != NULL);
+
+	/* entries the allocating API refuses, and trees without gaps */
+#ifndef __KERNEL__
+	harness_quiet = 1;
+#endif
+	MT_BUG_ON(&tr, mtree_alloc_range(&tr, &start, VAL(1), 1, 0, 1000,
+					 GFP_KERNEL) != -EINVAL);
+	MT_BUG_ON(&tr, mtree_alloc_cyclic(&tr, &start, VAL(1), 0, 1000,
+					  &next, GFP_KERNEL) != -EINVAL);
+	mtree_destroy(&tr);
+	mt_init_flags(&tr, MT_FLAGS_ALLOC_RANGE);
+	MT_BUG_ON(&tr, mtree_alloc_range(&tr, &start, XA_RETRY_ENTRY, 1, 0,
+					 1000, GFP_KERNEL) != -EINVAL);
+	MT_BUG_ON(&tr, mtree_alloc_rrange(&tr, &start, XA_RETRY_ENTRY, 1, 0,
+					  1000, GFP_KERNEL) != -EINVAL);
+	MT_BUG_ON(&tr, mtree_alloc_cyclic(&tr, &start, XA_RETRY_ENTRY, 0,
+					  1000, &next, GFP_KERNEL) != -EINVAL);
+	MT_BUG_ON(&tr, mtree_alloc_cyclic(&tr, &start, xa_mk_internal(5), 0,
+					  1000, &next, GFP_KERNEL) != -EINVAL);
+#ifndef __KERNEL__
+	harness_quiet = 0;
+#endif
+	MT_BUG_ON(&tr, !mtree_empty(&tr));
+	mtree_destroy(&tr);
+}
+
+/* ------------------------------------------------ a lone entry at 0 */
+
+/* Iterators and searches on a tree that is only ma_root = @val at 0. */
+static void check_root_iter(void)
+{
+	MA_STATE(ms, &tr, 5, 5);
+	void *v7 = VAL(7);
+	unsigned long idx = 0;
+
+	mt_init(&tr);
+	MT_BUG_ON(&tr, st(&tr, 0, 0, v7));
+	MT_BUG_ON(&tr, mt_height(&tr) != 0);
+
+	/* mt_find() reports the range [0, 0] */
+	MT_BUG_ON(&tr, mt_find(&tr, &idx, 10) != v7);
+	MT_BUG_ON(&tr, idx != 1);
+	MT_BUG_ON(&tr, mt_find(&tr, &idx, 10) != NULL);
+
+	rcu_read_lock();
+	/* prev from above, with a lower limit above 0: nothing */
+	MT_BUG_ON(&tr, mas_prev(&ms, 2) != NULL);
+	MT_BUG_ON(&tr, !ms_at(&ms, ma_underflow, 0, 0));
+	/* and without one: the entry */
+	mas_set(&ms, 5);
+	MT_BUG_ON(&tr, mas_prev(&ms, 0) != v7);
+	MT_BUG_ON(&tr, !ms_at(&ms, ma_root, 0, 0));
+	/* find_rev: the entry, then none; find from none restarts at 0 */
+	mas_set(&ms, 0);
+	MT_BUG_ON(&tr, mas_find_rev(&ms, 0) != v7);
+	MT_BUG_ON(&tr, !ms_at(&ms, ma_root, 0, 0));
+	MT_BUG_ON(&tr, mas_find_rev(&ms, 0) != NULL);
+	MT_BUG_ON(&tr, !ms_at(&ms, ma_none, 0, 0));
+	MT_BUG_ON(&tr, mas_find(&ms, 10) != v7);
+	MT_BUG_ON(&tr, !ms_at(&ms, ma_root, 0, 0));
+	MT_BUG_ON(&tr, mas_find(&ms, 10) != NULL);
+	MT_BUG_ON(&tr, !ms_at(&ms, ma_none, 1, ULONG_MAX));
+	MT_BUG_ON(&tr, mas_find(&ms, 10) != NULL);
+	/* next from a none at 0 has nothing after [0, 0] */
+	mas_set(&ms, 0);
+	MT_BUG_ON(&tr, mas_find_rev(&ms, 0) != v7);
+	MT_BUG_ON(&tr, mas_find_rev(&ms, 0) != NULL);
+	MT_BUG_ON(&tr, mas_next(&ms, ULONG_MAX) != NULL);
+	MT_BUG_ON(&tr, ms.index != 0 || ms.last != 0);
+	/* find_rev from none at its lower limit stays none */
+	mas_set(&ms, 3);
+	MT_BUG_ON(&tr, mas_walk(&ms) != NULL);
+	MT_BUG_ON(&tr, !ms_at(&ms, ma_none, 1, ULONG_MAX));
+	MT_BUG_ON(&tr, mas_find_rev(&ms, 1) != NULL);
+	MT_BUG_ON(&tr, ms.status != ma_none);
+	MT_BUG_ON(&tr, mas_find_rev(&ms, 0) != v7);
+	MT_BUG_ON(&tr, !ms_at(&ms, ma_root, 0, 0));
+
+	/* empty areas skip index 0 */
+	mas_reset(&ms);
+	MT_BUG_ON(&tr, mas_empty_area(&ms, 0, 10, 3));
+	MT_BUG_ON(&tr, ms.index != 1 || ms.last != 3);
+	mas_reset(&ms);
+	MT_BUG_ON(&tr, mas_empty_area(&ms, 0, 2, 3) != -EBUSY);
+	mas_reset(&ms);
+	MT_BUG_ON(&tr, mas_empty_area(&ms, 0, 0, 1) != -EBUSY);
+	mas_reset(&ms);
+	MT_BUG_ON(&tr, mas_empty_area(&ms, 4, 10, 3));
+	MT_BUG_ON(&tr, ms.index != 4 || ms.last != 6);
+	mas_reset(&ms);
+	MT_BUG_ON(&tr, mas_empty_area_rev(&ms, 0, 10, 3));
+	MT_BUG_ON(&tr, ms.index != 8 || ms.last != 10);
+	mas_reset(&ms);
+	MT_BUG_ON(&tr, mas_empty_area_rev(&ms, 0, 2, 3) != -EBUSY);
+	mas_reset(&ms);
+	MT_BUG_ON(&tr, mas_empty_area_rev(&ms, 0, 0, 1) != -EBUSY);
+	mas_reset(&ms);
+	MT_BUG_ON(&tr, mas_empty_area_rev(&ms, 4, 5, 2));
+	MT_BUG_ON(&tr, ms.index != 4 || ms.last != 5);
+	rcu_read_unlock();
+
+	/* a NULL store above 0 leaves @ms in ma_root past index 0 */
+	mtree_lock(&tr);
+	mas_set_range(&ms, 5, 10);
+	MT_BUG_ON(&tr, mas_store(&ms, NULL) != NULL);
+	MT_BUG_ON(&tr, mas_is_err(&ms));
+	MT_BUG_ON(&tr, ms.status != ma_root || !ms.index);
+	MT_BUG_ON(&tr, mas_prev(&ms, 0) != v7);
+	MT_BUG_ON(&tr, !ms_at(&ms, ma_root, 0, 0));
+	MT_BUG_ON(&tr, mas_prev(&ms, 0) != NULL);
+	MT_BUG_ON(&tr, ms.status != ma_underflow);
+	mtree_unlock(&tr);
+	mt_validate(&tr);
+	MT_BUG_ON(&tr, mt_height(&tr) != 0);
+	MT_BUG_ON(&tr, mtree_load(&tr, 0) != v7);
+	mtree_destroy(&tr);
+}
+
+/* Root leaves of two ranges, where [0, 0] may or may not go to ma_root. */
+static void check_root_leaf_shapes(unsigned int flags)
+{
+	mt_init_flags(&tr, flags);
+	/* a lone entry, then everything above it: a leaf of two */
+	MT_BUG_ON(&tr, st(&tr, 0, 0, VAL(1)));
+	MT_BUG_ON(&tr, st(&tr, 1, ULONG_MAX, VAL(2)));
+	MT_BUG_ON(&tr, mt_height(&tr) != 1);
+	expect_range(&tr, 0, 0, VAL(1));
+	expect_range(&tr, 1, ULONG_MAX, VAL(2));
+	/* swap the upper entry (no tail append: RCU or gaps) */
+	MT_BUG_ON(&tr, st(&tr, 1, ULONG_MAX, VAL(3)));
+	MT_BUG_ON(&tr, mt_height(&tr) != 1);
+	expect_range(&tr, 1, ULONG_MAX, VAL(3));
+	expect_range(&tr, 0, 0, VAL(1));
+	/* erase the lower one: a NULL [0, 0] stays in the leaf */
+	MT_BUG_ON(&tr, st(&tr, 0, 0, NULL));
+	MT_BUG_ON(&tr, mt_height(&tr) != 1);
+	expect_range(&tr, 0, 0, NULL);
+	expect_range(&tr, 1, ULONG_MAX, VAL(3));
+	/* and the upper one: the tree empties */
+	MT_BUG_ON(&tr, mtree_erase(&tr, 1) != VAL(3));
+	mt_validate(&tr);
+	MT_BUG_ON(&tr, !mtree_empty(&tr));
+	/* an exact overwrite in a root leaf of two */
+	MT_BUG_ON(&tr, st(&tr, 0, 5, VAL(4)));
+	MT_BUG_ON(&tr, st(&tr, 0, 5, VAL(5)));
+	expect_range(&tr, 0, 5, VAL(5));
+	expect_range(&tr, 6, ULONG_MAX, NULL);
+	/* one entry over everything stays in a leaf */
+	MT_BUG_ON(&tr, st(&tr, 0, ULONG_MAX, VAL(6)));
+	MT_BUG_ON(&tr, mt_height(&tr) != 1);
+	expect_range(&tr, 0, ULONG_MAX, VAL(6));
+	MT_BUG_ON(&tr, st(&tr, 0, ULONG_MAX, VAL(7)));
+	expect_range(&tr, 0, ULONG_MAX, VAL(7));
+	/* a zero entry at 0 is internal: it keeps its leaf */
+	MT_BUG_ON(&tr, st(&tr, 0, 0, XA_ZERO_ENTRY));
+	MT_BUG_ON(&tr, st(&tr, 1, 5, VAL(8)));
+	MT_BUG_ON(&tr, st(&tr, 6, ULONG_MAX, NULL));
+	MT_BUG_ON(&tr, mtree_erase(&tr, 3) != VAL(8));
+	mt_validate(&tr);
+	MT_BUG_ON(&tr, mt_height(&tr) != 1);
+	expect_range(&tr, 0, 0, XA_ZERO_ENTRY);
+	expect_range(&tr, 1, ULONG_MAX, NULL);
+	mtree_destroy(&tr);
+}
+
+/* ------------------------------------------------ mas_erase() gives up */
+
+#ifndef __KERNEL__
+static unsigned int fails_left;	/* allocations still to fail */
+
+/* After a failed allocation: make the next one fail too. */
+static void fail_again(void *unused)
+{
+	if (fails_left) {
+		fails_left--;
+		harness_fail_nth_alloc(0);
+	}
+}
+
+/* An erase that never gets memory gives up and changes nothing. */
+static void check_erase_gives_up(void)
+{
+	unsigned long before;
+
+	mt_init_flags(&tr, MT_FLAGS_USE_RCU);
+	fill_tens(100);
+	rcu_barrier();		/* nodes waiting for a grace period count */
+	before = mt_nr_allocated();
+	mt_set_non_kernel(0);
+	fails_left = 1000;
+	mt_set_callback(fail_again);
+	/* the erase merges NULL neighbours: in RCU mode, a new leaf */
+	MT_BUG_ON(&tr, mtree_erase(&tr, 500) != NULL);
+	MT_BUG_ON(&tr, fails_left == 1000 || !fails_left);
+	fails_left = 0;
+	mt_set_callback(NULL);
+	harness_fail_nth_alloc(-1);
+	mt_validate(&tr);
+	rcu_barrier();
+	MT_BUG_ON(&tr, mt_nr_allocated() != before);
+	expect_range(&tr, 500, 503, VAL(50));
+	/* with memory it works */
+	MT_BUG_ON(&tr, mtree_erase(&tr, 501) != VAL(50));
+	mt_validate(&tr);
+	expect_range(&tr, 494, 509, NULL);
+	mtree_destroy(&tr);
+	rcu_barrier();
+}
+#endif
+
+/* ------------------------------------------------ dumps */
+
+/* The dumps run over every shape; their output is not checked. */
+static void check_dumps(void)
+{
+	MA_STATE(ms, &tr, 0, 0);
+	MA_WR_STATE(wr, &ms, VAL(1));
+	unsigned long i;
+
+#ifndef __KERNEL__
+	harness_quiet = 1;
+#endif
+	mt_init_flags(&tr, MT_FLAGS_ALLOC_RANGE);
+	mt_dump(&tr, mt_dump_dec);		/* empty */
+	MT_BUG_ON(&tr, st(&tr, 0, 0, VAL(1)));
+	mt_dump(&tr, mt_dump_hex);		/* a lone entry */
+	MT_BUG_ON(&tr, st(&tr, 1, 1, XA_ZERO_ENTRY));
+	MT_BUG_ON(&tr, st(&tr, 2, 2, &tr));	/* a pointer */
+	for (i = 1; i < 400; i++)
+		MT_BUG_ON(&tr, st(&tr, i * 10, i * 10 + 5, VAL(i)));
+	mt_dump(&tr, mt_dump_dec);
+	mt_dump(&tr, mt_dump_hex);
+	mas_dump(&ms);
+	rcu_read_lock();
+	mas_set(&ms, 55);
+	mas_walk(&ms);
+	mas_dump(&ms);
+	mas_next(&ms, 60);
+	mas_dump(&ms);
+	mas_pause(&ms);
+	mas_dump(&ms);
+	rcu_read_unlock();
+	mas_wr_dump(&wr);
+#ifndef __KERNEL__
+	harness_quiet = 0;
+#endif
+	expect_range(&tr, 50, 55, VAL(5));
+	mtree_destroy(&tr);
+}
+
+/* ------------------------------------------------ stores through a state */
+
+/* Store through @ms and check it stands on the stored range after. */
+static void ms_store(struct ma_state *ms, unsigned long lo, unsigned long hi,
+		     void *val)
+{
+	MT_BUG_ON(ms->tree, mas_store_gfp(ms, val, GFP_KERNEL));
+	if (val)
+		MT_BUG_ON(ms->tree, ms->index != lo || ms->last != hi);
+}
+
+/*
+ * Writers that iterate and store through the same state: overwrite in
+ * place, erase, narrow with __mas_set_range(), fill holes, go backwards.
+ */
+static void check_store_through_state(unsigned int flags)
+{
+	MA_STATE(ms, &tr, 0, 0);
+	unsigned long i, n, seen, lo, below, above;
+	void *val;
+
+	mt_init_flags(&tr, flags);
+	fill_tens(300);
+	mtree_lock(&tr);
+	/* every entry overwritten where it is: no memory needed */
+	seen = 0;
+	mas_for_each(&ms, val, ULONG_MAX) {
+		n = xa_to_value(val);
+		MT_BUG_ON(&tr, ms.index != n * 10 || ms.last != n * 10 + 3);
+		MT_BUG_ON(&tr, mas_store(&ms, VAL(n + 1000)) != val);
+		MT_BUG_ON(&tr, mas_is_err(&ms));
+		seen++;
+	}
+	MT_BUG_ON(&tr, seen != 300);
+	/* every third erased while going on */
+	mas_set(&ms, 0);
+	seen = 0;
+	mas_for_each(&ms, val, ULONG_MAX) {
+		n = xa_to_value(val) - 1000;
+		MT_BUG_ON(&tr, ms.index != n * 10);
+		if (n % 3 == 0)
+			ms_store(&ms, n * 10, n * 10 + 3, NULL);
+		seen++;
+	}
+	MT_BUG_ON(&tr, seen != 300);
+	mtree_unlock(&tr);
+	mt_validate(&tr);
+	for (i = 1; i <= 300; i++)
+		expect_range(&tr, i * 10, i * 10 + 3,
+			     i % 3 ? VAL(i + 1000) : NULL);
+
+	mtree_lock(&tr);
+	/* split an entry in three through the state standing on it */
+	mas_set(&ms, 1000);
+	MT_BUG_ON(&tr, mas_walk(&ms) != VAL(1100));
+	__mas_set_range(&ms, 1001, 1002);
+	ms_store(&ms, 1001, 1002, VAL(7));
+	/* fill the middle of a hole */
+	mas_set(&ms, 1005);
+	MT_BUG_ON(&tr, mas_walk(&ms) != NULL);
+	MT_BUG_ON(&tr, ms.index != 1004 || ms.last != 1009);
+	__mas_set_range(&ms, 1005, 1007);
+	ms_store(&ms, 1005, 1007, VAL(8));
+	/* a range of the leaf, before the one the state stands on */
+	mas_set(&ms, 1205);
+	MT_BUG_ON(&tr, mas_walk(&ms) != NULL);
+	lo = max(ms.min, 1150UL);
+	below = (unsigned long)mtree_load(&tr, lo - 1);
+	above = (unsigned long)mtree_load(&tr, lo + 2);
+	ms.index = lo;
+	ms.last = lo + 1;
+	ms_store(&ms, lo, lo + 1, VAL(9));
+	mtree_unlock(&tr);
+	mt_validate(&tr);
+	expect_range(&tr, 1000, 1000, VAL(1100));
+	expect_range(&tr, 1001, 1002, VAL(7));
+	expect_range(&tr, 1003, 1003, VAL(1100));
+	expect_range(&tr, 1004, 1004, NULL);
+	expect_range(&tr, 1005, 1007, VAL(8));
+	expect_range(&tr, 1008, 1009, NULL);
+	expect_range(&tr, lo, lo + 1, VAL(9));
+	MT_BUG_ON(&tr, (unsigned long)mtree_load(&tr, lo - 1) != below);
+	MT_BUG_ON(&tr, (unsigned long)mtree_load(&tr, lo + 2) != above);
+
+	mtree_lock(&tr);
+	/* a range reaching past the leaf the state stands on */
+	mas_set(&ms, 1205);
+	MT_BUG_ON(&tr, mas_walk(&ms) != NULL);
+	lo = ms.max - 1;
+	ms.index = lo;
+	ms.last = lo + 30;
+	ms_store(&ms, lo, lo + 30, VAL(10));
+	/* backwards, overwriting */
+	mas_set(&ms, 2005);
+	seen = 0;
+	while ((val = mas_prev(&ms, 1900)) != NULL) {
+		n = xa_to_value(val);
+		MT_BUG_ON(&tr, n < 1000);
+		MT_BUG_ON(&tr, mas_store(&ms, VAL(n + 1000)) != val);
+		MT_BUG_ON(&tr, mas_is_err(&ms));
+		seen++;
+	}
+	MT_BUG_ON(&tr, ms.status != ma_underflow);
+	MT_BUG_ON(&tr, seen != 8);	/* 190..200 but 192, 195, 198 */
+	/* every hole of [2500, 2603] filled, stepping range by range */
+	mas_set(&ms, 2500);
+	val = mas_walk(&ms);
+	for (;;) {
+		if (!val)
+			ms_store(&ms, ms.index, ms.last, VAL(11));
+		val = mas_next_range(&ms, 2600);
+		if (ms.status == ma_overflow)
+			break;
+	}
+	MT_BUG_ON(&tr, val != NULL || ms.index != 2600);
+	MT_BUG_ON(&tr, mas_next_range(&ms, 2600) != NULL);
+	MT_BUG_ON(&tr, ms.status != ma_overflow);
+	mtree_unlock(&tr);
+	mt_validate(&tr);
+	expect_range(&tr, lo, lo + 30, VAL(10));
+	for (i = 190; i <= 200; i++)
+		expect_range(&tr, i * 10, i * 10 + 3,
+			     i % 3 ? VAL(i + 2000) : NULL);
+	for (i = 2500; i <= 2603; i++)
+		MT_BUG_ON(&tr, !mtree_load(&tr, i));
+	mtree_destroy(&tr);
+}
+
 /* ------------------------------------------------ random against a model */
 
 #define MODEL_MAX	512
@@ -629,6 +1262,20 @@ static int __init maple_tree_seed(void)
 	check_rcu_mode();
 	check_alloc();
 	check_dup();
+	check_iter_limits();
+	check_find_ranges();
+	check_error_state();
+	check_root_iter();
+	check_root_leaf_shapes(0);
+	check_root_leaf_shapes(MT_FLAGS_ALLOC_RANGE);
+	check_root_leaf_shapes(MT_FLAGS_USE_RCU);
+#ifndef __KERNEL__
+	check_erase_gives_up();
+#endif
+	check_store_through_state(0);
+	check_store_through_state(MT_FLAGS_ALLOC_RANGE);
+	check_store_through_state(MT_FLAGS_USE_RCU);
+	check_dumps();
 	for (seed = 1; seed <= 40; seed++) {
 		check_random(seed, 0, 400, 2000);
 		check_random(seed, MT_FLAGS_ALLOC_RANGE, 400, 2000);
