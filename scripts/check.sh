@@ -16,6 +16,7 @@
 #               ours must agree everywhere, the kernel's misbehaviours are listed
 #   api         docs/api.md is current; our header has all of 6.12's API
 #   install     make install into an empty prefix; examples/ via pkg-config
+#   picture     mtdot's Graphviz output renders (make tree-picture)
 #   gdb         scripts/gdb/maple.py in gdb batch mode: printers and mt-dump
 #   fuzz        the same engine under libFuzzer (clang, ASan+UBSan), bounded
 #               (FUZZ_SECONDS, default 60)
@@ -77,6 +78,7 @@ leg outoftree tests/outoftree/run.sh O=build/default
 leg difftest env SEEDS=200 OPS=5000 scripts/difftest.sh
 leg api scripts/api-doc.py --check
 leg install scripts/install-test.sh
+leg picture make -s tree-picture O=build/default MTDOT_ARGS="--alloc --vmas 300 --erase 7"
 leg gdb scripts/gdb/test.sh build/default/maple
 leg fuzz env FUZZ_SECONDS="${FUZZ_SECONDS:-60}" scripts/fuzz.sh
 

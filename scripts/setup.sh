@@ -5,7 +5,7 @@ set -eu
 
 packages="gcc make liburcu-dev valgrind linux-source-6.12 xz-utils
 	  gcc-multilib liburcu-dev:i386 clang libclang-rt-14-dev gdb pkg-config
-	  gnuplot-nox gcovr python3"
+	  gnuplot-nox gcovr python3 graphviz"
 # 32-bit builds link liburcu for i386.
 if ! dpkg --print-foreign-architectures | grep -qx i386; then
 	if [ "$(id -u)" = 0 ]; then dpkg --add-architecture i386
