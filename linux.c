@@ -364,28 +364,29 @@ unsigned long harness_alloc_count(void)
 }
 
 /*
- * Count @nr objects about to be allocated; true if the armed injected
- * failure falls among them (it is then disarmed).
+ * Count @nr objects about to be allocated; if the armed injected failure
+ * falls among them, disarm it and return its position (0 .. nr - 1), else
+ * return -1.
  */
 #ifdef HARNESS_RELEASE
-static bool inject_failure(unsigned long nr)
+static long inject_failure(unsigned long nr)
 {
 	(void)nr;
-	return false;
+	return -1;
 }
 #else
-static bool inject_failure(unsigned long nr)
+static long inject_failure(unsigned long nr)
 {
-	bool fail = false;
+	long fail = -1;
 
 	__atomic_fetch_add(&alloc_count, nr, __ATOMIC_RELAXED);
 	if (__atomic_load_n(&fail_countdown, __ATOMIC_RELAXED) < 0)
-		return false;
+		return -1;
 	pthread_mutex_lock(&inject_lock);
 	if (fail_countdown >= 0) {
 		if ((unsigned long)fail_countdown < nr) {
+			fail = fail_countdown;
 			fail_countdown = -1;
-			fail = true;
 		} else {
 			fail_countdown -= nr;
 		}
@@ -521,7 +522,7 @@ static bool cache_may_allocate(struct kmem_cache *cache, gfp_t gfp,
 /* One object, unless an injected failure falls on it.  Lock held. */
 static void *cache_take_locked(struct kmem_cache *cache)
 {
-	if (inject_failure(1))
+	if (inject_failure(1) >= 0)
 		return NULL;
 	return cache_get_locked(cache);
 }
@@ -543,13 +544,16 @@ static void cache_run_callback_locked(struct kmem_cache *cache)
 	pthread_mutex_lock(&cache->lock);
 }
 
-static void account_alloc(struct kmem_cache *cache, void *objp)
+/* Count @nr objects handed out from @cache (lock held). */
+static void account_alloc(struct kmem_cache *cache, void **objs, size_t nr)
 {
-	cache->nr_allocated++;
-	cache->nr_tallocated++;
-	__atomic_fetch_add(&nr_allocated, 1, __ATOMIC_RELAXED);
-	if (kmalloc_verbose)
-		printf("Allocating %p from %s\n", objp, cache->name);
+	size_t i;
+
+	cache->nr_allocated += nr;
+	cache->nr_tallocated += nr;
+	__atomic_fetch_add(&nr_allocated, nr, __ATOMIC_RELAXED);
+	for (i = 0; kmalloc_verbose && i < nr; i++)
+		printf("Allocating %p from %s\n", objs[i], cache->name);
 }
 
 void *kmem_cache_alloc_lru(struct kmem_cache *cache, struct list_lru *lru,
@@ -563,7 +567,7 @@ void *kmem_cache_alloc_lru(struct kmem_cache *cache, struct list_lru *lru,
 	if (cache_may_allocate(cache, gfp, 1))
 		objp = cache_take_locked(cache);
 	if (objp)
-		account_alloc(cache, objp);
+		account_alloc(cache, &objp, 1);
 	else
 		cache->exec_callback = true;
 	pthread_mutex_unlock(&cache->lock);
@@ -602,6 +606,7 @@ int kmem_cache_alloc_bulk(struct kmem_cache *cache, gfp_t gfp, size_t size,
 			  void **p)
 {
 	size_t i;
+	long fail;
 
 	if (!size)
 		return 0;
@@ -611,19 +616,18 @@ int kmem_cache_alloc_bulk(struct kmem_cache *cache, gfp_t gfp, size_t size,
 		pthread_mutex_unlock(&cache->lock);
 		return 0;
 	}
-	for (i = 0; i < size; i++) {
-		p[i] = cache_take_locked(cache);
+	/* One decision for the whole batch: where an injected failure falls. */
+	fail = inject_failure(size);
+	for (i = 0; i < size && (long)i != fail; i++) {
+		p[i] = cache_get_locked(cache);
 		if (!p[i])
 			break;
-		account_alloc(cache, p[i]);
 	}
 	if (i < size) {
 		size_t taken = i;
 
 		cache->exec_callback = true;
 		for (i = 0; i < taken; i++) {
-			cache->nr_allocated--;
-			__atomic_fetch_sub(&nr_allocated, 1, __ATOMIC_RELAXED);
 			cache_put_locked(cache, p[i]);
 #ifdef HARNESS_MUTANT_NO_STALE
 			p[i] = NULL;	/* mutant: tidy the array */
@@ -635,6 +639,7 @@ int kmem_cache_alloc_bulk(struct kmem_cache *cache, gfp_t gfp, size_t size,
 #endif
 		return 0;
 	}
+	account_alloc(cache, p, size);
 	pthread_mutex_unlock(&cache->lock);
 	for (i = 0; i < size; i++)
 		init_object(cache, p[i], gfp);
@@ -645,8 +650,18 @@ void kmem_cache_free_bulk(struct kmem_cache *cache, size_t size, void **p)
 {
 	size_t i;
 
-	for (i = 0; i < size; i++)
-		kmem_cache_free(cache, p[i]);
+	pthread_mutex_lock(&cache->lock);
+	for (i = 0; i < size; i++) {
+		if (!p[i])
+			continue;
+		if (kmalloc_verbose)
+			printf("Freeing %p to %s\n", p[i], cache->name);
+		BUG_ON(cache->nr_allocated == 0);
+		cache->nr_allocated--;
+		__atomic_fetch_sub(&nr_allocated, 1, __ATOMIC_RELAXED);
+		cache_put_locked(cache, p[i]);
+	}
+	pthread_mutex_unlock(&cache->lock);
 }
 
 /* Return the cached free objects to the C library. */
@@ -759,7 +774,7 @@ void *kmalloc(size_t size, gfp_t gfp)
 	void *objp;
 
 	/* kmalloc() has no non-kernel budget: only an injected failure fails. */
-	if (inject_failure(1))
+	if (inject_failure(1) >= 0)
 		return NULL;
 	objp = (gfp & __GFP_ZERO) ? calloc(1, size ? size : 1) :
 				    malloc(size ? size : 1);
@@ -777,7 +792,7 @@ void *krealloc(const void *objp, size_t size, gfp_t gfp)
 
 	if (!objp)
 		return kmalloc(size, gfp);
-	if (inject_failure(1))
+	if (inject_failure(1) >= 0)
 		return NULL;
 	ret = realloc((void *)objp, size ? size : 1);
 	return ret;
