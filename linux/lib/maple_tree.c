@@ -2397,6 +2397,132 @@ static bool mas_wr_split_leaf(struct ma_state *ms, const struct mt_buf *buf,
 	return true;
 }
 
+/* Largest NULL run of the leaf @nd with @cnt slots, covering [lo, hi]. */
+static unsigned long ma_leaf_gap(const struct maple_tree *tr,
+				 struct maple_node *nd, unsigned int cnt,
+				 unsigned long lo, unsigned long hi)
+{
+	unsigned long *pivs = nd->mr64.pivot;
+	void __rcu **slts = nd->mr64.slot;
+	unsigned long gap = 0, end, len;
+	unsigned int i;
+
+	for (i = 0; i < cnt; i++, lo = end + 1) {
+		end = i + 1 < cnt ? pivs[i] : hi;
+		if (mt_slot(tr, slts, i))
+			continue;
+		len = end - lo + 1;
+		if (!len)	/* the whole index space */
+			len = ULONG_MAX;
+		if (len > gap)
+			gap = len;
+	}
+	return gap;
+}
+
+/*
+ * mas_wr_leaf_edit() - outside RCU mode, store @val over [@index, @last]
+ * in the non-root leaf @nd where @ms stands (ms->offset holds @index),
+ * when the result fits the leaf and keeps I4 and I5: the slots before
+ * and after the stored range stay where they are or slide, only the up
+ * to three ranges in the middle are written.  The same result as
+ * mt_fill() of the leaf's items with the range replaced.
+ * Return: false when it does not apply (nothing changed).
+ */
+static bool mas_wr_leaf_edit(struct ma_state *ms, struct maple_node *nd,
+			     void *val, unsigned long index,
+			     unsigned long last)
+{
+	struct maple_tree *tr = ms->tree;
+	unsigned long *pivs = nd->mr64.pivot;
+	void __rcu **slts = nd->mr64.slot;
+	const unsigned char cap = mt_slots[maple_leaf_64];
+	unsigned char end = ms->end, roff = ms->offset, keep = ms->offset;
+	unsigned long max = ms->max, start = ms->index, rlast;
+	struct mt_item mid[3];
+	unsigned int nmid = 0, nn, tail, p, i, at = 0;
+	void *lptr = mt_slot(tr, slts, keep), *rptr;
+
+	while (roff < end && pivs[roff] < last)
+		roff++;
+	rlast = roff < end ? pivs[roff] : max;
+	rptr = mt_slot(tr, slts, roff);
+	/* The middle: what is left of the first range, @val, the rest. */
+	if (start < index && !(lptr == NULL && val == NULL)) {
+		mid[nmid].last = index - 1;
+		mid[nmid++].ptr = lptr;
+	}
+	at = nmid;
+	mid[nmid].last = last;
+	mid[nmid++].ptr = val;
+	if (rlast > last) {
+		if (!rptr && !val)
+			mid[nmid - 1].last = rlast;
+		else {
+			mid[nmid].last = rlast;
+			mid[nmid++].ptr = rptr;
+		}
+	}
+	/* NULL meets NULL across the middle's edges (I5). */
+	if (!mid[0].ptr && keep && !mt_slot(tr, slts, keep - 1)) {
+		keep--;
+	}
+	if (!mid[nmid - 1].ptr && roff < end &&
+	    !mt_slot(tr, slts, roff + 1)) {
+		roff++;
+		mid[nmid - 1].last = roff < end ? pivs[roff] : max;
+	}
+	tail = end - roff;
+	nn = keep + nmid + tail;
+	if (nn > cap || nn < mt_min_slots[maple_leaf_64])
+		return false;
+	/* A NULL edge that was not NULL may meet a NULL next door (I5). */
+	if (!keep && !mid[0].ptr && mt_slot(tr, slts, 0) && ms->min)
+		return false;
+	if (!tail && !mid[nmid - 1].ptr && mt_slot(tr, slts, end) &&
+	    max != ULONG_MAX)
+		return false;
+	/* Slide the tail to its place, then write the middle. */
+	p = keep + nmid;
+	if (tail && p != roff + 1U) {
+		unsigned int np = tail;
+
+		memmove(&slts[p], &slts[roff + 1], tail * sizeof(slts[0]));
+		if (p < roff + 1U) {
+			if (roff + 1U + np > cap - 1U)
+				np = cap - 1U - (roff + 1U);
+		} else if (p + np > cap - 1U) {
+			np = cap - 1U - p;
+		}
+		memmove(&pivs[p], &pivs[roff + 1], np * sizeof(pivs[0]));
+	}
+	for (i = 0; i < nmid; i++) {
+		RCU_INIT_POINTER(slts[keep + i], mid[i].ptr);
+		if (keep + i < cap - 1U)
+			pivs[keep + i] = mid[i].last;
+	}
+	if (nn - 1 < cap - 1U)
+		pivs[nn - 1] = max;
+	for (i = nn; i <= end; i++) {
+		if (i < cap - 1U)
+			pivs[i] = 0;
+		RCU_INIT_POINTER(slts[i], NULL);
+	}
+	if (nn < cap) {
+		nd->mr64.meta.end = nn - 1;
+		nd->mr64.meta.gap = 0;
+	}
+	if (mt_is_alloc(tr))
+		mt_leaf_gap_up(nd, ma_leaf_gap(tr, nd, nn, ms->min, max));
+	/* Point @ms at the stored range, as the engine leaves it. */
+	ms->offset = keep + at;
+	ms->end = nn - 1;
+	ms->index = ms->offset ? pivs[ms->offset - 1] + 1 : ms->min;
+	ms->last = mid[at].last;
+	ms->store_type = wr_invalid;
+	return true;
+}
+
 static bool mas_wr_fast(struct ma_state *ms, void *val, void **oldp,
 			gfp_t gflags)
 {
@@ -2430,6 +2556,9 @@ static bool mas_wr_fast(struct ma_state *ms, void *val, void **oldp,
 	}
 	if (val && !rcu && ms->offset == ms->end && !mt_is_alloc(tr) &&
 	    mas_wr_tail(ms, nd, val, index, last))
+		return true;
+	if (!rcu && !ma_is_root(nd) &&
+	    mas_wr_leaf_edit(ms, nd, val, index, last))
 		return true;
 	n = mt_node_items(tr, leaf, ms->max, items);
 	loff = ms->offset;
