@@ -316,6 +316,23 @@ static inline unsigned char ma_pivot_search(const unsigned long *pivs,
 	return off;
 }
 
+/*
+ * ma_slot_of() - the slot of @nd (of type @ntype) whose range holds @idx,
+ * where @idx lies within the node's bounds.  No end is needed: pivot[end]
+ * is the node's maximum when end < the last slot, so the scan stops at
+ * end at the latest; a full node's last slot has no pivot.
+ */
+static inline unsigned char ma_slot_of(const unsigned long *pivs,
+				       enum maple_type ntype,
+				       unsigned long idx)
+{
+	unsigned char off = 0, npiv = mt_slots[ntype] - 1;
+
+	while (off < npiv && pivs[off] < idx)
+		off++;
+	return off;
+}
+
 /* ------------------------------------------------------- parent words */
 
 static inline struct maple_pnode *mt_mk_parent(struct maple_node *parent,
@@ -563,7 +580,7 @@ static void *mas_descend(struct ma_state *ms, unsigned long idx)
 	enum maple_type ntype;
 	unsigned long *pivs;
 	unsigned long lo_lim, hi_lim, lo, hi;
-	unsigned char off, last_slot;
+	unsigned char off;
 	void *top, *next;
 
 again:
@@ -584,10 +601,10 @@ again:
 		nd = mte_to_node(en);
 		ntype = mte_node_type(en);
 		pivs = ma_pivots(nd, ntype);
-		last_slot = ma_data_end(nd, ntype, hi_lim);
-		off = ma_pivot_search(pivs, last_slot, idx);
+		off = ma_slot_of(pivs, ntype, idx);
 		lo = off ? pivs[off - 1] + 1 : lo_lim;
-		hi = off < last_slot ? pivs[off] : hi_lim;
+		/* pivot[end] is hi_lim, unless the node is full */
+		hi = off < mt_slots[ntype] - 1 ? pivs[off] : hi_lim;
 		next = mt_slot(tr, ma_slots(nd, ntype), off);
 		if (unlikely(ma_dead(nd)))
 			goto again;
@@ -595,7 +612,7 @@ again:
 		if (ma_is_leaf(ntype)) {
 			ms->node = en;
 			ms->offset = off;
-			ms->end = last_slot;
+			ms->end = ma_data_end(nd, ntype, hi_lim);
 			ms->min = lo_lim;
 			ms->max = hi_lim;
 			ms->index = lo;
@@ -620,8 +637,7 @@ static void *mt_lookup_entry(struct maple_tree *tr, unsigned long idx)
 	struct maple_node *nd;
 	enum maple_type ntype;
 	unsigned long *pivs;
-	unsigned long hi_lim;
-	unsigned char off, last_slot;
+	unsigned char off;
 	void *top, *next;
 
 again:
@@ -629,15 +645,11 @@ again:
 	if (!mt_is_enode(top))
 		return idx ? NULL : top;
 	en = top;
-	hi_lim = ULONG_MAX;
 	for (;;) {
 		nd = mte_to_node(en);
 		ntype = mte_node_type(en);
 		pivs = ma_pivots(nd, ntype);
-		last_slot = ma_data_end(nd, ntype, hi_lim);
-		off = ma_pivot_search(pivs, last_slot, idx);
-		if (off < last_slot)
-			hi_lim = pivs[off];
+		off = ma_slot_of(pivs, ntype, idx);
 		next = mt_slot(tr, ma_slots(nd, ntype), off);
 		if (unlikely(ma_dead(nd)))
 			goto again;
@@ -2225,7 +2237,7 @@ static unsigned long mt_node_min(struct maple_tree *tr, struct maple_node *nd)
 static void mas_wr_share_leaf(struct ma_state *ms, const struct mt_buf *buf,
 			      struct maple_node *nd, struct maple_node *parent,
 			      enum maple_type ptype, unsigned char soff,
-			      unsigned long smax)
+			      unsigned long smax, bool even)
 {
 	struct maple_tree *tr = ms->tree;
 	unsigned char poff = ma_parent_slot(nd), cap = mt_slots[maple_leaf_64];
@@ -2246,15 +2258,27 @@ static void mas_wr_share_leaf(struct ma_state *ms, const struct mt_buf *buf,
 				  pair.item);
 		memcpy(&pair.item[n], buf->item, buf->nr * sizeof(buf->item[0]));
 		pair.nr = n + buf->nr;
-		cnt = mt_cut_off_null(&pair, cap - 1, maple_leaf_64);
+		cnt = cap - 1;
 	} else {
 		lmin = ms->min;
 		memcpy(pair.item, buf->item, buf->nr * sizeof(buf->item[0]));
 		n = mt_node_items(tr, mt_mk_node(sib, maple_leaf_64), smax,
 				  &pair.item[buf->nr]);
 		pair.nr = buf->nr + n;
-		cnt = mt_cut_off_null(&pair, pair.nr - cap + 1, maple_leaf_64);
+		cnt = pair.nr - cap + 1;
+		n = buf->nr;
 	}
+	/* n is now the first item of the right node's part. */
+	if (!pair.item[n - 1].ptr && !pair.item[n].ptr) {
+		/* Two NULLs meet at the junction (I5): one range. */
+		pair.item[n - 1].last = pair.item[n].last;
+		memmove(&pair.item[n], &pair.item[n + 1],
+			(pair.nr - n - 1) * sizeof(pair.item[0]));
+		pair.nr--;
+	}
+	if (even)	/* the engine's cut of a two-node window */
+		cnt = (pair.nr + 1) / 2;
+	cnt = mt_cut_off_null(&pair, cnt, maple_leaf_64);
 	mt_fill(tr, lnode, maple_leaf_64, pair.item, cnt);
 	mt_fill(tr, rnode, maple_leaf_64, &pair.item[cnt], pair.nr - cnt);
 	ma_pivots(parent, ptype)[loff] = pair.item[cnt - 1].last;
@@ -2336,7 +2360,8 @@ static bool mas_wr_split_leaf(struct ma_state *ms, const struct mt_buf *buf,
 			if (nr + ma_data_end(sib, maple_leaf_64,
 					     ppivs[poff - 1]) + 1 < room) {
 				mas_wr_share_leaf(ms, buf, nd, parent, ptype,
-						  poff - 1, ppivs[poff - 1]);
+						  poff - 1, ppivs[poff - 1],
+						  false);
 				return true;
 			}
 		}
@@ -2346,7 +2371,7 @@ static bool mas_wr_split_leaf(struct ma_state *ms, const struct mt_buf *buf,
 			if (nr + ma_data_end(sib, maple_leaf_64, smax) + 1 <
 			    room) {
 				mas_wr_share_leaf(ms, buf, nd, parent, ptype,
-						  poff + 1, smax);
+						  poff + 1, smax, false);
 				return true;
 			}
 		}
@@ -2395,6 +2420,64 @@ static bool mas_wr_split_leaf(struct ma_state *ms, const struct mt_buf *buf,
 	mas_leaf_seek(ms, ms->index);
 	ms->store_type = wr_invalid;
 	return true;
+}
+
+/*
+ * mas_wr_null_edge() - outside RCU mode, the leaf items @buf (the leaf
+ * @nd under @ms with the store applied) start (@left) or end with a NULL
+ * that was not there, next to the sibling under the same parent.  When
+ * that sibling's edge is NULL too, the engine would take both leaves in
+ * one window, merge the two NULLs and, with more than a node of items,
+ * cut them evenly: done here in place.
+ * Return: 1 when done, 0 when the sibling's edge is not NULL (the leaf
+ * alone takes the store), -1 for the engine.
+ */
+static int mas_wr_null_edge(struct ma_state *ms, const struct mt_buf *buf,
+			    struct maple_node *nd, bool left)
+{
+	struct maple_tree *tr = ms->tree;
+	enum maple_type ptype = mt_level_type(tr, 1);
+	unsigned char cap = mt_slots[maple_leaf_64], pcap = mt_slots[ptype];
+	struct maple_node *parent, *sib;
+	unsigned long *ppivs, smax;
+	unsigned char poff, pend, soff, send;
+	void __rcu **pslts;
+	unsigned int total;
+
+	if (ma_is_root(nd) || (ms->mas_flags & MT_MAS_BULK))
+		return -1;
+	parent = ma_parent(nd);
+	poff = ma_parent_slot(nd);
+	ppivs = ma_pivots(parent, ptype);
+	pslts = ma_slots(parent, ptype);
+	if (ptype == maple_arange_64)
+		pend = parent->ma64.meta.end;
+	else if (!ppivs[pcap - 2])
+		pend = parent->mr64.meta.end;
+	else if (!mt_is_enode(rcu_dereference_protected(pslts[pcap - 1],
+							 true)))
+		pend = pcap - 2;
+	else
+		pend = pcap - 1;
+	if (left) {
+		if (!poff)
+			return -1;
+		soff = poff - 1;
+	} else {
+		if (poff >= pend || poff + 1U > pcap - 2U)
+			return -1;
+		soff = poff + 1;
+	}
+	smax = ppivs[soff];
+	sib = mte_to_node(mt_slot(tr, pslts, soff));
+	send = ma_data_end(sib, maple_leaf_64, smax);
+	if (mt_slot(tr, ma_slots(sib, maple_leaf_64), left ? send : 0))
+		return 0;
+	total = buf->nr + send;	/* send + 1 items, one NULL merged */
+	if (total <= cap || total > 2U * cap)
+		return -1;
+	mas_wr_share_leaf(ms, buf, nd, parent, ptype, soff, smax, true);
+	return 1;
 }
 
 /* Largest NULL run of the leaf @nd with @cnt slots, covering [lo, hi]. */
@@ -2533,7 +2616,7 @@ static bool mas_wr_fast(struct ma_state *ms, void *val, void **oldp,
 	struct maple_enode *leaf;
 	unsigned long index = ms->index, last = ms->last, lo, start;
 	unsigned int n, i, loff, roff, pos = 0;
-	bool rcu = mt_in_rcu(tr);
+	bool rcu = mt_in_rcu(tr), lnull, rnull;
 	int swap = -1;
 
 	if (!mt_is_enode(mt_root_get(tr)))
@@ -2578,11 +2661,20 @@ static bool mas_wr_fast(struct ma_state *ms, void *val, void **oldp,
 	for (i = roff + 1; i < n; i++)
 		mt_buf_push(&buf, items[i].last, items[i].ptr, 0, true);
 	/* A NULL edge that was not NULL may meet a NULL next door (I5). */
-	if (!buf.item[0].ptr && items[0].ptr && ms->min)
-		return false;
-	if (!buf.item[buf.nr - 1].ptr && items[n - 1].ptr &&
-	    ms->max != ULONG_MAX)
-		return false;
+	lnull = !buf.item[0].ptr && items[0].ptr && ms->min;
+	rnull = !buf.item[buf.nr - 1].ptr && items[n - 1].ptr &&
+		ms->max != ULONG_MAX;
+	if (lnull || rnull) {
+		if (rcu || (lnull && rnull))
+			return false;
+		ms->index = index;
+		switch (mas_wr_null_edge(ms, &buf, nd, lnull)) {
+		case 1:
+			return true;
+		case -1:
+			return false;
+		}
+	}
 	if (!rcu && buf.nr > mt_slots[maple_leaf_64]) {
 		ms->index = index;
 		return mas_wr_split_leaf(ms, &buf, nd, gflags);
@@ -3010,23 +3102,25 @@ static int mt_gap_descend(struct mt_gap_search *gs, struct maple_enode *en,
 	void __rcu **slts = ma_slots(nd, ntype);
 	unsigned char last_slot = ma_data_end(nd, ntype, hi_lim);
 	int i, step = gs->rev ? -1 : 1, ret;
-	unsigned long a, b, gap;
+	unsigned long a, b;
 	void *val;
 
-	/* Start at the slot holding the window's near edge. */
+	/*
+	 * Start at the slot holding the window's near edge.  What a slot
+	 * tells is trusted only once the node is seen alive after reading
+	 * it: before acting on it, and before giving up on the node.
+	 */
 	i = ma_pivot_search(pivs, last_slot, gs->rev ? gs->hi : gs->lo);
-	for (; i >= 0 && i <= last_slot; i += step) {
-		a = i ? pivs[i - 1] + 1 : lo_lim;
-		b = i < last_slot ? pivs[i] : hi_lim;
-		if (b < gs->lo || a > gs->hi)
-			break;	/* past the window's far edge */
-		val = mt_slot(tr, slts, i);
-		gap = gapv ? gapv[i] : 0;
-		if (unlikely(ma_dead(nd)))
-			return MT_GAP_RETRY;
-		if (ma_is_leaf(ntype)) {
-			if (val || !mt_gap_fits(gs, a, b))
+	if (ma_is_leaf(ntype)) {
+		for (; i >= 0 && i <= last_slot; i += step) {
+			a = i ? pivs[i - 1] + 1 : lo_lim;
+			b = i < last_slot ? pivs[i] : hi_lim;
+			if (b < gs->lo || a > gs->hi)
+				break;	/* past the window's far edge */
+			if (mt_slot(tr, slts, i) || !mt_gap_fits(gs, a, b))
 				continue;
+			if (unlikely(ma_dead(nd)))
+				return MT_GAP_RETRY;
 			gs->mas->node = en;
 			gs->mas->offset = i;
 			gs->mas->end = last_slot;
@@ -3036,12 +3130,24 @@ static int mt_gap_descend(struct mt_gap_search *gs, struct maple_enode *en,
 			gs->mas->status = ma_active;
 			return MT_GAP_FOUND;
 		}
-		if (gap < gs->span)
-			continue;
-		ret = mt_gap_descend(gs, val, a, b, depth + 1);
-		if (ret != MT_GAP_NONE)
-			return ret;
+	} else {
+		for (; i >= 0 && i <= last_slot; i += step) {
+			a = i ? pivs[i - 1] + 1 : lo_lim;
+			b = i < last_slot ? pivs[i] : hi_lim;
+			if (b < gs->lo || a > gs->hi)
+				break;	/* past the window's far edge */
+			if (gapv[i] < gs->span)
+				continue;
+			val = mt_slot(tr, slts, i);
+			if (unlikely(ma_dead(nd)))
+				return MT_GAP_RETRY;
+			ret = mt_gap_descend(gs, val, a, b, depth + 1);
+			if (ret != MT_GAP_NONE)
+				return ret;
+		}
 	}
+	if (unlikely(ma_dead(nd)))
+		return MT_GAP_RETRY;
 	return MT_GAP_NONE;
 }
 
