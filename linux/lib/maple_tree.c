@@ -131,8 +131,8 @@
 
 /* ------------------------------------------------------------- constants */
 
-#define MT_ENODE_TAG		2UL	/* makes an en an internal val */
-#define MT_PARENT_ROOT		1UL	/* parent word names the tr */
+#define MT_ENODE_TAG		2UL	/* makes an encoded node an internal value */
+#define MT_PARENT_ROOT		1UL	/* parent word names the tree */
 #define MT_PARENT_SLOT_SHIFT	3	/* slot number in a parent word */
 #define MT_PARENT_SLOT_MASK	0xF8UL
 
@@ -150,7 +150,7 @@
 
 static struct kmem_cache *maple_node_cache;	/* every node comes from here */
 
-/* Slots per nd ntype. */
+/* Slots per node type. */
 static const unsigned char mt_slots[maple_arange_64 + 1] = {
 	[maple_dense] = MAPLE_NODE_SLOTS,		/* unused type */
 	[maple_leaf_64] = MAPLE_RANGE64_SLOTS,		/* user entries */
@@ -158,7 +158,7 @@ static const unsigned char mt_slots[maple_arange_64 + 1] = {
 	[maple_arange_64] = MAPLE_ARANGE64_SLOTS,	/* children + gaps */
 };
 
-/* The fewest slts a nd other than the top may use (I4). */
+/* The fewest slots a node other than the top may use (I4). */
 static const unsigned char mt_min_slots[maple_arange_64 + 1] = {
 	[maple_dense]		= MAPLE_NODE_SLOTS / 3,
 	[maple_leaf_64]		= MAPLE_RANGE64_SLOTS / 3,
@@ -186,7 +186,7 @@ static inline bool mt_is_alloc(const struct maple_tree *tr)
 	return tr->ma_flags & MT_FLAGS_ALLOC_RANGE;
 }
 
-/* The flags a tr keeps when it is emptied: everything but the height. */
+/* The flags a tree keeps when it is emptied: everything but the height. */
 static inline unsigned int mt_attr(const struct maple_tree *tr)
 {
 	return tr->ma_flags & ~MT_FLAGS_HEIGHT_MASK;
@@ -235,7 +235,7 @@ static inline bool mte_is_leaf(const struct maple_enode *en)
 	return ma_is_leaf(mte_node_type(en));
 }
 
-/* Is this word of ma_root or of an internal slot a nd? */
+/* Is this word of ma_root or of an internal slot a node? */
 static inline bool mt_is_enode(const void *val)
 {
 	return xa_is_node(val);
@@ -374,23 +374,23 @@ static inline unsigned char ma_parent_slot(const struct maple_node *nd)
 }
 
 /*
- * A nd taken out of the tr points its parent word at itself.  Readers
- * that loaded anything from a nd check this afterwards.
+ * A node taken out of the tree points its parent word at itself.  Readers
+ * that loaded anything from a node check this afterwards.
  */
 static inline void ma_mark_dead(struct maple_node *nd)
 {
-	smp_wmb(); /* the replacement is published before the nd dies */
+	smp_wmb(); /* the replacement is published before the node dies */
 	WRITE_ONCE(nd->parent, (struct maple_pnode *)nd);
 	smp_wmb(); /* dead before the rcu_head overwrites its words */
 }
 
 static inline bool ma_dead(const struct maple_node *nd)
 {
-	smp_rmb(); /* the words read from the nd come before this check */
+	smp_rmb(); /* the words read from the node come before this check */
 	return READ_ONCE(nd->parent) == (struct maple_pnode *)nd;
 }
 
-/* ---------------------------------------------------- nd memory */
+/* ---------------------------------------------------- node memory */
 
 static inline struct maple_node *mt_alloc_one(gfp_t gflags)
 {
@@ -469,7 +469,7 @@ static void mas_push_spare(struct ma_state *ms, struct maple_node *nd)
 	ms->alloc = spare;
 }
 
-/* Take a spare nd, zeroed.  The caller made sure there is one. */
+/* Take a spare node, zeroed.  The caller made sure there is one. */
 static struct maple_node *mas_pop_spare(struct ma_state *ms)
 {
 	struct maple_alloc *spare = ms->alloc;
@@ -531,7 +531,7 @@ MT_EXPORT_GPL(mas_destroy);
  * mas_nomem() - after a write failed with -ENOMEM, get the nodes it asked
  * for and tell the caller to retry.
  * @ms: the maple state of the failed write
- * @gflags: how to allocate; when it may block and the tr has its own lock,
+ * @gflags: how to allocate; when it may block and the tree has its own lock,
  *       the lock is dropped around the allocation
  *
  * Return: true if nodes were obtained (retry the write, which restarts
@@ -566,9 +566,9 @@ MT_EXPORT_GPL(mas_nomem);
 
 /*
  * mas_descend() - walk from the top to the leaf range holding @idx and
- * point @ms at it (status, nd, off, lo_lim, hi_lim, last_slot, index, last).
- * Restarts when it meets a dead nd.
- * Return: the val of that range.
+ * point @ms at it (status, node, off, lo_lim, hi_lim, last_slot, index, last).
+ * Restarts when it meets a dead node.
+ * Return: the value of that range.
  *
  * Context: the lock or rcu_read_lock().
  */
@@ -660,7 +660,7 @@ again:
 }
 
 /*
- * mt_lookup() - the val holding @idx and its range, without a ma_state
+ * mt_lookup() - the value holding @idx and its range, without a ma_state
  * of the caller's.  Context: the lock or rcu_read_lock().
  */
 static void *mt_lookup(struct maple_tree *tr, unsigned long idx,
@@ -689,11 +689,11 @@ static void *mt_lookup(struct maple_tree *tr, unsigned long idx,
  * @ms: the maple state
  *
  * Sets index and last to the range found, also when it holds NULL.  An
- * empty tr leaves ma_none with [0, ULONG_MAX]; a lone top val gives
+ * empty tree leaves ma_none with [0, ULONG_MAX]; a lone top value gives
  * ma_root for index 0, else ma_none with [1, ULONG_MAX].
  *
  * Context: the lock or rcu_read_lock().
- * Return: the val (XA_ZERO_ENTRY as is) or NULL.
+ * Return: the value (XA_ZERO_ENTRY as is) or NULL.
  */
 void *mas_walk(struct ma_state *ms)
 {
@@ -722,11 +722,11 @@ void *mas_walk(struct ma_state *ms)
 MT_EXPORT_GPL(mas_walk);
 
 /**
- * mtree_load() - the val at @idx of @tr.
- * @tr: the maple tr
+ * mtree_load() - the value at @idx of @tr.
+ * @tr: the maple tree
  * @idx: the index
  *
- * Context: takes rcu_read_lock() itself; the val may be freed once the
+ * Context: takes rcu_read_lock() itself; the value may be freed once the
  * caller's own protection (if any) ends.
  * Return: the val, or NULL (also for XA_ZERO_ENTRY).
  */
@@ -743,7 +743,7 @@ void *mtree_load(struct maple_tree *tr, unsigned long idx)
 }
 MT_EXPORT(mtree_load);
 
-/* The lone top val (ma_root status), as a reader may read it. */
+/* The lone top value (ma_root status), as a reader may read it. */
 static inline void *mas_root_entry(struct ma_state *ms)
 {
 	void *top = mt_root_get(ms->tree);
@@ -860,7 +860,7 @@ static void *mas_step_prev(struct ma_state *ms, unsigned long lo_lim, bool empty
 /*
  * The iterators share one shape: a setup that settles what the status of
  * @ms means here (and may answer alone), then a step.  Each returns true
- * from setup when *val is the answer.
+ * from setup when *value is the answer.
  */
 static bool mas_next_setup(struct ma_state *ms, unsigned long hi_lim,
 			   void **val)
@@ -911,12 +911,12 @@ static bool mas_next_setup(struct ma_state *ms, unsigned long hi_lim,
 }
 
 /**
- * mas_next() - the next val after the current range, up to @hi_lim.
+ * mas_next() - the next value after the current range, up to @hi_lim.
  * @ms: the maple state
  * @hi_lim: the last index to look at
  *
  * Context: the lock or rcu_read_lock().
- * Return: the val (XA_ZERO_ENTRY included) or NULL; ma_overflow when
+ * Return: the value (XA_ZERO_ENTRY included) or NULL; ma_overflow when
  * @hi_lim was reached.
  */
 void *mas_next(struct ma_state *ms, unsigned long hi_lim)
@@ -943,7 +943,7 @@ void *mas_next_range(struct ma_state *ms, unsigned long hi_lim)
 MT_EXPORT_GPL(mas_next_range);
 
 /**
- * mt_next() - the first val after @idx, up to @hi_lim.  Takes
+ * mt_next() - the first value after @idx, up to @hi_lim.  Takes
  * rcu_read_lock() itself.
  */
 void *mt_next(struct maple_tree *tr, unsigned long idx, unsigned long hi_lim)
@@ -999,7 +999,7 @@ static bool mas_prev_setup(struct ma_state *ms, unsigned long lo_lim,
 		*val = mas_root_entry(ms);
 		return true;
 	}
-	/* ma_none: the only candidate below is the lone val at 0 */
+	/* ma_none: the only candidate below is the lone value at 0 */
 	if (ms->index) {
 		ms->index = ms->last = 0;
 		if (lo_lim) {
@@ -1013,12 +1013,12 @@ static bool mas_prev_setup(struct ma_state *ms, unsigned long lo_lim,
 }
 
 /**
- * mas_prev() - the val before the current range, down to @lo_lim.
+ * mas_prev() - the value before the current range, down to @lo_lim.
  * @ms: the maple state
  * @lo_lim: the first index to look at
  *
  * Context: the lock or rcu_read_lock().
- * Return: the val or NULL; ma_underflow when @lo_lim was reached.
+ * Return: the value or NULL; ma_underflow when @lo_lim was reached.
  */
 void *mas_prev(struct ma_state *ms, unsigned long lo_lim)
 {
@@ -1041,7 +1041,7 @@ void *mas_prev_range(struct ma_state *ms, unsigned long lo_lim)
 }
 MT_EXPORT_GPL(mas_prev_range);
 
-/** mt_prev() - the last val before @idx, down to @min (RCU inside). */
+/** mt_prev() - the last value before @idx, down to @min (RCU inside). */
 void *mt_prev(struct maple_tree *tr, unsigned long idx, unsigned long lo_lim)
 {
 	MA_STATE(ms, tr, idx, idx);
@@ -1127,13 +1127,13 @@ static bool mas_find_setup(struct ma_state *ms, unsigned long hi_lim,
 }
 
 /**
- * mas_find() - first call: the first val at or after ms->index up to
+ * mas_find() - first call: the first value at or after ms->index up to
  * @hi_lim; later calls: the next val.
  * @ms: the maple state
  * @hi_lim: the last index to look at
  *
  * Context: the lock or rcu_read_lock().
- * Return: the val (XA_ZERO_ENTRY included) or NULL.
+ * Return: the value (XA_ZERO_ENTRY included) or NULL.
  */
 void *mas_find(struct ma_state *ms, unsigned long hi_lim)
 {
@@ -1225,11 +1225,11 @@ static bool mas_find_rev_setup(struct ma_state *ms, unsigned long lo_lim,
 }
 
 /**
- * mas_find_rev() - first call: the last val at or below ms->index down
+ * mas_find_rev() - first call: the last value at or below ms->index down
  * to @lo_lim; later calls: the previous val.
  *
  * Context: the lock or rcu_read_lock().
- * Return: the val or NULL; ma_underflow when @lo_lim was reached.
+ * Return: the value or NULL; ma_underflow when @lo_lim was reached.
  */
 void *mas_find_rev(struct ma_state *ms, unsigned long lo_lim)
 {
@@ -1253,9 +1253,9 @@ void *mas_find_range_rev(struct ma_state *ms, unsigned long lo_lim)
 MT_EXPORT_GPL(mas_find_range_rev);
 
 /**
- * mt_find() - the first present val in [*@idx, @hi_lim]; *@idx moves just
+ * mt_find() - the first present value in [*@idx, @hi_lim]; *@idx moves just
  * past it (and wraps to 0 after ULONG_MAX).
- * @tr: the maple tr
+ * @tr: the maple tree
  * @idx: where to start; updated on success
  * @hi_lim: the last index to look at
  *
@@ -1316,7 +1316,7 @@ struct mt_buf {
 	struct mt_item item[MT_BUF_ITEMS];
 };
 
-/* One nd of a write's left or right path. */
+/* One node of a write's left or right path. */
 struct mt_step {
 	struct maple_enode *enode;	/* the node */
 	unsigned long min;		/* first index it covers */
@@ -1325,7 +1325,7 @@ struct mt_step {
 	unsigned char end;		/* last used slot */
 };
 
-/* A nd whose slts a write read into a level (commit run only). */
+/* A node whose slots a write read into a level (commit run only). */
 struct mt_used {
 	struct maple_enode *enode;
 	unsigned long max;	/* last index it covers */
@@ -1368,7 +1368,7 @@ static void mt_buf_push(struct mt_buf *buf, unsigned long last, void *ptr,
 	buf->nr++;
 }
 
-/* Read the slts of @en (covering [lo_lim, hi_lim]) as items. */
+/* Read the slots of @en (covering [lo_lim, hi_lim]) as items. */
 static unsigned int mt_node_items(struct maple_tree *tr,
 				  struct maple_enode *en,
 				  unsigned long hi_lim, struct mt_item *items)
@@ -1461,7 +1461,7 @@ static bool mt_was_used(struct mt_write *w, struct maple_enode *en)
 	return false;
 }
 
-/* Level 0: the leaf items with the new val in place. */
+/* Level 0: the leaf items with the new value in place. */
 static void mt_leaf_level(struct mt_write *w)
 {
 	struct mt_item left[MAPLE_RANGE64_SLOTS], right[MAPLE_RANGE64_SLOTS];
@@ -1513,7 +1513,7 @@ static void mt_leaf_level(struct mt_write *w)
 		mt_buf_push(buf, right[i].last, right[i].ptr, 0, true);
 }
 
-/* Level @h >= 1: the window's outer slts around the level below's nodes. */
+/* Level @h >= 1: the window's outer slots around the level below's nodes. */
 static void mt_inner_level(struct mt_write *w, unsigned int h)
 {
 	struct mt_item left[MAPLE_RANGE64_SLOTS], right[MAPLE_RANGE64_SLOTS];
@@ -1545,7 +1545,7 @@ static void mt_inner_level(struct mt_write *w, unsigned int h)
 	}
 }
 
-/* Is there a nd left (right) of the window at level @h? */
+/* Is there a node left (right) of the window at level @h? */
 static int mt_neighbour_level(struct mt_write *w, unsigned int h, bool right)
 {
 	unsigned int j;
@@ -1561,7 +1561,7 @@ static int mt_neighbour_level(struct mt_write *w, unsigned int h, bool right)
 
 /*
  * mt_widen() - level @h has too few items: take in every item of the next
- * nd to the right (or, at the right edge, to the left) and move that
+ * node to the right (or, at the right edge, to the left) and move that
  * side of the window onto it.
  */
 static void mt_widen(struct mt_write *w, unsigned int h, bool go_left)
@@ -1831,7 +1831,7 @@ static void mt_drop_tree(struct mt_write *w, struct maple_enode *en,
 }
 
 /*
- * mt_release() - retire every nd the write took apart, and below them
+ * mt_release() - retire every node the write took apart, and below them
  * the subtrees it dropped; @keep was rewritten in place and stays.
  */
 static void mt_release(struct mt_write *w, struct maple_enode *keep)
@@ -1853,7 +1853,7 @@ static void mt_release(struct mt_write *w, struct maple_enode *keep)
 			mt_retire(w->tree, w->used[i].enode);
 }
 
-/* Tell the ancestors of level @h's nd on the left path its new gap. */
+/* Tell the ancestors of level @h's node on the left path its new gap. */
 static void mt_update_gaps(struct mt_write *w, unsigned int h,
 			   unsigned long gap)
 {
@@ -1901,7 +1901,7 @@ static int mt_slot_swap(struct mt_write *w, const struct mt_step *step)
 	return which < 0 ? 0 : which;	/* no change at all: a no-op swap */
 }
 
-/* The write's last level: @h produced one nd's worth of items. */
+/* The write's last level: @h produced one node's worth of items. */
 static void mt_finish(struct mt_write *w, unsigned int h, bool whole)
 {
 	struct mt_buf *buf = &w->level;
@@ -1925,7 +1925,7 @@ static void mt_finish(struct mt_write *w, unsigned int h, bool whole)
 	} else if (whole && !h && buf->nr == 2 && !buf->item[0].last &&
 		   buf->item[0].ptr && !xa_is_internal(buf->item[0].ptr) &&
 		   !buf->item[1].ptr) {
-		top = buf->item[0].ptr;	/* a lone val at 0 */
+		top = buf->item[0].ptr;	/* a lone value at 0 */
 		new_height = 0;
 	} else if (single && !w->rcu) {
 		/* one node, nobody is looking: rewrite it where it is */
@@ -1944,7 +1944,7 @@ static void mt_finish(struct mt_write *w, unsigned int h, bool whole)
 		return;
 
 	if (whole) {
-		/* Every old nd above level h goes too. */
+		/* Every old node above level h goes too. */
 		for (j = h + 1; j < w->height; j++) {
 			if (w->l[j].enode == w->r[j].enode) {
 				mt_note_used(w, &w->l[j], 0, w->l[j].end);
@@ -1991,7 +1991,7 @@ static void mt_finish(struct mt_write *w, unsigned int h, bool whole)
 
 /*
  * mt_run() - the write engine (see the top of the file).  With !w->commit
- * it only counts the nodes into w->nodes; the tr is not touched.
+ * it only counts the nodes into w->nodes; the tree is not touched.
  */
 static void mt_run(struct mt_write *w)
 {
@@ -2045,7 +2045,7 @@ static void mt_run(struct mt_write *w)
 /*
  * mas_wr_prepare() - set up @w for storing @val over ms->index..last.
  * A NULL store grows over NULL neighbours (I5).
- * Return: the val that was at ms->index.
+ * Return: the value that was at ms->index.
  */
 static void *mas_wr_prepare(struct ma_state *ms, struct mt_write *w,
 			    void *val)
@@ -2718,9 +2718,9 @@ static bool mas_wr_fast(struct ma_state *ms, void *val, void **oldp,
 /*
  * mas_wr_run() - store @val over [ms->index, ms->last] with nodes
  * from @ms's spares, allocating what is missing with @gflags.
- * On -ENOMEM the tr is untouched, @ms holds the error and the number
+ * On -ENOMEM the tree is untouched, @ms holds the error and the number
  * of nodes still wanted.  On success @ms points at the stored range.
- * Return: the val that was at ms->index.
+ * Return: the value that was at ms->index.
  */
 static void *mas_wr_run(struct ma_state *ms, void *val, gfp_t gflags)
 {
@@ -2763,14 +2763,14 @@ static void *mas_wr_run(struct ma_state *ms, void *val, gfp_t gflags)
 /**
  * mas_store() - store @val over [ms->index, ms->last].
  * @ms: the maple state
- * @val: the val (NULL erases)
+ * @val: the value (NULL erases)
  *
  * Uses the nodes of mas_preallocate()/mas_expected_entries() when there
  * are some, else allocates without sleeping; on failure mas_is_err() is
- * true (-ENOMEM: see mas_nomem()) and the tr is unchanged.
+ * true (-ENOMEM: see mas_nomem()) and the tree is unchanged.
  *
  * Context: the write lock.
- * Return: the val that was at ms->index.
+ * Return: the value that was at ms->index.
  */
 void *mas_store(struct ma_state *ms, void *val)
 {
@@ -2794,7 +2794,7 @@ MT_EXPORT_GPL(mas_store);
  * for it when @gflags may sleep (see mas_nomem()).
  *
  * Context: the write lock.
- * Return: 0, -EINVAL for index > last, or -ENOMEM (tr unchanged).
+ * Return: 0, -EINVAL for index > last, or -ENOMEM (tree unchanged).
  */
 int mas_store_gfp(struct ma_state *ms, void *val, gfp_t gflags)
 {
@@ -2818,10 +2818,10 @@ int mas_store_gfp(struct ma_state *ms, void *val, gfp_t gflags)
 MT_EXPORT_GPL(mas_store_gfp);
 
 /**
- * mas_preallocate() - get every nd storing @val over ms->index..last
+ * mas_preallocate() - get every node storing @val over ms->index..last
  * can need, so that mas_store_prealloc() cannot fail.
  * @ms: the maple state
- * @val: the val that will be stored
+ * @val: the value that will be stored
  * @gflags: how to allocate (the lock is not dropped)
  *
  * Context: the write lock, held until the store.
@@ -2865,7 +2865,7 @@ MT_EXPORT_GPL(mas_store_prealloc);
 
 /**
  * mas_expected_entries() - get ready to store about @cnt entries in
- * order into an empty tr: obtain their nodes now, in bulk.  Call
+ * order into an empty tree: obtain their nodes now, in bulk.  Call
  * mas_destroy() at the last_slot to release what was not used.
  *
  * Context: the write lock; may sleep (GFP_KERNEL).
@@ -2879,9 +2879,9 @@ int mas_expected_entries(struct ma_state *ms, unsigned long cnt)
 	unsigned long nodes, level;
 
 	/*
-	 * Each val may come with a gap.  Loading in order, a split leaves
-	 * the left nd nearly full and takes three fresh nodes (two halves
-	 * and a parent), so cnt three for each leaf and inner nd.
+	 * Each value may come with a gap.  Loading in order, a split leaves
+	 * the left node nearly full and takes three fresh nodes (two halves
+	 * and a parent), so cnt three for each leaf and inner node.
 	 */
 	level = DIV_ROUND_UP(cnt * 2 + 1, per_leaf);
 	nodes = level;
@@ -2908,11 +2908,11 @@ MT_EXPORT_GPL(mas_expected_entries);
  *
  * An erase cannot report -ENOMEM, so it keeps asking for memory (it
  * allocates with GFP_KERNEL, dropping the lock) rather than fail; should
- * memory never come, it gives up, leaves the tr as it was and returns
+ * memory never come, it gives up, leaves the tree as it was and returns
  * NULL.
  *
  * Context: the write lock; may drop it to allocate.
- * Return: the val erased, or NULL; index and last bound its range.
+ * Return: the value erased, or NULL; index and last bound its range.
  */
 void *mas_erase(struct ma_state *ms)
 {
@@ -2947,7 +2947,7 @@ static inline bool mt_entry_refused(const void *val)
 
 /**
  * mtree_store_range() - store @val over [@index, @last].
- * Context: takes the tr's lock; may sleep if @gflags allows.
+ * Context: takes the tree's lock; may sleep if @gflags allows.
  * Return: 0, -EINVAL (index > last, or a reserved val), -ENOMEM.
  */
 int mtree_store_range(struct maple_tree *tr, unsigned long index,
@@ -3008,7 +3008,7 @@ static int mas_insert_gfp(struct ma_state *ms, void *val, gfp_t gflags)
 /**
  * mtree_insert_range() - store @val over [@index, @last] if every index
  * there is empty.
- * Context: takes the tr's lock; may sleep if @gflags allows.
+ * Context: takes the tree's lock; may sleep if @gflags allows.
  * Return: 0, -EEXIST (nothing changed), -EINVAL, -ENOMEM.
  */
 int mtree_insert_range(struct maple_tree *tr, unsigned long index,
@@ -3038,8 +3038,8 @@ MT_EXPORT(mtree_insert);
 
 /**
  * mtree_erase() - erase the range holding @index.
- * Context: takes the tr's lock.
- * Return: the val that was there, or NULL.
+ * Context: takes the tree's lock.
+ * Return: the value that was there, or NULL.
  */
 void *mtree_erase(struct maple_tree *tr, unsigned long index)
 {
@@ -3278,7 +3278,7 @@ static int mtree_alloc_any(struct maple_tree *tr, unsigned long *startp,
 
 /**
  * mtree_alloc_range() - store @val in the lowest free run of @span
- * indices within [@lo_lim, @hi_lim] of an allocation tr; *@startp gets its
+ * indices within [@lo_lim, @hi_lim] of an allocation tree; *@startp gets its
  * first index.
  * Return: 0, -EINVAL, -EBUSY (no room), -ENOMEM.
  */
@@ -3338,7 +3338,7 @@ int mas_alloc_cyclic(struct ma_state *ms, unsigned long *startp,
 }
 MT_EXPORT(mas_alloc_cyclic);
 
-/** mtree_alloc_cyclic() - mas_alloc_cyclic() under the tr's lock. */
+/** mtree_alloc_cyclic() - mas_alloc_cyclic() under the tree's lock. */
 int mtree_alloc_cyclic(struct maple_tree *tr, unsigned long *startp,
 		       void *val, unsigned long range_lo,
 		       unsigned long range_hi, unsigned long *next, gfp_t gflags)
@@ -3398,7 +3398,7 @@ void __mt_destroy(struct maple_tree *tr)
 }
 MT_EXPORT_GPL(__mt_destroy);
 
-/** mtree_destroy() - __mt_destroy() under the tr's lock. */
+/** mtree_destroy() - __mt_destroy() under the tree's lock. */
 void mtree_destroy(struct maple_tree *tr)
 {
 	mtree_lock(tr);
@@ -3606,15 +3606,17 @@ MT_EXPORT(mtree_dup);
 
 /* ------------------------------------------------------------ the cache */
 
-/** maple_tree_init() - create the nd cache.  Once, before any tr. */
+/** maple_tree_init() - create the node cache.  Once, before any tree. */
 void __init maple_tree_init(void)
 {
-	maple_node_cache = kmem_cache_create("maple_node",
-			sizeof(struct maple_node), sizeof(struct maple_node),
-			SLAB_PANIC, NULL);
+	const unsigned int bytes = sizeof(struct maple_node);
+
+	/* Aligned to their size, so a node address has 8 free low bits. */
+	maple_node_cache = kmem_cache_create("maple_node", bytes, bytes,
+					     SLAB_PANIC, NULL);
 }
 
-/** mt_cache_shrink() - give the nd cache's free objects back. */
+/** mt_cache_shrink() - give the node cache's free objects back. */
 void mt_cache_shrink(void)
 {
 #ifndef __KERNEL__
@@ -3624,41 +3626,48 @@ void mt_cache_shrink(void)
 MT_EXPORT_GPL(mt_cache_shrink);
 
 #ifndef __KERNEL__
-/* The harness's allocator hooks, aimed at the nd cache. */
+/*
+ * The harness's allocator hooks (include/harness.h), each aimed at the
+ * node cache: the tests see nodes, the harness sees a kmem_cache.
+ */
+#define MT_NODES	maple_node_cache
+
 void mt_set_non_kernel(unsigned int budget)
 {
-	kmem_cache_set_non_kernel(maple_node_cache, budget);
+	kmem_cache_set_non_kernel(MT_NODES, budget);
 }
 
-void mt_set_callback(void (*callback)(void *))
+void mt_set_callback(void (*fn)(void *))
 {
-	kmem_cache_set_callback(maple_node_cache, callback);
+	kmem_cache_set_callback(MT_NODES, fn);
 }
 
-void mt_set_private(void *private)
+void mt_set_private(void *arg)
 {
-	kmem_cache_set_private(maple_node_cache, private);
+	kmem_cache_set_private(MT_NODES, arg);
 }
 
 unsigned long mt_get_alloc_size(void)
 {
-	return kmem_cache_get_alloc(maple_node_cache);
+	return kmem_cache_get_alloc(MT_NODES);
 }
 
 void mt_zero_nr_tallocated(void)
 {
-	kmem_cache_zero_nr_tallocated(maple_node_cache);
+	kmem_cache_zero_nr_tallocated(MT_NODES);
 }
 
 unsigned int mt_nr_tallocated(void)
 {
-	return kmem_cache_nr_tallocated(maple_node_cache);
+	return kmem_cache_nr_tallocated(MT_NODES);
 }
 
 unsigned int mt_nr_allocated(void)
 {
-	return kmem_cache_nr_allocated(maple_node_cache);
+	return kmem_cache_nr_allocated(MT_NODES);
 }
+
+#undef MT_NODES
 #endif /* !__KERNEL__ */
 
 /* ------------------------------------------------------ debugging aids */
@@ -3733,7 +3742,7 @@ static void mt_dump_node(const struct maple_tree *tr,
 }
 
 /**
- * mt_dump() - print @tr, one line per nd and per leaf range.
+ * mt_dump() - print @tr, one line per node and per leaf range.
  * Context: the lock or rcu_read_lock() (or no concurrent writer).
  */
 void mt_dump(const struct maple_tree *tr, enum mt_dump_format fmt)
@@ -3796,7 +3805,7 @@ struct mt_check {
 	pr_err("mt_validate: " fmt "\n", ##__VA_ARGS__);		\
 } while (0)
 
-/* Check the nd and everything below; return its largest NULL run. */
+/* Check the node and everything below; return its largest NULL run. */
 static unsigned long mt_check_node(struct mt_check *chk,
 				   struct maple_enode *en,
 				   unsigned long lo_lim, unsigned long hi_lim,
@@ -3892,7 +3901,7 @@ static unsigned long mt_check_node(struct mt_check *chk,
 
 /**
  * mt_validate() - check every invariant of @tr (see the top of this
- * file); on failure print what is wrong and dump the tr.  Counts as one
+ * file); on failure print what is wrong and dump the tree.  Counts as one
  * test in maple_tree_tests_run/passed.
  * Context: the lock or rcu_read_lock() (or no concurrent writer).
  */
@@ -3918,7 +3927,7 @@ void mt_validate(struct maple_tree *tr)
 			mt_check_fail(&chk, "leaves last_slot at %lx, not ULONG_MAX (I5)",
 				      chk.next - 1);
 		if (!chk.errors && mt_height(tr) == 1) {
-			/* I8: a lone val at 0 belongs in ma_root */
+			/* I8: a lone value at 0 belongs in ma_root */
 			struct maple_node *nd = mte_to_node(top);
 			unsigned char last_slot = ma_data_end(nd, maple_leaf_64,
 							ULONG_MAX);
