@@ -5,15 +5,18 @@
  * Object caches
  * -------------
  * A struct kmem_cache hands out objects of one size and alignment.  Freed
- * objects go to a per-cache free list (up to HARNESS_FREELIST_MAX of them)
- * and are handed out again before new memory is asked of the C library:
+ * objects go to a per-cache stack of free objects (up to
+ * HARNESS_FREELIST_MAX of them) and are handed out again, last freed first,
+ * before new memory is asked of the C library:
  *
- *   cache ──> freelist: obj ──> obj ──> obj ──> NULL   (linked through word 0)
+ *   cache ──> free_objs: [ obj | obj | obj | ... ]   nr_free of free_cap used
  *
- * In the debug builds an object on the free list is filled with
- * HARNESS_POISON_FREE (word 0 excepted) and the poison is verified when the
- * object is reused, so a write after free is caught at the next allocation;
- * under valgrind the object is also marked inaccessible while it is free.
+ * The stack is an array, not a list threaded through the objects, so a
+ * bulk allocation takes its objects without touching their (cold) memory.
+ * In the debug builds an object on the stack is filled with
+ * HARNESS_POISON_FREE and the poison is verified when the object is
+ * reused, so a write after free is caught at the next allocation; under
+ * valgrind the object is also marked inaccessible while it is free.
  * Sanitizer builds (HARNESS_NO_FREELIST) give every object straight back to
  * the C library, so ASan's quarantine sees every use after free.
  *
@@ -84,8 +87,9 @@ struct kmem_cache {
 	unsigned int flags;		/* SLAB_* */
 	void (*ctor)(void *);		/* builds a fresh object, or NULL */
 
-	void *freelist;			/* free objects, linked through word 0 */
-	unsigned int nr_free;		/* objects on freelist */
+	void **free_objs;		/* stack of free objects */
+	unsigned int nr_free;		/* objects on the stack */
+	unsigned int free_cap;		/* slots in free_objs */
 
 	unsigned int nr_allocated;	/* live objects */
 	unsigned int nr_tallocated;	/* handed out since last zeroing */
@@ -428,12 +432,11 @@ kmem_cache_create(const char *name, unsigned int size, unsigned int align,
 	return cache;
 }
 
-/* Fill a free object with poison, word 0 (the free-list link) excepted. */
+/* Fill a free object with poison. */
 static void poison_object(struct kmem_cache *cache, void *objp)
 {
 #ifndef HARNESS_NO_POISON
-	memset((char *)objp + sizeof(void *), HARNESS_POISON_FREE,
-	       cache->size - sizeof(void *));
+	memset(objp, HARNESS_POISON_FREE, cache->size);
 #endif
 }
 
@@ -441,29 +444,28 @@ static void poison_object(struct kmem_cache *cache, void *objp)
 static void check_poison(struct kmem_cache *cache, void *objp)
 {
 #ifndef HARNESS_NO_POISON
-	const unsigned char *byte = (const unsigned char *)objp + sizeof(void *);
+	const unsigned char *byte = objp;
 	unsigned int i;
 
-	for (i = 0; i < cache->size - sizeof(void *); i++) {
+	for (i = 0; i < cache->size; i++) {
 		if (byte[i] != HARNESS_POISON_FREE) {
 			fprintf(stderr, "%s: object %p written after free "
-				"(byte %zu is 0x%02x)\n", cache->name, objp,
-				i + sizeof(void *), byte[i]);
+				"(byte %u is 0x%02x)\n", cache->name, objp, i,
+				byte[i]);
 			BUG();
 		}
 	}
 #endif
 }
 
-/* Take one object from the free list or the C library; cache->lock held. */
+/* Take one object from the free stack or the C library; cache->lock held. */
 static void *cache_get_locked(struct kmem_cache *cache)
 {
-	void *objp = cache->freelist;
+	void *objp;
 
-	if (objp) {
+	if (cache->nr_free) {
+		objp = cache->free_objs[--cache->nr_free];
 		VALGRIND_MAKE_MEM_DEFINED(objp, cache->size);
-		cache->freelist = *(void **)objp;
-		cache->nr_free--;
 		check_poison(cache, objp);
 		VALGRIND_MAKE_MEM_UNDEFINED(objp, cache->size);
 		return objp;
@@ -473,20 +475,38 @@ static void *cache_get_locked(struct kmem_cache *cache)
 	return objp;
 }
 
-/* Give one object back to the free list or the C library; lock held. */
+/* Room for one more free object on the stack?  Grows it; lock held. */
+static bool cache_stack_room(struct kmem_cache *cache)
+{
+	unsigned int cap;
+	void **grown;
+
+	if (cache->nr_free < cache->free_cap)
+		return true;
+	if (cache->free_cap >= HARNESS_FREELIST_MAX)
+		return false;
+	cap = cache->free_cap ? cache->free_cap * 2 : 64;
+	if (cap > HARNESS_FREELIST_MAX)
+		cap = HARNESS_FREELIST_MAX;
+	grown = realloc(cache->free_objs, cap * sizeof(*grown));
+	if (!grown)
+		return false;
+	cache->free_objs = grown;
+	cache->free_cap = cap;
+	return true;
+}
+
+/* Give one object back to the free stack or the C library; lock held. */
 static void cache_put_locked(struct kmem_cache *cache, void *objp)
 {
+	poison_object(cache, objp);
 #ifndef HARNESS_NO_FREELIST
-	if (cache->nr_free < HARNESS_FREELIST_MAX) {
-		poison_object(cache, objp);
-		*(void **)objp = cache->freelist;
-		cache->freelist = objp;
-		cache->nr_free++;
+	if (cache_stack_room(cache)) {
+		cache->free_objs[cache->nr_free++] = objp;
 		VALGRIND_MAKE_MEM_NOACCESS(objp, cache->size);
 		return;
 	}
 #endif
-	poison_object(cache, objp);
 	free(objp);
 }
 
@@ -667,15 +687,16 @@ void kmem_cache_free_bulk(struct kmem_cache *cache, size_t size, void **p)
 /* Return the cached free objects to the C library. */
 int kmem_cache_shrink(struct kmem_cache *cache)
 {
-	void *objp;
-
 	pthread_mutex_lock(&cache->lock);
-	while ((objp = cache->freelist)) {
+	while (cache->nr_free) {
+		void *objp = cache->free_objs[--cache->nr_free];
+
 		VALGRIND_MAKE_MEM_DEFINED(objp, cache->size);
-		cache->freelist = *(void **)objp;
-		cache->nr_free--;
 		free(objp);
 	}
+	free(cache->free_objs);
+	cache->free_objs = NULL;
+	cache->free_cap = 0;
 	pthread_mutex_unlock(&cache->lock);
 	return 0;
 }
@@ -703,9 +724,8 @@ void kmem_cache_destroy(struct kmem_cache *cache)
 }
 
 /*
- * Give every cached free object back to the C library at exit: objects on
- * a free list are invisible to valgrind's leak scan (they are marked
- * inaccessible), so it would report them lost.
+ * Give every cached free object back to the C library at exit, so that
+ * valgrind's leak report shows only what the program really lost.
  */
 __attribute__((destructor)) static void harness_drain_caches(void)
 {
