@@ -59,6 +59,14 @@ void check_failed(struct check_ctx *ctx, struct maple_tree *mt,
 	__check_ok;							\
 })
 
+struct model;
+/*
+ * Does @mt hold exactly the reference model's ranges (difftest/model.h)?
+ * On a difference, a description goes to @why.  Takes rcu_read_lock().
+ */
+bool check_tree_matches(struct maple_tree *mt, const struct model *m,
+			char *why, size_t len);
+
 /* A small, seeded generator: the same seed replays the same run. */
 static inline unsigned long check_random(unsigned long long *state)
 {

@@ -238,34 +238,6 @@ static const struct sweep sweeps[] = {
 	{ "alloc_cyclic", MT_FLAGS_ALLOC_RANGE, 300, op_alloc_cyclic },
 };
 
-/* Does the tree hold exactly the model's ranges? */
-static bool tree_matches(struct maple_tree *mt, const struct model *m,
-			 char *why, size_t len)
-{
-	MA_STATE(ms, mt, 0, 0);
-	size_t i = 0;
-	void *entry;
-	bool ok = true;
-
-	rcu_read_lock();
-	mas_for_each(&ms, entry, ULONG_MAX) {
-		if (i >= m->nr || m->ranges[i].first != ms.index ||
-		    m->ranges[i].last != ms.last || m->ranges[i].entry != entry) {
-			snprintf(why, len, "range %zu: tree [%lu, %lu] %p", i,
-				 ms.index, ms.last, entry);
-			ok = false;
-			break;
-		}
-		i++;
-	}
-	rcu_read_unlock();
-	if (ok && i != m->nr) {
-		snprintf(why, len, "tree has %zu ranges, expected %zu", i, m->nr);
-		ok = false;
-	}
-	return ok;
-}
-
 static unsigned long assertions_failed(void)
 {
 	return atomic_read(&maple_tree_tests_run) -
@@ -303,7 +275,7 @@ static unsigned long sweep_one(struct check_ctx *ctx, const struct sweep *s,
 		if (ret == -ENOMEM) {
 			CHECK(ctx, &mt, fired, "%s (%s): -ENOMEM with no failure "
 			      "injected", s->name, gfp_name);
-			CHECK(ctx, &mt, tree_matches(&mt, &before, why,
+			CHECK(ctx, &mt, check_tree_matches(&mt, &before, why,
 						     sizeof(why)),
 			      "%s (%s), failure at allocation %lu: -ENOMEM but "
 			      "the tree changed: %s", s->name, gfp_name, k, why);
@@ -311,7 +283,7 @@ static unsigned long sweep_one(struct check_ctx *ctx, const struct sweep *s,
 			CHECK(ctx, &mt, ret == 0, "%s (%s), failure at "
 			      "allocation %lu: returned %d", s->name, gfp_name,
 			      k, ret);
-			CHECK(ctx, &mt, tree_matches(&mt, &after, why,
+			CHECK(ctx, &mt, check_tree_matches(&mt, &after, why,
 						     sizeof(why)),
 			      "%s (%s), failure at allocation %lu: wrong "
 			      "content after success: %s", s->name, gfp_name,

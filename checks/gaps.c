@@ -104,34 +104,6 @@ static int expect_area(const struct model *m, unsigned long min,
 	return model_empty_area(m, min, max, size, rev, start) ? 0 : -EBUSY;
 }
 
-/* Does the tree hold exactly the model's ranges? */
-static bool tree_matches(struct maple_tree *mt, const struct model *m,
-			 char *why, size_t len)
-{
-	MA_STATE(ms, mt, 0, 0);
-	size_t i = 0;
-	void *entry;
-	bool ok = true;
-
-	rcu_read_lock();
-	mas_for_each(&ms, entry, ULONG_MAX) {
-		if (i >= m->nr || m->ranges[i].first != ms.index ||
-		    m->ranges[i].last != ms.last || m->ranges[i].entry != entry) {
-			snprintf(why, len, "range %zu: tree [%lu, %lu] %p", i,
-				 ms.index, ms.last, entry);
-			ok = false;
-			break;
-		}
-		i++;
-	}
-	rcu_read_unlock();
-	if (ok && i != m->nr) {
-		snprintf(why, len, "tree has %zu ranges, model %zu", i, m->nr);
-		ok = false;
-	}
-	return ok;
-}
-
 /*
  * Compare one window, forward or reverse.  @plain: the tree has no
  * MT_FLAGS_ALLOC_RANGE, so -EINVAL is also an acceptable answer.
@@ -324,7 +296,7 @@ static void after_write(struct gap_run *r, const char *op, unsigned int nr)
 
 	r->op = op;
 	r->writes++;
-	CHECK(r->ctx, r->mt, tree_matches(r->mt, &r->m, why, sizeof(why)),
+	CHECK(r->ctx, r->mt, check_tree_matches(r->mt, &r->m, why, sizeof(why)),
 	      "%s, after %s (write %lu): content differs from the model: %s",
 	      r->scenario, op, r->writes, why);
 	bad = assertions_failed();

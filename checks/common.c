@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Helpers shared by the checks.
+ */
+#include <stdio.h>
+
+#include <linux/kernel.h>
+#include <linux/maple_tree.h>
+#include <linux/rcupdate.h>
+#include "checks.h"
+#include "../difftest/model.h"
+
+/* Does the tree hold exactly the model's ranges? */
+bool check_tree_matches(struct maple_tree *mt, const struct model *m,
+			char *why, size_t len)
+{
+	MA_STATE(ms, mt, 0, 0);
+	size_t i = 0;
+	void *entry;
+	bool ok = true;
+
+	rcu_read_lock();
+	mas_for_each(&ms, entry, ULONG_MAX) {
+		if (i >= m->nr || m->ranges[i].first != ms.index ||
+		    m->ranges[i].last != ms.last || m->ranges[i].entry != entry) {
+			snprintf(why, len, "range %zu: tree [%lu, %lu] %p", i,
+				 ms.index, ms.last, entry);
+			ok = false;
+			break;
+		}
+		i++;
+	}
+	rcu_read_unlock();
+	if (ok && i != m->nr) {
+		snprintf(why, len, "tree has %zu ranges, expected %zu", i, m->nr);
+		ok = false;
+	}
+	return ok;
+}
