@@ -1139,6 +1139,38 @@ void *mas_find(struct ma_state *ms, unsigned long hi_lim)
 {
 	void *val = NULL;
 
+	/*
+	 * The common step of an iteration: the next entry is in the same
+	 * leaf, in the next slot or just past one empty range (two empty
+	 * ranges are never side by side), and starts within the limit.
+	 * Anything else (the leaf's end, a dead leaf, the limit, a state
+	 * that no longer matches its node) takes the full path below.
+	 */
+	if (likely(ms->status == ma_active) && ms->offset < ms->end &&
+	    ms->last < hi_lim && mte_is_leaf(ms->node)) {
+		struct maple_node *nd = mte_to_node(ms->node);
+		unsigned long *pivs = ma_pivots(nd, maple_leaf_64);
+		void __rcu **slots = ma_slots(nd, maple_leaf_64);
+		unsigned char next = ms->offset + 1;
+		unsigned long lo = ms->last + 1;
+
+		if (likely(pivs[ms->offset] == ms->last)) {
+			val = mt_slot(ms->tree, slots, next);
+			if (!val && next < ms->end) {
+				lo = pivs[next] + 1;
+				next++;
+				val = mt_slot(ms->tree, slots, next);
+			}
+			if (likely(val) && lo <= hi_lim && likely(!ma_dead(nd))) {
+				ms->offset = next;
+				ms->index = lo;
+				ms->last = next < ms->end ? pivs[next] : ms->max;
+				return val;
+			}
+			val = NULL;
+		}
+	}
+
 	if (mas_find_setup(ms, hi_lim, &val))
 		return val;
 	val = mas_step_next(ms, hi_lim, false);
