@@ -140,7 +140,8 @@ static void bench_walk(unsigned long n, unsigned long ops)
 	mtree_destroy(&mt);
 }
 
-static void bench_iterate(unsigned long n, unsigned long ops)
+/* Whole passes over the tree, forwards (mas_for_each) or backwards. */
+static void bench_pass(unsigned long n, unsigned long ops, bool backwards)
 {
 	struct maple_tree mt;
 	unsigned long done = 0;
@@ -153,37 +154,27 @@ static void bench_iterate(unsigned long n, unsigned long ops)
 		MA_STATE(ms, &mt, 0, 0);
 
 		rcu_read_lock();
-		mas_for_each(&ms, entry, ULONG_MAX) {
+		if (backwards)
+			mas_set(&ms, ULONG_MAX);
+		while ((entry = backwards ? mas_prev(&ms, 0) :
+					    mas_find(&ms, ULONG_MAX)) != NULL) {
 			sink += (unsigned long)entry;
 			done++;
 		}
 		rcu_read_unlock();
 	}
-	report("iterate", n, now_ns() - t, done);
+	report(backwards ? "prev" : "iterate", n, now_ns() - t, done);
 	mtree_destroy(&mt);
+}
+
+static void bench_iterate(unsigned long n, unsigned long ops)
+{
+	bench_pass(n, ops, false);
 }
 
 static void bench_prev(unsigned long n, unsigned long ops)
 {
-	struct maple_tree mt;
-	unsigned long done = 0;
-	void *entry;
-	double t;
-
-	build(&mt, 0, n);
-	t = now_ns();
-	while (done < ops) {
-		MA_STATE(ms, &mt, ULONG_MAX, ULONG_MAX);
-
-		rcu_read_lock();
-		while ((entry = mas_prev(&ms, 0)) != NULL) {
-			sink += (unsigned long)entry;
-			done++;
-		}
-		rcu_read_unlock();
-	}
-	report("prev", n, now_ns() - t, done);
-	mtree_destroy(&mt);
+	bench_pass(n, ops, true);
 }
 
 static void bench_append(unsigned long n, unsigned long ops)
