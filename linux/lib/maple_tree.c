@@ -1155,16 +1155,20 @@ void *mas_find(struct ma_state *ms, unsigned long hi_lim)
 		unsigned long lo = ms->last + 1;
 
 		if (likely(pivs[ms->offset] == ms->last)) {
+			unsigned long hi;
+
 			val = mt_slot(ms->tree, slots, next);
 			if (!val && next < ms->end) {
 				lo = pivs[next] + 1;
 				next++;
 				val = mt_slot(ms->tree, slots, next);
 			}
+			hi = next < ms->end ? pivs[next] : ms->max;
+			/* Everything is read: only now may the node be judged. */
 			if (likely(val) && lo <= hi_lim && likely(!ma_dead(nd))) {
 				ms->offset = next;
 				ms->index = lo;
-				ms->last = next < ms->end ? pivs[next] : ms->max;
+				ms->last = hi;
 				return val;
 			}
 			val = NULL;
