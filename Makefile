@@ -74,8 +74,13 @@ ifeq ($(OPT),-Og)
 CONFIG_LINES += CONFIG_PROVE_RCU
 else
 # Optimised builds measure the tree, not the allocator's debugging, and
-# keep every freed object for reuse however large the workload.
+# keep every freed object for reuse however large the workload.  Objects
+# are packed into slabs as the kernel packs them (not under SAN=1, where
+# each object is its own allocation so that ASan sees overruns).
 MODE_CFLAGS += -DHARNESS_NO_POISON -DHARNESS_FREELIST_MAX='(1 << 22)'
+ifneq ($(SAN),1)
+MODE_CFLAGS += -DHARNESS_SLABS
+endif
 endif
 
 ifeq ($(SAN),1)

@@ -75,6 +75,9 @@
 #endif
 
 /* Free objects kept per cache for reuse (optimised builds keep more). */
+#if defined(HARNESS_SLABS) && defined(HARNESS_NO_FREELIST)
+#error "HARNESS_SLABS keeps every freed object on the free stack"
+#endif
 #ifndef HARNESS_FREELIST_MAX
 #define HARNESS_FREELIST_MAX	65536
 #endif
@@ -87,6 +90,12 @@ struct kmem_cache {
 	unsigned int flags;		/* SLAB_* */
 	void (*ctor)(void *);		/* builds a fresh object, or NULL */
 
+#ifdef HARNESS_SLABS
+	void **slabs;			/* every slab, for kmem_cache_destroy */
+	unsigned int nr_slabs;		/* slabs in use */
+	unsigned int slab_left;		/* objects not yet carved from the last */
+	char *slab_next;		/* the next one to carve */
+#endif
 	void **free_objs;		/* stack of free objects */
 	unsigned int nr_free;		/* objects on the stack */
 	unsigned int free_cap;		/* slots in free_objs */
@@ -458,6 +467,87 @@ static void check_poison(struct kmem_cache *cache, void *objp)
 #endif
 }
 
+#ifdef HARNESS_SLABS
+/*
+ * Slabs: in optimised builds, objects are carved side by side from blocks
+ * of HARNESS_SLAB_BYTES, as the kernel packs them into pages.  One
+ * posix_memalign() per object would place each node of 256 bytes at a
+ * stride of 512 (the C library's header needs room before the alignment),
+ * and the harness, not the tree, would decide how many nodes share a page.
+ * An object from a slab can't go back to the C library on its own, so a
+ * freed one always stays on the free stack; the slabs go back when the
+ * cache is destroyed with nothing allocated.  Debug and sanitizer builds
+ * keep one allocation per object, where overruns show.
+ */
+#define HARNESS_SLAB_BYTES	(64U * 1024)
+
+/* Distance between neighbouring objects of a slab. */
+static unsigned int cache_stride(const struct kmem_cache *cache)
+{
+	return (cache->size + cache->align - 1) & ~(cache->align - 1);
+}
+
+/* Start a new slab; lock held.  False when memory is short. */
+static bool cache_new_slab(struct kmem_cache *cache)
+{
+	unsigned int stride = cache_stride(cache);
+	size_t bytes = HARNESS_SLAB_BYTES;
+	void **grown;
+	void *slab;
+
+	if (bytes < stride)
+		bytes = stride;
+	grown = realloc(cache->slabs, (cache->nr_slabs + 1) * sizeof(*grown));
+	if (!grown)
+		return false;
+	cache->slabs = grown;
+	if (posix_memalign(&slab, cache->align > 4096 ? cache->align : 4096,
+			   bytes))
+		return false;
+	cache->slabs[cache->nr_slabs++] = slab;
+	cache->slab_next = slab;
+	cache->slab_left = bytes / stride;
+	return true;
+}
+
+/* Give every slab back; only when no object is allocated.  Lock held. */
+static void cache_free_slabs(struct kmem_cache *cache)
+{
+	if (cache->nr_allocated)
+		return;		/* objects still in use: keep their memory */
+	while (cache->nr_slabs)
+		free(cache->slabs[--cache->nr_slabs]);
+	free(cache->slabs);
+	cache->slabs = NULL;
+	cache->slab_left = 0;
+	cache->nr_free = 0;	/* they all lived in the slabs */
+}
+#endif
+
+/*
+ * Does a free object need looking at when it is handed out: its poison
+ * checked, or valgrind told it is addressable again?  Neither in an
+ * optimised build run natively.
+ */
+static bool cache_checks_objects(void)
+{
+#ifndef HARNESS_NO_POISON
+	return true;
+#elif defined(HARNESS_HAVE_VALGRIND)
+	return RUNNING_ON_VALGRIND;
+#else
+	return false;
+#endif
+}
+
+/* A free object leaves the stack: still all poison?  Lock held. */
+static void cache_check_free_object(struct kmem_cache *cache, void *objp)
+{
+	VALGRIND_MAKE_MEM_DEFINED(objp, cache->size);
+	check_poison(cache, objp);
+	VALGRIND_MAKE_MEM_UNDEFINED(objp, cache->size);
+}
+
 /* Take one object from the free stack or the C library; cache->lock held. */
 static void *cache_get_locked(struct kmem_cache *cache)
 {
@@ -465,13 +555,19 @@ static void *cache_get_locked(struct kmem_cache *cache)
 
 	if (cache->nr_free) {
 		objp = cache->free_objs[--cache->nr_free];
-		VALGRIND_MAKE_MEM_DEFINED(objp, cache->size);
-		check_poison(cache, objp);
-		VALGRIND_MAKE_MEM_UNDEFINED(objp, cache->size);
+		cache_check_free_object(cache, objp);
 		return objp;
 	}
+#ifdef HARNESS_SLABS
+	if (!cache->slab_left && !cache_new_slab(cache))
+		return NULL;
+	objp = cache->slab_next;
+	cache->slab_next += cache_stride(cache);
+	cache->slab_left--;
+#else
 	if (posix_memalign(&objp, cache->align, cache->size))
 		return NULL;
+#endif
 	return objp;
 }
 
@@ -483,11 +579,13 @@ static bool cache_stack_room(struct kmem_cache *cache)
 
 	if (cache->nr_free < cache->free_cap)
 		return true;
+	cap = cache->free_cap ? cache->free_cap * 2 : 64;
+#ifndef HARNESS_SLABS	/* a slab's object has nowhere else to go */
 	if (cache->free_cap >= HARNESS_FREELIST_MAX)
 		return false;
-	cap = cache->free_cap ? cache->free_cap * 2 : 64;
 	if (cap > HARNESS_FREELIST_MAX)
 		cap = HARNESS_FREELIST_MAX;
+#endif
 	grown = realloc(cache->free_objs, cap * sizeof(*grown));
 	if (!grown)
 		return false;
@@ -507,7 +605,9 @@ static void cache_put_locked(struct kmem_cache *cache, void *objp)
 		return;
 	}
 #endif
+#ifndef HARNESS_SLABS	/* else it stays in its slab until the cache goes */
 	free(objp);
+#endif
 }
 
 /* Prepare a newly handed-out object as the gfp and constructor ask. */
@@ -638,6 +738,19 @@ int kmem_cache_alloc_bulk(struct kmem_cache *cache, gfp_t gfp, size_t size,
 	}
 	/* One decision for the whole batch: where an injected failure falls. */
 	fail = inject_failure(size);
+	if (fail < 0 && cache->nr_free >= size) {
+		/* The fast path: the batch is the top of the free stack. */
+		cache->nr_free -= size;
+		memcpy(p, cache->free_objs + cache->nr_free, size * sizeof(*p));
+		for (i = 0; i < size && cache_checks_objects(); i++)
+			cache_check_free_object(cache, p[i]);
+		account_alloc(cache, p, size);
+		pthread_mutex_unlock(&cache->lock);
+		if (gfp & __GFP_ZERO || cache->ctor)
+			for (i = 0; i < size; i++)
+				init_object(cache, p[i], gfp);
+		return size;
+	}
 	for (i = 0; i < size && (long)i != fail; i++) {
 		p[i] = cache_get_locked(cache);
 		if (!p[i])
@@ -688,6 +801,14 @@ void kmem_cache_free_bulk(struct kmem_cache *cache, size_t size, void **p)
 int kmem_cache_shrink(struct kmem_cache *cache)
 {
 	pthread_mutex_lock(&cache->lock);
+#ifdef HARNESS_SLABS
+	/* Only a cache with nothing allocated has slabs with nothing in use. */
+	cache_free_slabs(cache);
+	if (cache->nr_free) {
+		pthread_mutex_unlock(&cache->lock);
+		return 0;
+	}
+#endif
 	while (cache->nr_free) {
 		void *objp = cache->free_objs[--cache->nr_free];
 

@@ -324,47 +324,69 @@ static void bench_alloc_range(unsigned long n, unsigned long ops)
 	mtree_destroy(&mt);
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The median of @nr times (sorts them). */
+static double median_of(double *times, unsigned long nr)
+{
+	qsort(times, nr, sizeof(*times), cmp_double);
+	return nr % 2 ? times[nr / 2] : (times[nr / 2 - 1] + times[nr / 2]) / 2;
+}
+
+/*
+ * One duplication of a tree of @n is one round; the row is the median
+ * round over the number of entries, so a round disturbed by another
+ * process on the machine does not move it.  At least 16 rounds, or a
+ * large tree would be timed once or twice.  The memory-copy bound copies
+ * memory that is already mapped, so the duplications do not pay
+ * first-touch page faults either: one untimed round comes first, and the
+ * node cache keeps its nodes for the timed ones.
+ */
 static void bench_dup(unsigned long n, unsigned long ops)
 {
+	unsigned long r, rounds = ops / n > 16 ? ops / n : 16, bytes;
 	struct maple_tree mt, copy;
-	unsigned long done = 0, nodes;
-	double total = 0, t, tm;
+	double t, *times;
 	char *src, *dst;
 
 	if (!__mt_dup)
 		return;
+	times = calloc(rounds + 1, sizeof(*times));
 	build(&mt, MT_FLAGS_ALLOC_RANGE, n);
-	while (done < ops) {
+	for (r = 0; r <= rounds; r++) {
 		mt_init_flags(&copy, MT_FLAGS_ALLOC_RANGE);
 		mtree_lock(&copy);
 		mtree_lock(&mt);
 		t = now_ns();
 		if (__mt_dup(&mt, &copy, GFP_KERNEL))
 			BUG();
-		total += now_ns() - t;
+		times[r] = now_ns() - t;
 		mtree_unlock(&mt);
 		mtree_unlock(&copy);
 		__mt_destroy(&copy);
-		done += n;
 	}
-	report("mtree_dup", n, total, done);
-
+	report("mtree_dup", n, median_of(times + 1, rounds), n);
 	/* The memory-copy bound: the same number of node bytes, memcpy'd. */
-	nodes = mt_get_alloc_size() / sizeof(struct maple_node);
-	src = malloc(nodes * sizeof(struct maple_node));
-	dst = malloc(nodes * sizeof(struct maple_node));
-	memset(src, 1, nodes * sizeof(struct maple_node));
-	memset(dst, 0, nodes * sizeof(struct maple_node));
-	done = 0;
-	tm = now_ns();
-	while (done < ops) {
-		memcpy(dst, src, nodes * sizeof(struct maple_node));
-		sink += dst[done % (nodes * sizeof(struct maple_node))];
-		done += n;
+	bytes = mt_get_alloc_size();
+	src = malloc(bytes);
+	dst = malloc(bytes);
+	memset(src, 1, bytes);
+	memset(dst, 0, bytes);
+	for (r = 0; r <= rounds; r++) {
+		t = now_ns();
+		memcpy(dst, src, bytes);
+		times[r] = now_ns() - t;
+		sink += dst[r % bytes];
 	}
-	report("memcpy_bound", n, now_ns() - tm, done);
+	report("memcpy_bound", n, median_of(times + 1, rounds), n);
 	free(src);
 	free(dst);
+	free(times);
 	mtree_destroy(&mt);
 }
 

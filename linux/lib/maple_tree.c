@@ -120,6 +120,8 @@
 #include <linux/export.h>	/* EXPORT_SYMBOL */
 #include <linux/slab.h>		/* the node cache */
 #include <linux/limits.h>	/* ULONG_MAX */
+#include <linux/cache.h>	/* L1_CACHE_BYTES */
+#include <linux/prefetch.h>	/* duplication's look-ahead */
 #include <asm/barrier.h>	/* smp_rmb/smp_wmb around dead marks */
 
 /* Every exported symbol goes through these, GPL-only or not as in 6.12. */
@@ -3457,6 +3459,16 @@ MT_EXPORT(mtree_destroy);
  *                                   (a') (b') (c')   empty, parent NULL
  */
 
+/* Start fetching every cache line of the node @nd. */
+static inline void mt_prefetch_node(const struct maple_node *nd)
+{
+	const char *line = (const char *)nd;
+	unsigned int off;
+
+	for (off = 0; off < sizeof(*nd); off += L1_CACHE_BYTES)
+		prefetch(line + off);
+}
+
 /* Where the copy stands at one level of the walk. */
 struct mt_dup_step {
 	struct maple_node *src;		/* node being copied from */
@@ -3476,10 +3488,19 @@ struct mt_dup_step {
 static bool mt_dup_children(struct mt_dup_step *step, enum maple_type ctype,
 			    gfp_t gflags)
 {
+	void __rcu **from = ma_slots(step->src, step->ntype);
 	void __rcu **slts = ma_slots(step->dst, step->ntype);
 	struct maple_node *child;
 	unsigned int i, n = step->end + 1U;
 
+	/*
+	 * The walk copies these children next, one after another: ask for
+	 * all of their lines now, so that the misses overlap instead of
+	 * costing one full memory latency per node.
+	 */
+	for (i = 0; i < n; i++)
+		mt_prefetch_node(mte_to_node(rcu_dereference_protected(from[i],
+								       true)));
 	if (kmem_cache_alloc_bulk(maple_node_cache, gflags, n,
 				  (void **)slts) != n)
 		return false;
