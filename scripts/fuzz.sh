@@ -27,9 +27,9 @@ rm -rf "$out/corpus"
 cp -r fuzz/corpus "$out/corpus"
 echo "fuzzing ${kdir:-our tree} for $seconds seconds"
 start=$(date +%s)
+status=0
 "$out/fuzz-maple" -max_total_time="$seconds" -print_final_stats=1 \
-	-artifact_prefix="$out/" "$out/corpus" >"$out/fuzz.log" 2>&1
-status=$?
+	-artifact_prefix="$out/" "$out/corpus" >"$out/fuzz.log" 2>&1 || status=$?
 grep -E '^fuzz:|stat::number_of_executed_units|stat::new_units_added|DONE' "$out/fuzz.log" || true
 ops=$(sed -n 's/^fuzz: \([0-9]*\) operations.*/\1/p' "$out/fuzz.log" | tail -1)
 elapsed=$(( $(date +%s) - start ))

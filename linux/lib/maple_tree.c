@@ -394,6 +394,19 @@ static inline bool ma_dead(const struct maple_node *nd)
 
 /* ---------------------------------------------------- node memory */
 
+/*
+ * Start fetching every cache line of the node @nd.  A hint only: @nd may
+ * be stale, so it is used as a number, never as a pointer to step.
+ */
+static inline void mt_prefetch_node(const struct maple_node *nd)
+{
+	unsigned long line = (unsigned long)nd;
+	unsigned int off;
+
+	for (off = 0; off < sizeof(*nd); off += L1_CACHE_BYTES)
+		prefetch((const void *)(line + off));
+}
+
 static inline struct maple_node *mt_alloc_one(gfp_t gflags)
 {
 	return kmem_cache_alloc(maple_node_cache, gflags);
@@ -567,14 +580,15 @@ MT_EXPORT_GPL(mas_nomem);
 /* --------------------------------------------------------------- reads */
 
 /*
- * mas_descend() - walk from the top to the leaf range holding @idx and
+ * __mas_descend() - walk from the top to the leaf range holding @idx and
  * point @ms at it (status, node, off, lo_lim, hi_lim, last_slot, index, last).
  * Restarts when it meets a dead node.
  * Return: the value of that range.
  *
  * Context: the lock or rcu_read_lock().
  */
-static void *mas_descend(struct ma_state *ms, unsigned long idx)
+static __always_inline void *__mas_descend(struct ma_state *ms,
+					   unsigned long idx)
 {
 	struct maple_tree *tr = ms->tree;
 	struct maple_enode *en;
@@ -626,6 +640,12 @@ again:
 		lo_lim = lo;
 		hi_lim = hi;
 	}
+}
+
+/* The descent for every caller but mas_walk(), which has its own copy. */
+static void *mas_descend(struct ma_state *ms, unsigned long idx)
+{
+	return __mas_descend(ms, idx);
 }
 
 /*
@@ -699,7 +719,7 @@ static void *mt_lookup(struct maple_tree *tr, unsigned long idx,
  */
 void *mas_walk(struct ma_state *ms)
 {
-	void *val = mas_descend(ms, ms->index);
+	void *val = __mas_descend(ms, ms->index);
 
 	switch (ms->status) {
 	case ma_none:
@@ -767,6 +787,71 @@ static bool mas_slot_bounds(struct ma_state *ms, unsigned long *lo,
 }
 
 /*
+ * mas_hop_leaf() - move @ms from its leaf to the neighbouring leaf @dir
+ * (1 or -1) under the same parent, without a walk from the top, and onto
+ * that leaf's first (forward) or last (backward) range.
+ *
+ * Taken only when the parent's pivots on both sides of the neighbour are
+ * real ones (strictly ascending) and they meet @ms's own bounds: the
+ * parent then states the neighbour's bounds itself.  The neighbour after
+ * that one is prefetched for the hop after this one.  Everything is read
+ * before the two nodes are judged, as readers must under RCU.
+ * Return: false, @ms untouched, when the caller must walk from the top.
+ */
+static bool mas_hop_leaf(struct ma_state *ms, int dir, void **val)
+{
+	struct maple_node *nd = mte_to_node(ms->node), *parent, *leaf;
+	enum maple_type ptype = mt_level_type(ms->tree, 1);
+	unsigned long *ppivs, *pivs, lo, hi, first, last;
+	struct maple_enode *en;
+	void __rcu **pslots;
+	unsigned char end, off;
+	unsigned int poff;
+	void *v;
+
+	if (ma_is_root(nd))
+		return false;
+	parent = ma_parent(nd);
+	poff = ma_parent_slot(nd) + dir;
+	if (!poff || poff >= mt_slots[ptype] - 1U)
+		return false;	/* a bound would be the parent's own */
+	ppivs = ma_pivots(parent, ptype);
+	pslots = ma_slots(parent, ptype);
+	lo = ppivs[poff - 1];
+	hi = ppivs[poff];
+	en = rcu_dereference_check(pslots[poff], mt_locked(ms->tree));
+	if (lo >= hi || !en)
+		return false;	/* past the parent's end */
+	lo++;
+	if (dir > 0 ? lo != ms->max + 1 : hi != ms->min - 1)
+		return false;	/* not where @ms stands */
+	if (poff + dir < mt_slots[ptype]) {
+		void *after = READ_ONCE(pslots[poff + dir]);
+
+		if (after)
+			mt_prefetch_node(mte_to_node(after));
+	}
+	leaf = mte_to_node(en);
+	pivs = ma_pivots(leaf, maple_leaf_64);
+	end = ma_data_end(leaf, maple_leaf_64, hi);
+	off = dir > 0 ? 0 : end;
+	first = off ? pivs[off - 1] + 1 : lo;
+	last = off < end ? pivs[off] : hi;
+	v = mt_slot(ms->tree, ma_slots(leaf, maple_leaf_64), off);
+	if (unlikely(ma_dead(parent) || ma_dead(leaf)))
+		return false;
+	ms->node = en;
+	ms->min = lo;
+	ms->max = hi;
+	ms->end = end;
+	ms->offset = off;
+	ms->index = first;
+	ms->last = last;
+	*val = v;
+	return true;
+}
+
+/*
  * mas_step_next() - move to the range after the current one.
  * @empty: return NULL ranges too (else skip them)
  *
@@ -804,7 +889,8 @@ static void *mas_step_next(struct ma_state *ms, unsigned long hi_lim, bool empty
 			}
 		} else {
 			lo = ms->max + 1;
-			val = mas_descend(ms, lo);
+			if (!mas_hop_leaf(ms, 1, &val))
+				val = mas_descend(ms, lo);
 			/* A writer may have moved the boundary meanwhile. */
 			if (ms->index < lo)
 				ms->index = lo;
@@ -850,13 +936,98 @@ static void *mas_step_prev(struct ma_state *ms, unsigned long lo_lim, bool empty
 			}
 		} else {
 			hi = ms->min - 1;
-			val = mas_descend(ms, hi);
+			if (!mas_hop_leaf(ms, -1, &val))
+				val = mas_descend(ms, hi);
 			if (ms->last > hi)
 				ms->last = hi;
 		}
 		if (val || empty)
 			return val;
 	}
+}
+
+/*
+ * mas_leaf_next() - the common step of a forward iteration, inside the
+ * leaf: the next value is in the next slot or just past one empty range
+ * (two empty ranges are never side by side), and starts within @hi_lim.
+ * Return: that value with @ms moved to it, or NULL and @ms untouched when
+ * anything else holds (the leaf's end, a dead leaf, the limit, a state
+ * that no longer matches its node): the full path then decides.
+ */
+static __always_inline void *mas_leaf_next(struct ma_state *ms,
+					   unsigned long hi_lim)
+{
+	struct maple_node *nd;
+	unsigned long *pivs, lo, hi;
+	void __rcu **slots;
+	unsigned char next;
+	void *val;
+
+	if (unlikely(ms->status != ma_active) || ms->offset >= ms->end ||
+	    ms->last >= hi_lim || !mte_is_leaf(ms->node))
+		return NULL;
+	nd = mte_to_node(ms->node);
+	pivs = ma_pivots(nd, maple_leaf_64);
+	slots = ma_slots(nd, maple_leaf_64);
+	if (unlikely(pivs[ms->offset] != ms->last))
+		return NULL;
+	next = ms->offset + 1;
+	lo = ms->last + 1;
+	val = mt_slot(ms->tree, slots, next);
+	if (!val && next < ms->end) {
+		lo = pivs[next] + 1;
+		next++;
+		val = mt_slot(ms->tree, slots, next);
+	}
+	hi = next < ms->end ? pivs[next] : ms->max;
+	/* Everything is read: only now may the node be judged. */
+	if (unlikely(!val) || lo > hi_lim || unlikely(ma_dead(nd)))
+		return NULL;
+	ms->offset = next;
+	ms->index = lo;
+	ms->last = hi;
+	return val;
+}
+
+/*
+ * mas_leaf_prev() - mas_leaf_next() backwards: the previous value is in
+ * the slot before or just before one empty range, and the current range
+ * starts above @lo_lim.  NULL, @ms untouched, when the full path decides.
+ */
+static __always_inline void *mas_leaf_prev(struct ma_state *ms,
+					   unsigned long lo_lim)
+{
+	struct maple_node *nd;
+	unsigned long *pivs, lo, hi;
+	void __rcu **slots;
+	unsigned char prev;
+	void *val;
+
+	if (unlikely(ms->status != ma_active) || !ms->offset ||
+	    ms->index <= lo_lim || !mte_is_leaf(ms->node))
+		return NULL;
+	nd = mte_to_node(ms->node);
+	pivs = ma_pivots(nd, maple_leaf_64);
+	slots = ma_slots(nd, maple_leaf_64);
+	prev = ms->offset - 1;
+	hi = ms->index - 1;
+	if (unlikely(pivs[prev] != hi))
+		return NULL;
+	lo = prev ? pivs[prev - 1] + 1 : ms->min;
+	val = mt_slot(ms->tree, slots, prev);
+	if (!val && prev && lo > lo_lim) {
+		hi = lo - 1;
+		prev--;
+		lo = prev ? pivs[prev - 1] + 1 : ms->min;
+		val = mt_slot(ms->tree, slots, prev);
+	}
+	/* Everything is read: only now may the node be judged. */
+	if (unlikely(!val) || unlikely(ma_dead(nd)))
+		return NULL;
+	ms->offset = prev;
+	ms->index = lo;
+	ms->last = hi;
+	return val;
 }
 
 /*
@@ -923,8 +1094,10 @@ static bool mas_next_setup(struct ma_state *ms, unsigned long hi_lim,
  */
 void *mas_next(struct ma_state *ms, unsigned long hi_lim)
 {
-	void *val = NULL;
+	void *val = mas_leaf_next(ms, hi_lim);
 
+	if (likely(val))
+		return val;
 	if (mas_next_setup(ms, hi_lim, &val))
 		return val;
 	return mas_step_next(ms, hi_lim, false);
@@ -1024,8 +1197,10 @@ static bool mas_prev_setup(struct ma_state *ms, unsigned long lo_lim,
  */
 void *mas_prev(struct ma_state *ms, unsigned long lo_lim)
 {
-	void *val = NULL;
+	void *val = mas_leaf_prev(ms, lo_lim);
 
+	if (likely(val))
+		return val;
 	if (mas_prev_setup(ms, lo_lim, &val))
 		return val;
 	return mas_step_prev(ms, lo_lim, false);
@@ -1139,44 +1314,10 @@ static bool mas_find_setup(struct ma_state *ms, unsigned long hi_lim,
  */
 void *mas_find(struct ma_state *ms, unsigned long hi_lim)
 {
-	void *val = NULL;
+	void *val = mas_leaf_next(ms, hi_lim);
 
-	/*
-	 * The common step of an iteration: the next entry is in the same
-	 * leaf, in the next slot or just past one empty range (two empty
-	 * ranges are never side by side), and starts within the limit.
-	 * Anything else (the leaf's end, a dead leaf, the limit, a state
-	 * that no longer matches its node) takes the full path below.
-	 */
-	if (likely(ms->status == ma_active) && ms->offset < ms->end &&
-	    ms->last < hi_lim && mte_is_leaf(ms->node)) {
-		struct maple_node *nd = mte_to_node(ms->node);
-		unsigned long *pivs = ma_pivots(nd, maple_leaf_64);
-		void __rcu **slots = ma_slots(nd, maple_leaf_64);
-		unsigned char next = ms->offset + 1;
-		unsigned long lo = ms->last + 1;
-
-		if (likely(pivs[ms->offset] == ms->last)) {
-			unsigned long hi;
-
-			val = mt_slot(ms->tree, slots, next);
-			if (!val && next < ms->end) {
-				lo = pivs[next] + 1;
-				next++;
-				val = mt_slot(ms->tree, slots, next);
-			}
-			hi = next < ms->end ? pivs[next] : ms->max;
-			/* Everything is read: only now may the node be judged. */
-			if (likely(val) && lo <= hi_lim && likely(!ma_dead(nd))) {
-				ms->offset = next;
-				ms->index = lo;
-				ms->last = hi;
-				return val;
-			}
-			val = NULL;
-		}
-	}
-
+	if (likely(val))
+		return val;
 	if (mas_find_setup(ms, hi_lim, &val))
 		return val;
 	val = mas_step_next(ms, hi_lim, false);
@@ -1271,8 +1412,10 @@ static bool mas_find_rev_setup(struct ma_state *ms, unsigned long lo_lim,
  */
 void *mas_find_rev(struct ma_state *ms, unsigned long lo_lim)
 {
-	void *val = NULL;
+	void *val = mas_leaf_prev(ms, lo_lim);
 
+	if (likely(val))
+		return val;
 	if (mas_find_rev_setup(ms, lo_lim, &val))
 		return val;
 	return mas_step_prev(ms, lo_lim, false);
@@ -3458,16 +3601,6 @@ MT_EXPORT(mtree_destroy);
  *      [a] [b] [c]                     / | \
  *                                   (a') (b') (c')   empty, parent NULL
  */
-
-/* Start fetching every cache line of the node @nd. */
-static inline void mt_prefetch_node(const struct maple_node *nd)
-{
-	const char *line = (const char *)nd;
-	unsigned int off;
-
-	for (off = 0; off < sizeof(*nd); off += L1_CACHE_BYTES)
-		prefetch(line + off);
-}
 
 /* Where the copy stands at one level of the walk. */
 struct mt_dup_step {
