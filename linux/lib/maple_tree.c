@@ -142,6 +142,9 @@
 #define MT_MAS_PREALLOC		0x01	/* spares come from mas_preallocate() */
 #define MT_MAS_BULK		0x02	/* mas_expected_entries() mode */
 
+/* Spares obtained with one bulk allocation at most (on the stack). */
+#define MT_GRAB_BATCH		32
+
 /* A tagged allocation request in ma_state.alloc. */
 #define MT_REQ_TAG		1UL
 
@@ -473,24 +476,51 @@ static inline void mas_set_alloc_req(struct ma_state *ms, unsigned long cnt)
 		(struct maple_alloc *)((cnt << 1) | MT_REQ_TAG) : NULL;
 }
 
+/*
+ * The spares form a stack of chunks.  The top spare, ms->alloc, is a
+ * chunk: slot[0] links the chunk below it, slot[1..node_count] name spares
+ * that are not chunks, and total counts every spare from it down.  A spare
+ * pushed when the top chunk is full (or there is none) becomes the new top
+ * chunk; any other is only named in the top chunk.  So obtaining many
+ * spares writes to one node in MAPLE_ALLOC_SLOTS - 1, not to each.
+ */
 static void mas_push_spare(struct ma_state *ms, struct maple_node *nd)
 {
-	struct maple_alloc *spare = &nd->alloc;
-	unsigned long below = mas_spares(ms);
+	struct maple_alloc *top = mas_spares(ms) ? ms->alloc : NULL;
 
-	spare->slot[0] = below ? ms->alloc : NULL;
-	spare->total = below + 1;
-	spare->request_count = 0;
-	ms->alloc = spare;
+	if (top && top->node_count < MAPLE_ALLOC_SLOTS - 1) {
+		top->slot[++top->node_count] = &nd->alloc;
+		top->total++;
+		top->request_count = 0;
+		return;
+	}
+	nd->alloc.slot[0] = top;
+	nd->alloc.node_count = 0;
+	nd->alloc.total = top ? top->total + 1 : 1;
+	nd->alloc.request_count = 0;
+	ms->alloc = &nd->alloc;
+}
+
+/* Take the spare on top of the stack, as it is.  There must be one. */
+static struct maple_alloc *mas_unlink_spare(struct ma_state *ms)
+{
+	struct maple_alloc *top = ms->alloc;
+
+	if (top->node_count) {
+		top->total--;
+		return top->slot[top->node_count--];
+	}
+	ms->alloc = top->slot[0];	/* its total was kept while covered */
+	return top;
 }
 
 /* Take a spare node, zeroed.  The caller made sure there is one. */
 static struct maple_node *mas_pop_spare(struct ma_state *ms)
 {
-	struct maple_alloc *spare = ms->alloc;
+	struct maple_alloc *spare;
 
 	BUG_ON(!mas_spares(ms));
-	ms->alloc = spare->slot[0];
+	spare = mas_unlink_spare(ms);
 	memset(spare, 0, sizeof(struct maple_node));
 	return (struct maple_node *)spare;
 }
@@ -501,24 +531,39 @@ static struct maple_node *mas_pop_spare(struct ma_state *ms)
  */
 static bool mas_grab(struct ma_state *ms, unsigned long cnt, gfp_t gflags)
 {
-	struct maple_node *nd;
+	void *batch[MT_GRAB_BATCH];
+	unsigned int i, n;
 
 	if (mas_alloc_is_req(ms))
 		ms->alloc = NULL;
 	while (cnt) {
-		nd = mt_alloc_one(gflags);
-		if (!nd)
+		n = min_t(unsigned long, cnt, MT_GRAB_BATCH);
+		/* All of a batch or none of it, as the bulk allocator gives. */
+		if (kmem_cache_alloc_bulk(maple_node_cache, gflags, n,
+					  batch) != n)
 			return false;
-		mas_push_spare(ms, nd);
-		cnt--;
+		for (i = 0; i < n; i++)
+			mas_push_spare(ms, batch[i]);
+		cnt -= n;
 	}
 	return true;
 }
 
 static void mas_free_spares(struct ma_state *ms)
 {
-	while (mas_spares(ms))
-		mt_free_one(mas_pop_spare(ms));
+	void *batch[MT_GRAB_BATCH];
+	unsigned int n = 0;
+
+	/* Not zeroed as for a user, and given back a batch at a time. */
+	while (mas_spares(ms)) {
+		batch[n++] = mas_unlink_spare(ms);
+		if (n == MT_GRAB_BATCH) {
+			kmem_cache_free_bulk(maple_node_cache, n, batch);
+			n = 0;
+		}
+	}
+	if (n)
+		kmem_cache_free_bulk(maple_node_cache, n, batch);
 	ms->alloc = NULL;
 }
 
@@ -2533,9 +2578,21 @@ static bool mas_wr_split_leaf(struct ma_state *ms, const struct mt_buf *buf,
 	if (pend + 1U >= pcap)
 		return false;
 	pmax = ppivs[pend];
-	/* Would the engine share with a sibling (mt_plan_overflow())? */
+	/*
+	 * Would the engine share with a sibling (mt_plan_overflow())?  A bulk
+	 * load fills the left sibling its last split left with room.
+	 */
+	room = 2 * cap - 1 - (ms->max == ULONG_MAX ? 1 : 0);
+	if ((ms->mas_flags & MT_MAS_BULK) && poff > 0) {
+		sib = mte_to_node(mt_slot(tr, pslts, poff - 1));
+		if (nr + ma_data_end(sib, maple_leaf_64,
+				     ppivs[poff - 1]) + 1 < room) {
+			mas_wr_share_leaf(ms, buf, nd, parent, ptype,
+					  poff - 1, ppivs[poff - 1], false);
+			return true;
+		}
+	}
 	if (!(ms->mas_flags & MT_MAS_BULK)) {
-		room = 2 * cap - 1 - (ms->max == ULONG_MAX ? 1 : 0);
 		if (poff > 0) {
 			sib = mte_to_node(mt_slot(tr, pslts, poff - 1));
 			if (nr + ma_data_end(sib, maple_leaf_64,
@@ -2818,9 +2875,13 @@ static bool mas_wr_fast(struct ma_state *ms, void *val, void **oldp,
 		ms->store_type = wr_invalid;
 		return true;
 	}
-	if (val && !rcu && ms->offset == ms->end && !mt_is_alloc(tr) &&
-	    mas_wr_tail(ms, nd, val, index, last))
+	if (val && !rcu && ms->offset == ms->end &&
+	    mas_wr_tail(ms, nd, val, index, last)) {
+		if (mt_is_alloc(tr))
+			mt_leaf_gap_up(nd, ma_leaf_gap(tr, nd, ms->end + 1U,
+						       ms->min, ms->max));
 		return true;
+	}
 	if (!rcu && !ma_is_root(nd) &&
 	    mas_wr_leaf_edit(ms, nd, val, index, last))
 		return true;
@@ -3060,17 +3121,18 @@ int mas_expected_entries(struct ma_state *ms, unsigned long cnt)
 	unsigned long nodes, level;
 
 	/*
-	 * Each value may come with a gap.  Loading in order, a split leaves
-	 * the left node nearly full and takes three fresh nodes (two halves
-	 * and a parent), so cnt three for each leaf and inner node.
+	 * Each value may come with a gap.  Loading in order, a leaf that
+	 * overflows gives its left neighbour what fits there or else splits
+	 * in place, leaving the left node nearly full: one fresh node per
+	 * leaf.  An inner node is made by a rewrite of the levels around it,
+	 * which takes three fresh nodes (two halves and a parent).
 	 */
 	level = DIV_ROUND_UP(cnt * 2 + 1, per_leaf);
 	nodes = level;
 	while (level > 1) {
 		level = DIV_ROUND_UP(level, per_inner);
-		nodes += level;
+		nodes += 3 * level;
 	}
-	nodes *= 3;
 	nodes += 3;
 	ms->mas_flags |= MT_MAS_BULK | MT_MAS_PREALLOC;
 	if (!mas_grab(ms, nodes, GFP_KERNEL)) {

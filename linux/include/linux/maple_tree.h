@@ -80,10 +80,10 @@ struct maple_arange_64 {	/* gap-tracking internal node */
 
 /* A node not yet in any tree, kept on a ma_state's list of spares. */
 struct maple_alloc {
-	unsigned long total;		/* spares on the list from here down */
-	unsigned char node_count;	/* unused by this implementation */
-	unsigned int request_count;	/* unused by this implementation */
-	struct maple_alloc *slot[MAPLE_ALLOC_SLOTS];	/* slot[0]: next spare */
+	unsigned long total;		/* spares from this chunk down */
+	unsigned char node_count;	/* spares named in slot[1..] */
+	unsigned int request_count;	/* nodes a failed write still wants */
+	struct maple_alloc *slot[MAPLE_ALLOC_SLOTS];	/* slot[0]: next chunk */
 };
 
 /* Kept for source compatibility; this implementation does not use it. */
