@@ -141,6 +141,7 @@
 /* ma_state.mas_flags */
 #define MT_MAS_PREALLOC		0x01	/* spares come from mas_preallocate() */
 #define MT_MAS_BULK		0x02	/* mas_expected_entries() mode */
+#define MT_MAS_DISCARD		0x04	/* the caller drops @ms after the store */
 
 /* Spares obtained with one bulk allocation at most (on the stack). */
 #define MT_GRAB_BATCH		32
@@ -277,6 +278,16 @@ static inline unsigned long *ma_gaps(struct maple_node *nd,
 	return ntype == maple_arange_64 ? nd->ma64.gap : NULL;
 }
 
+/*
+ * Pivots of a node of type @ntype: mt_slots[ntype] - 1, computed rather
+ * than loaded, since the descent needs it before anything else.
+ */
+static inline unsigned char mt_pivot_count(enum maple_type ntype)
+{
+	return (ntype == maple_arange_64 ? MAPLE_ARANGE64_SLOTS :
+					   MAPLE_RANGE64_SLOTS) - 1;
+}
+
 /* Read slot @off as a reader may (RCU or lock). */
 static inline void *mt_slot(const struct maple_tree *tr, void __rcu **slts,
 			    unsigned char off)
@@ -331,7 +342,7 @@ static inline unsigned char ma_slot_of(const unsigned long *pivs,
 				       enum maple_type ntype,
 				       unsigned long idx)
 {
-	unsigned char off = 0, npiv = mt_slots[ntype] - 1;
+	unsigned char off = 0, npiv = mt_pivot_count(ntype);
 
 	while (off < npiv && pivs[off] < idx)
 		off++;
@@ -641,13 +652,13 @@ static __always_inline void *__mas_descend(struct ma_state *ms,
 	enum maple_type ntype;
 	unsigned long *pivs;
 	unsigned long lo_lim, hi_lim, lo, hi;
-	unsigned char off;
+	unsigned char off, depth;
 	void *top, *next;
 
 again:
 	top = mt_root_get(tr);
-	ms->depth = 0;
 	if (!mt_is_enode(top)) {
+		ms->depth = 0;
 		ms->node = NULL;
 		ms->min = 0;
 		ms->max = ULONG_MAX;
@@ -658,6 +669,7 @@ again:
 	en = top;
 	lo_lim = 0;
 	hi_lim = ULONG_MAX;
+	depth = 0;	/* counted here, stored once: a char store may alias */
 	for (;;) {
 		nd = mte_to_node(en);
 		ntype = mte_node_type(en);
@@ -665,12 +677,13 @@ again:
 		off = ma_slot_of(pivs, ntype, idx);
 		lo = off ? pivs[off - 1] + 1 : lo_lim;
 		/* pivot[end] is hi_lim, unless the node is full */
-		hi = off < mt_slots[ntype] - 1 ? pivs[off] : hi_lim;
+		hi = off < mt_pivot_count(ntype) ? pivs[off] : hi_lim;
 		next = mt_slot(tr, ma_slots(nd, ntype), off);
 		if (unlikely(ma_dead(nd)))
 			goto again;
-		ms->depth++;
+		depth++;
 		if (ma_is_leaf(ntype)) {
+			ms->depth = depth;
 			ms->node = en;
 			ms->offset = off;
 			ms->end = ma_data_end(nd, ntype, hi_lim);
@@ -1594,6 +1607,9 @@ static void mt_buf_push(struct mt_buf *buf, unsigned long last, void *ptr,
 	buf->nr++;
 }
 
+/* The gaps of a node that keeps none. */
+static const unsigned long mt_no_gaps[MAPLE_NODE_SLOTS];
+
 /* Read the slots of @en (covering [lo_lim, hi_lim]) as items. */
 static unsigned int mt_node_items(struct maple_tree *tr,
 				  struct maple_enode *en,
@@ -1607,11 +1623,17 @@ static unsigned int mt_node_items(struct maple_tree *tr,
 	unsigned char last_slot = ma_data_end(nd, ntype, hi_lim);
 	unsigned int i;
 
-	for (i = 0; i <= last_slot; i++) {
-		items[i].last = i < last_slot ? pivs[i] : hi_lim;
+	/* A node without gaps reads zeroes: the loop asks nothing per slot. */
+	if (!gapv)
+		gapv = (unsigned long *)mt_no_gaps;
+	for (i = 0; i < last_slot; i++) {
+		items[i].last = pivs[i];
 		items[i].ptr = mt_slot(tr, slts, i);
-		items[i].gap = gapv ? gapv[i] : 0;
+		items[i].gap = gapv[i];
 	}
+	items[i].last = hi_lim;
+	items[i].ptr = mt_slot(tr, slts, i);
+	items[i].gap = gapv[i];
 	return last_slot + 1;
 }
 
@@ -2274,10 +2296,9 @@ static void mt_run(struct mt_write *w)
  * Return: the value that was at ms->index.
  */
 static void *mas_wr_prepare(struct ma_state *ms, struct mt_write *w,
-			    void *val)
+			    void *val, void *old, bool old_known)
 {
 	unsigned long lo, hi;
-	void *old;
 
 	w->mas = ms;
 	w->tree = ms->tree;
@@ -2286,7 +2307,8 @@ static void *mas_wr_prepare(struct ma_state *ms, struct mt_write *w,
 	w->last = ms->last;
 	w->height = mt_height(ms->tree);
 	w->rcu = mt_in_rcu(ms->tree);
-	old = mt_lookup(ms->tree, w->index, &lo, &hi);
+	if (!old_known)
+		old = mt_lookup(ms->tree, w->index, &lo, &hi);
 	if (!val) {
 		if (w->index && !mt_lookup(ms->tree, w->index - 1, &lo, &hi))
 			w->index = lo;
@@ -2958,6 +2980,13 @@ static bool mas_wr_fast(struct ma_state *ms, void *val, void **oldp,
 }
 
 /*
+ * No value a tree holds can be the address of this file's own object:
+ * mas_wr_fast() gave up before its walk read the old value.
+ */
+static const unsigned long mt_old_unknown;
+#define MT_OLD_UNKNOWN		((void *)&mt_old_unknown)
+
+/*
  * mas_wr_run() - store @val over [ms->index, ms->last] with nodes
  * from @ms's spares, allocating what is missing with @gflags.
  * On -ENOMEM the tree is untouched, @ms holds the error and the number
@@ -2976,11 +3005,13 @@ static void *mas_wr_run(struct ma_state *ms, void *val, gfp_t gflags)
 		mas_set_err(ms, -EINVAL);
 		return NULL;
 	}
+	old = MT_OLD_UNKNOWN;
 	if (mas_wr_fast(ms, val, &old, gflags))
 		return old;
 	ms->index = index;	/* the fast path's walk moved them */
 	ms->last = last;
-	old = mas_wr_prepare(ms, w, val);
+	/* The fast path's walk read the old value unless it gave up first. */
+	old = mas_wr_prepare(ms, w, val, old, old != MT_OLD_UNKNOWN);
 	need = mt_wr_count(w);
 	if (need > mas_spares(ms) &&
 	    !mas_grab(ms, need - mas_spares(ms), gflags)) {
@@ -2991,6 +3022,12 @@ static void *mas_wr_run(struct ma_state *ms, void *val, gfp_t gflags)
 	w->commit = true;
 	mt_run(w);
 	ms->store_type = wr_invalid;
+	if (ms->mas_flags & MT_MAS_DISCARD) {
+		/* Nobody looks at @ms again: no walk to the stored range. */
+		ms->node = NULL;
+		ms->status = ma_start;
+		return old;
+	}
 	mas_descend(ms, w->index);
 	if (ms->status == ma_root || ms->status == ma_none) {
 		ms->index = w->index;
@@ -3076,7 +3113,7 @@ int mas_preallocate(struct ma_state *ms, void *val, gfp_t gflags)
 
 	if (ms->index > ms->last)
 		return -EINVAL;
-	mas_wr_prepare(ms, &wstate, val);
+	mas_wr_prepare(ms, &wstate, val, NULL, false);
 	need = mt_wr_count(&wstate);
 	ms->mas_flags &= ~MT_MAS_PREALLOC;
 	if (need > mas_spares(ms) &&
@@ -3203,6 +3240,7 @@ int mtree_store_range(struct maple_tree *tr, unsigned long index,
 		return -EINVAL;
 	if (index > last)
 		return -EINVAL;
+	ms.mas_flags |= MT_MAS_DISCARD;
 	mtree_lock(tr);
 	ret = mas_store_gfp(&ms, val, gflags);
 	mtree_unlock(tr);
