@@ -3036,6 +3036,44 @@ static void *mas_wr_run(struct ma_state *ms, void *val, gfp_t gflags)
 	return old;
 }
 
+/*
+ * mas_wr_replace() - the store of an iteration that replaces the entry it
+ * found: @val (not NULL) over exactly the range @ms stands on, which
+ * holds an entry.  The leaf is checked to still say so (its bounds around
+ * ms->offset); then only the slot changes, in place, as the fast path's
+ * exact fit does it, without the fast path's walk or setup.
+ * Return: false, nothing done, when any of that does not hold.
+ */
+static inline bool mas_wr_replace(struct ma_state *ms, void *val,
+				  void **oldp)
+{
+	unsigned char off = ms->offset, end;
+	struct maple_node *nd;
+	unsigned long *pivs;
+	void __rcu **slts;
+	void *old;
+
+	if (!val || ms->status != ma_active || !ms->node ||
+	    !mte_is_leaf(ms->node))
+		return false;
+	nd = mte_to_node(ms->node);
+	pivs = nd->mr64.pivot;
+	slts = nd->mr64.slot;
+	end = ma_data_end(nd, maple_leaf_64, ms->max);
+	if (off > end || ma_dead(nd) ||
+	    (off ? pivs[off - 1] + 1 : ms->min) != ms->index ||
+	    (off < end ? pivs[off] : ms->max) != ms->last)
+		return false;
+	old = mt_slot(ms->tree, slts, off);
+	if (!old || (end < 2 && ma_is_root(nd)))
+		return false;	/* not entry over entry, or the root's shape */
+	rcu_assign_pointer(slts[off], val);
+	ms->end = end;
+	ms->store_type = wr_invalid;
+	*oldp = old;
+	return true;
+}
+
 /* The gflags of a write that must not sleep (the lock is held). */
 #define MT_GFP_NOSLEEP	(GFP_NOWAIT | __GFP_NOWARN)
 
@@ -3059,7 +3097,8 @@ void *mas_store(struct ma_state *ms, void *val)
 		mas_set_err(ms, -EINVAL);
 		return NULL;
 	}
-	old = mas_wr_run(ms, val, MT_GFP_NOSLEEP);
+	if (!mas_wr_replace(ms, val, &old))
+		old = mas_wr_run(ms, val, MT_GFP_NOSLEEP);
 	if (mas_is_err(ms))
 		return NULL;
 	if (!(ms->mas_flags & (MT_MAS_PREALLOC | MT_MAS_BULK)))
