@@ -303,17 +303,19 @@ static inline unsigned char ma_data_end(struct maple_node *nd,
 					enum maple_type ntype,
 					unsigned long hi_lim)
 {
-	unsigned char last_piv = mt_slots[ntype] - 2;
-	unsigned long *pivs;
+	unsigned char last_piv = MAPLE_RANGE64_SLOTS - 2, full, meta;
+	unsigned long piv;
 
 	if (ntype == maple_arange_64)
 		return nd->ma64.meta.end;
-	pivs = ma_pivots(nd, ntype);
-	if (!pivs[last_piv])
-		return nd->mr64.meta.end;
-	if (pivs[last_piv] == hi_lim)
-		return last_piv;
-	return last_piv + 1;
+	/*
+	 * Both answers are read and one is chosen, with no branch to
+	 * mispredict: full and not full nodes mix in any tree.
+	 */
+	piv = nd->mr64.pivot[last_piv];
+	meta = nd->mr64.meta.end;
+	full = last_piv + (piv != hi_lim);
+	return piv ? full : meta;
 }
 
 /*
@@ -334,18 +336,31 @@ static inline unsigned char ma_pivot_search(const unsigned long *pivs,
 
 /*
  * ma_slot_of() - the slot of @nd (of type @ntype) whose range holds @idx,
- * where @idx lies within the node's bounds.  No end is needed: pivot[end]
- * is the node's maximum when end < the last slot, so the scan stops at
- * end at the latest; a full node's last slot has no pivot.
+ * where @idx lies within the node's bounds.
+ *
+ * The slot is the number of pivots below @idx.  Counting them all, rather
+ * than scanning to the first one at or above @idx, leaves no branch to
+ * mispredict where the scan would stop.  The pivots past the end are 0
+ * (mt_validate() checks it); minus one they wrap to the largest value, so
+ * the count passes over them, and a real pivot other than pivot[0] is
+ * never 0 (they strictly increase).  @idx 0 is always in slot 0.
  */
 static inline unsigned char ma_slot_of(const unsigned long *pivs,
 				       enum maple_type ntype,
 				       unsigned long idx)
 {
-	unsigned char off = 0, npiv = mt_pivot_count(ntype);
+	unsigned char off, i;
 
-	while (off < npiv && pivs[off] < idx)
-		off++;
+	if (!idx)
+		return 0;
+	off = pivs[0] < idx;
+	if (ntype == maple_arange_64) {
+		for (i = 1; i < MAPLE_ARANGE64_SLOTS - 1; i++)
+			off += pivs[i] - 1 < idx - 1;
+	} else {
+		for (i = 1; i < MAPLE_RANGE64_SLOTS - 1; i++)
+			off += pivs[i] - 1 < idx - 1;
+	}
 	return off;
 }
 
