@@ -446,6 +446,26 @@ static inline void mt_free_one(struct maple_node *nd)
 	kmem_cache_free(maple_node_cache, nd);
 }
 
+/* Nodes on their way back to the cache, given back a batch at a time. */
+struct mt_free_batch {
+	unsigned int nr;
+	void *nodes[MT_GRAB_BATCH];
+};
+
+static void mt_batch_flush(struct mt_free_batch *fb)
+{
+	if (fb->nr)
+		kmem_cache_free_bulk(maple_node_cache, fb->nr, fb->nodes);
+	fb->nr = 0;
+}
+
+static void mt_batch_add(struct mt_free_batch *fb, void *nd)
+{
+	fb->nodes[fb->nr++] = nd;
+	if (fb->nr == MT_GRAB_BATCH)
+		mt_batch_flush(fb);
+}
+
 static void mt_free_rcu(struct rcu_head *rh)
 {
 	mt_free_one(container_of(rh, struct maple_node, rcu));
@@ -577,19 +597,13 @@ static bool mas_grab(struct ma_state *ms, unsigned long cnt, gfp_t gflags)
 
 static void mas_free_spares(struct ma_state *ms)
 {
-	void *batch[MT_GRAB_BATCH];
-	unsigned int n = 0;
+	struct mt_free_batch fb;
 
 	/* Not zeroed as for a user, and given back a batch at a time. */
-	while (mas_spares(ms)) {
-		batch[n++] = mas_unlink_spare(ms);
-		if (n == MT_GRAB_BATCH) {
-			kmem_cache_free_bulk(maple_node_cache, n, batch);
-			n = 0;
-		}
-	}
-	if (n)
-		kmem_cache_free_bulk(maple_node_cache, n, batch);
+	fb.nr = 0;
+	while (mas_spares(ms))
+		mt_batch_add(&fb, mas_unlink_spare(ms));
+	mt_batch_flush(&fb);
 	ms->alloc = NULL;
 }
 
@@ -3695,9 +3709,12 @@ MT_EXPORT(mtree_alloc_cyclic);
 
 /* ------------------------------------------------- destroy and duplicate */
 
-/* Retire @en and everything below it. */
+/*
+ * Retire @en and everything below it: outside RCU mode into @fb, to be
+ * freed in bulk; in RCU mode each after a grace period.
+ */
 static void mt_free_subtree(struct maple_tree *tr, struct maple_enode *en,
-			    unsigned long hi_lim)
+			    unsigned long hi_lim, struct mt_free_batch *fb)
 {
 	struct maple_node *nd = mte_to_node(en);
 	enum maple_type ntype = mte_node_type(en);
@@ -3712,9 +3729,13 @@ static void mt_free_subtree(struct maple_tree *tr, struct maple_enode *en,
 		for (i = 0; i <= last_slot; i++)
 			mt_free_subtree(tr, rcu_dereference_protected(slts[i],
 								      true),
-					i < last_slot ? pivs[i] : hi_lim);
+					i < last_slot ? pivs[i] : hi_lim, fb);
 	}
-	mt_retire(tr, en);
+	if (mt_in_rcu(tr)) {
+		mt_retire(tr, en);
+		return;
+	}
+	mt_batch_add(fb, nd);
 }
 
 /**
@@ -3725,10 +3746,13 @@ static void mt_free_subtree(struct maple_tree *tr, struct maple_enode *en,
 void __mt_destroy(struct maple_tree *tr)
 {
 	void *top = rcu_dereference_protected(tr->ma_root, true);
+	struct mt_free_batch fb;
 
+	fb.nr = 0;	/* only the count: the array fills as it goes */
 	rcu_assign_pointer(tr->ma_root, NULL);
 	if (mt_is_enode(top))
-		mt_free_subtree(tr, top, ULONG_MAX);
+		mt_free_subtree(tr, top, ULONG_MAX, &fb);
+	mt_batch_flush(&fb);
 	tr->ma_flags = mt_attr(tr);
 }
 MT_EXPORT_GPL(__mt_destroy);
