@@ -135,8 +135,8 @@ table() {
 			}
 			printf "\n"
 		}
-		# Time per call, ours over the kernel's (its rate over ours), as
-		# make bench prints its ratios: below 1.00, ours is faster.
+		# Time per call, ours over the kernel tree (its rate over ours),
+		# as make bench prints ratios: below 1.00, ours is faster.
 		for (s = 0; m > 1 && s < 2; s++) {
 			st = s ? "new" : "old"
 			printf "%-12s", "ours/k " st
