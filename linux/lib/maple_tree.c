@@ -2631,10 +2631,11 @@ static bool mas_wr_split_leaf(struct ma_state *ms, const struct mt_buf *buf,
 	pmax = ppivs[pend];
 	/*
 	 * Would the engine share with a sibling (mt_plan_overflow())?  A bulk
-	 * load fills the left sibling its last split left with room.
+	 * load shares only to the left: there it fills the node its last
+	 * split left with room.
 	 */
 	room = 2 * cap - 1 - (ms->max == ULONG_MAX ? 1 : 0);
-	if ((ms->mas_flags & MT_MAS_BULK) && poff > 0) {
+	if (poff > 0) {
 		sib = mte_to_node(mt_slot(tr, pslts, poff - 1));
 		if (nr + ma_data_end(sib, maple_leaf_64,
 				     ppivs[poff - 1]) + 1 < room) {
@@ -2643,26 +2644,13 @@ static bool mas_wr_split_leaf(struct ma_state *ms, const struct mt_buf *buf,
 			return true;
 		}
 	}
-	if (!(ms->mas_flags & MT_MAS_BULK)) {
-		if (poff > 0) {
-			sib = mte_to_node(mt_slot(tr, pslts, poff - 1));
-			if (nr + ma_data_end(sib, maple_leaf_64,
-					     ppivs[poff - 1]) + 1 < room) {
-				mas_wr_share_leaf(ms, buf, nd, parent, ptype,
-						  poff - 1, ppivs[poff - 1],
-						  false);
-				return true;
-			}
-		}
-		if (poff < pend) {
-			smax = poff + 1 < pend ? ppivs[poff + 1] : pmax;
-			sib = mte_to_node(mt_slot(tr, pslts, poff + 1));
-			if (nr + ma_data_end(sib, maple_leaf_64, smax) + 1 <
-			    room) {
-				mas_wr_share_leaf(ms, buf, nd, parent, ptype,
-						  poff + 1, smax, false);
-				return true;
-			}
+	if (!(ms->mas_flags & MT_MAS_BULK) && poff < pend) {
+		smax = poff + 1 < pend ? ppivs[poff + 1] : pmax;
+		sib = mte_to_node(mt_slot(tr, pslts, poff + 1));
+		if (nr + ma_data_end(sib, maple_leaf_64, smax) + 1 < room) {
+			mas_wr_share_leaf(ms, buf, nd, parent, ptype,
+					  poff + 1, smax, false);
+			return true;
 		}
 	}
 	if (!mas_spares(ms) && !mas_grab(ms, 1, gflags)) {
