@@ -3,6 +3,8 @@
 # maple tree and for ours (when linux/ builds), runs them in turns, REPS
 # times each (pinned to one CPU when taskset exists), and prints the median
 # ns per operation of each workload side by side with the ratio ours/kernel.
+# The dup_mmap_old/_new rows come from the fork model's forkbench, built
+# alongside, with as many VMAs as the sizes.
 #
 #   REPS=5 SIZES=1000,100000 OPS=200000 scripts/bench.sh [workload...]
 set -eu
@@ -13,12 +15,23 @@ sizes=${SIZES:-1000,100000}
 ops=${OPS:-200000}
 out=build/bench
 mkdir -p "$out"
-rm -f "$out"/*.csv
+rm -f "$out"/*.csv "$out"/*.fork
+
+# The dup_mmap rows come from the fork model (fork/forkbench), the others
+# from mtbench; "dup_mmap" among the arguments asks for the former.
+fork=0
+tree=0
+[ $# -gt 0 ] || { fork=1; tree=1; }
+for w in "$@"; do
+	if [ "$w" = dup_mmap ]; then fork=1; else tree=1; fi
+done
+# shellcheck disable=SC2046
+set -- $(for w in "$@"; do [ "$w" = dup_mmap ] || echo "$w"; done)
 
 kernel_tree=$(scripts/kernel-tree.sh)
-make -s mtbench O=build/bench-kernel KDIR="$kernel_tree" OPT=-O2
+make -s mtbench forkbench O=build/bench-kernel KDIR="$kernel_tree" OPT=-O2
 impls=kernel
-if make -s mtbench O=build/bench-ours KDIR=linux OPT=-O2 >"$out/ours-build.log" 2>&1; then
+if make -s mtbench forkbench O=build/bench-ours KDIR=linux OPT=-O2 >"$out/ours-build.log" 2>&1; then
 	impls="kernel ours"
 else
 	echo "ours: not available (make mtbench KDIR=linux failed, see $out/ours-build.log)"
@@ -30,6 +43,7 @@ if command -v taskset >/dev/null && taskset -c 1 true 2>/dev/null; then
 fi
 
 r=1
+[ "$tree" = 1 ] || r=$((reps + 1))
 while [ "$r" -le "$reps" ]; do
 	for impl in $impls; do
 		# shellcheck disable=SC2086
@@ -39,6 +53,20 @@ while [ "$r" -le "$reps" ]; do
 	r=$((r + 1))
 done
 
+# dup_mmap() of a process with as many VMAs as the sizes, old (one store
+# per VMA into an empty tree) and new (__mt_dup(), then each entry
+# replaced), in ns per VMA: the fork model's median of $reps windows.
+if [ "$fork" = 1 ]; then
+	for impl in $impls; do
+		# shellcheck disable=SC2086
+		$pin "build/bench-$impl/forkbench" --csv --no-header \
+			--counts "$sizes" --reps "$reps" \
+			--seconds "${FORK_SECONDS:-0.2}" 2>/dev/null |
+			awk -F, '{ printf "dup_mmap_%s,%s,%.2f\n", $2, $3, $6 * 1000 / $3 }' \
+			>"$out/$impl.fork"
+	done
+fi
+
 # Median of each workload,entries over the repetitions.
 median() {
 	sort -t, -k1,1 -k2,2n -k3,3g "$1" | awk -F, '
@@ -47,14 +75,18 @@ median() {
 			m = (c % 2) ? v[key, (c + 1) / 2] : (v[key, c / 2] + v[key, c / 2 + 1]) / 2;
 			print key "," m } }'
 }
+touch "$out/kernel.csv"
 median "$out/kernel.csv" >"$out/kernel.med"
 if [ -f "$out/ours.csv" ]; then
 	median "$out/ours.csv" >"$out/ours.med"
 else
 	: >"$out/ours.med"
 fi
+for impl in $impls; do
+	[ ! -f "$out/$impl.fork" ] || cat "$out/$impl.fork" >>"$out/$impl.med"
+done
 
-echo "median of $reps runs, ns per operation (bytes per entry for bytes_*)${pin:+, pinned with $pin}"
+echo "median of $reps runs, ns per operation (bytes per entry for bytes_*, ns per VMA for dup_mmap_*)${pin:+, pinned with $pin}"
 awk -F, '
 	NR == FNR { ours[$1 "," $2] = $3; next }
 	BEGIN { printf "%-16s %8s %12s %12s %8s\n", "workload", "entries", "kernel", "ours", "ours/k" }
