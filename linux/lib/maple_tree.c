@@ -599,6 +599,10 @@ static void mas_free_spares(struct ma_state *ms)
 {
 	struct mt_free_batch fb;
 
+	if (!mas_spares(ms)) {	/* the common case after a store */
+		ms->alloc = NULL;
+		return;
+	}
 	/* Not zeroed as for a user, and given back a batch at a time. */
 	fb.nr = 0;
 	while (mas_spares(ms))
