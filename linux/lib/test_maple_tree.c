@@ -293,6 +293,141 @@ static void check_iterate(void)
 	mtree_destroy(&tr);
 }
 
+/*
+ * Entry i of the many-leaf trees below: [i * 16 + 1, i * 16 + 1 + i % 9],
+ * so that every entry has a NULL gap on each side and the leaves end at
+ * values, gaps and everything between.
+ */
+static unsigned long leaves_lo(unsigned long i)
+{
+	return i * 16 + 1;
+}
+
+static unsigned long leaves_hi(unsigned long i)
+{
+	return leaves_lo(i) + i % 9;
+}
+
+/*
+ * Iteration across many leaves, both ways, values only and NULL ranges
+ * too: every step's range checked, a turn every few steps, a limit inside
+ * a later leaf, then every value replaced through the iterating state.
+ */
+static void check_iterate_leaves(unsigned int flags)
+{
+	unsigned long i, n = 3000, lo;
+	MA_STATE(ms, &tr, 0, 0);
+	void *val;
+
+	mt_init_flags(&tr, flags);
+	for (i = 0; i < n; i++)
+		MT_BUG_ON(&tr, st(&tr, leaves_lo(i), leaves_hi(i), VAL(i)));
+	MT_BUG_ON(&tr, mt_height(&tr) < 3);
+	rcu_read_lock();
+	/* mas_next: each value in order, with its exact range */
+	mas_set(&ms, 0);
+	for (i = 0; i < n; i++) {
+		val = mas_next(&ms, ULONG_MAX);
+		MT_BUG_ON(&tr, val != VAL(i));
+		MT_BUG_ON(&tr, ms.index != leaves_lo(i) ||
+			       ms.last != leaves_hi(i));
+		if (i % 7 == 3 && i + 1 < n) {
+			/* turn round, and back: the same value again */
+			MT_BUG_ON(&tr, i && mas_prev(&ms, 0) != VAL(i - 1));
+			MT_BUG_ON(&tr, i && mas_next(&ms, ULONG_MAX) != VAL(i));
+			MT_BUG_ON(&tr, ms.index != leaves_lo(i));
+		}
+	}
+	MT_BUG_ON(&tr, mas_next(&ms, ULONG_MAX) != NULL);
+	/* mas_prev from the top: each value in reverse */
+	mas_set(&ms, ULONG_MAX);
+	for (i = n; i-- > 0;) {
+		val = mas_prev(&ms, 0);
+		MT_BUG_ON(&tr, val != VAL(i));
+		MT_BUG_ON(&tr, ms.index != leaves_lo(i) ||
+			       ms.last != leaves_hi(i));
+	}
+	MT_BUG_ON(&tr, mas_prev(&ms, 0) != NULL);
+	/* mas_next_range: the gaps are ranges of their own */
+	mas_set(&ms, 0);
+	MT_BUG_ON(&tr, mas_walk(&ms) != NULL || ms.last != leaves_lo(0) - 1);
+	for (i = 0; i < n; i++) {
+		MT_BUG_ON(&tr, mas_next_range(&ms, ULONG_MAX) != VAL(i));
+		MT_BUG_ON(&tr, ms.index != leaves_lo(i));
+		MT_BUG_ON(&tr, mas_next_range(&ms, ULONG_MAX) != NULL);
+		MT_BUG_ON(&tr, ms.index != leaves_hi(i) + 1);
+	}
+	/* and backwards, from the last gap */
+	for (i = n; i-- > 0;) {
+		MT_BUG_ON(&tr, mas_prev_range(&ms, 0) != VAL(i));
+		MT_BUG_ON(&tr, ms.last != leaves_hi(i));
+		MT_BUG_ON(&tr, mas_prev_range(&ms, 0) != NULL);
+		MT_BUG_ON(&tr, ms.last != leaves_lo(i) - 1);
+	}
+	/* mas_find_rev with a floor inside an earlier leaf */
+	mas_set(&ms, leaves_hi(n - 1));
+	lo = leaves_lo(n - 200);
+	for (i = n; i-- > n - 200;)
+		MT_BUG_ON(&tr, mas_find_rev(&ms, lo) != VAL(i));
+	MT_BUG_ON(&tr, mas_find_rev(&ms, lo) != NULL);
+	/* mas_find with a ceiling inside a later leaf */
+	mas_set(&ms, 0);
+	for (i = 0; i < 200; i++)
+		MT_BUG_ON(&tr, mas_find(&ms, leaves_lo(199)) != VAL(i));
+	MT_BUG_ON(&tr, mas_find(&ms, leaves_lo(199)) != NULL);
+	rcu_read_unlock();
+
+	/* replace every value through the state that found it */
+	mtree_lock(&tr);
+	mas_set(&ms, 0);
+	i = 0;
+	mas_for_each(&ms, val, ULONG_MAX) {
+		MT_BUG_ON(&tr, val != VAL(i));
+		mas_store(&ms, VAL(i + n));
+		MT_BUG_ON(&tr, mas_is_err(&ms));
+		i++;
+	}
+	mtree_unlock(&tr);
+	MT_BUG_ON(&tr, i != n);
+	mt_validate(&tr);
+	for (i = 0; i < n; i++)
+		expect_range(&tr, leaves_lo(i), leaves_hi(i), VAL(i + n));
+	mtree_destroy(&tr);
+}
+
+/*
+ * A bulk load of values with gaps (a process's VMAs): the tree it leaves
+ * is valid, holds them all, and in an allocation tree finds its gaps.
+ */
+static void check_bulk_gaps(unsigned int flags)
+{
+	unsigned long i, n = 3000;
+	MA_STATE(ms, &tr, 0, 0);
+
+	mt_init_flags(&tr, flags);
+	mtree_lock(&tr);
+	MT_BUG_ON(&tr, mas_expected_entries(&ms, n));
+	for (i = 0; i < n; i++) {
+		mas_set_range(&ms, leaves_lo(i), leaves_hi(i));
+		mas_store(&ms, VAL(i));
+		MT_BUG_ON(&tr, mas_is_err(&ms));
+	}
+	mas_destroy(&ms);
+	mtree_unlock(&tr);
+	mt_validate(&tr);
+	for (i = 0; i < n; i++)
+		expect_range(&tr, leaves_lo(i), leaves_hi(i), VAL(i));
+	if (flags & MT_FLAGS_ALLOC_RANGE) {
+		/* the first gap of 15 indices follows entry 0 (a single index) */
+		mas_reset(&ms);
+		rcu_read_lock();
+		MT_BUG_ON(&tr, mas_empty_area(&ms, 0, ULONG_MAX, 15));
+		rcu_read_unlock();
+		MT_BUG_ON(&tr, ms.index != leaves_hi(0) + 1);
+	}
+	mtree_destroy(&tr);
+}
+
 /* -ENOMEM changes nothing; mas_nomem() then succeeds. */
 static void check_nomem(void)
 {
@@ -1259,6 +1394,11 @@ static int __init maple_tree_seed(void)
 	check_nomem();
 	check_prealloc();
 	check_bulk();
+	check_iterate_leaves(0);
+	check_iterate_leaves(MT_FLAGS_ALLOC_RANGE);
+	check_iterate_leaves(MT_FLAGS_USE_RCU);
+	check_bulk_gaps(0);
+	check_bulk_gaps(MT_FLAGS_ALLOC_RANGE);
 	check_rcu_mode();
 	check_alloc();
 	check_dup();
