@@ -670,7 +670,7 @@ MT_EXPORT_GPL(mas_nomem);
 
 /*
  * __mas_descend() - walk from the top to the leaf range holding @idx and
- * point @ms at it (status, node, off, lo_lim, hi_lim, last_slot, index, last).
+ * point @ms at it (status, node, offset, min, max, end, index, last).
  * Restarts when it meets a dead node.
  * Return: the value of that range.
  *
@@ -1196,7 +1196,7 @@ void *mas_next(struct ma_state *ms, unsigned long hi_lim)
 MT_EXPORT_GPL(mas_next);
 
 /**
- * mas_next_range() - like mas_next(), but NULL ranges cnt as ranges.
+ * mas_next_range() - like mas_next(), but NULL ranges count as ranges.
  */
 void *mas_next_range(struct ma_state *ms, unsigned long hi_lim)
 {
@@ -1298,7 +1298,7 @@ void *mas_prev(struct ma_state *ms, unsigned long lo_lim)
 }
 MT_EXPORT_GPL(mas_prev);
 
-/** mas_prev_range() - like mas_prev(), but NULL ranges cnt too. */
+/** mas_prev_range() - like mas_prev(), but NULL ranges count too. */
 void *mas_prev_range(struct ma_state *ms, unsigned long lo_lim)
 {
 	void *val = NULL;
@@ -3205,7 +3205,7 @@ MT_EXPORT_GPL(mas_store_prealloc);
 /**
  * mas_expected_entries() - get ready to store about @cnt entries in
  * order into an empty tree: obtain their nodes now, in bulk.  Call
- * mas_destroy() at the last_slot to release what was not used.
+ * mas_destroy() at the end to release what was not used.
  *
  * Context: the write lock; may sleep (GFP_KERNEL).
  * Return: 0 or -ENOMEM.
