@@ -555,7 +555,8 @@ static void *cache_get_locked(struct kmem_cache *cache)
 
 	if (cache->nr_free) {
 		objp = cache->free_objs[--cache->nr_free];
-		cache_check_free_object(cache, objp);
+		if (cache_checks_objects())
+			cache_check_free_object(cache, objp);
 		return objp;
 	}
 #ifdef HARNESS_SLABS
@@ -742,8 +743,9 @@ int kmem_cache_alloc_bulk(struct kmem_cache *cache, gfp_t gfp, size_t size,
 		/* The fast path: the batch is the top of the free stack. */
 		cache->nr_free -= size;
 		memcpy(p, cache->free_objs + cache->nr_free, size * sizeof(*p));
-		for (i = 0; i < size && cache_checks_objects(); i++)
-			cache_check_free_object(cache, p[i]);
+		if (cache_checks_objects())
+			for (i = 0; i < size; i++)
+				cache_check_free_object(cache, p[i]);
 		account_alloc(cache, p, size);
 		pthread_mutex_unlock(&cache->lock);
 		if (gfp & __GFP_ZERO || cache->ctor)

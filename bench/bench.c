@@ -357,6 +357,8 @@ static void bench_dup(unsigned long n, unsigned long ops)
 	if (!__mt_dup)
 		return;
 	times = calloc(rounds + 1, sizeof(*times));
+	if (!times)
+		BUG();
 	build(&mt, MT_FLAGS_ALLOC_RANGE, n);
 	for (r = 0; r <= rounds; r++) {
 		mt_init_flags(&copy, MT_FLAGS_ALLOC_RANGE);
