@@ -1,0 +1,265 @@
+#!/bin/sh
+# kernel-boot.sh: our maple tree inside a real Linux 6.12 kernel, booted
+# under QEMU beside the kernel's own tree (issue 14, make kernel-boot).
+#
+#   scripts/kernel-boot.sh              build both kernels, boot each, verdict
+#   BOOTS=2 scripts/kernel-boot.sh      two boots of each, alternating: the
+#                                       fork table's spread spans boots
+#
+# 1. Debian's full linux-source-6.12 tree, extracted once into
+#    .kernel/full/linux-source-6.12 ("kernel"), and a hard-link copy of it,
+#    .kernel/full/ours, with our linux/lib/maple_tree.c and
+#    linux/include/linux/maple_tree.h copied in ("ours").
+# 2. Each built out of tree (.kernel/full/build/NAME) from tinyconfig +
+#    kernel/config.fragment; a build is skipped while the fragment and the
+#    tree's two maple tree files are unchanged.
+# 3. One initramfs for both (build/kernel/initramfs.cpio.gz): busybox-static,
+#    kernel/guest/init, kernel/guest/vma-torture.c and fork/spawn.c, static.
+# 4. Each kernel boots under qemu-system-x86_64 (KVM when a probe boot
+#    works, TCG otherwise), serial console to build/kernel/NAME-bootB.log.
+#    The guest runs the kernel's test module (at boot), the VMA torture,
+#    the fork table and a kernel-log check, prints "N passed, M failed" and
+#    resets; QEMU exits (-no-reboot).  TIMEOUT is only a safety net.
+# 5. The fork table of all boots: build/kernel-fork.txt, build/kernel-fork.csv
+#    (medians, min-max, ours/kernel), build/kernel-fork-raw.csv (every
+#    sample), build/kernel-fork.png.
+#
+# Exit status 0 only when every boot's guest says "0 failed".  The last
+# line is "N passed, M failed", counting boots.
+#
+# Variables (defaults):
+#   TREES="kernel ours"   which kernels, in this order within a round
+#   BOOTS=1               boots of each kernel; a boot after the first runs
+#                         only the fork table (the test module is kept out
+#                         with initcall_blacklist=maple_tree_seed)
+#   TORTURE=30            seconds of vma-torture per first boot, 0: none
+#   SEED=1                torture seed
+#   FORK_VMAS=21,101,421,1621,6421,25621,51221   VMA counts, none: no table
+#   ROUNDS=3              fork table rounds per boot
+#   FORK_SECONDS=1        forking time per measurement
+#   ACCEL=auto            kvm, tcg, or auto (KVM if a probe boot works)
+#   SMP=2  MEM=1G         guest CPUs and memory
+#   TIMEOUT=1500          seconds a boot may take before it is killed
+#   KERNEL_JOBS=2         make -j of the kernel builds
+set -eu
+
+. "$(dirname "$0")/kernel-lib.sh"
+
+trees=${TREES:-kernel ours}
+boots=${BOOTS:-1}
+torture=${TORTURE:-30}
+seed=${SEED:-1}
+fork_vmas=${FORK_VMAS:-21,101,421,1621,6421,25621,51221}
+rounds=${ROUNDS:-3}
+fork_seconds=${FORK_SECONDS:-1}
+accel=${ACCEL:-auto}
+smp=${SMP:-2}
+mem=${MEM:-1G}
+timeout=${TIMEOUT:-1500}
+
+out="$kl_top/build/kernel"
+ours_tree="$kl_cache/ours"
+mkdir -p "$out"
+
+# ---------------------------------------------------------------- packages
+kl_deps flex bison bc libelf-dev libssl-dev cpio qemu-system-x86 \
+	busybox-static gnuplot-nox
+
+# ----------------------------------------------------------------- kernels
+kl_extract
+kl_ours_tree "$ours_tree"
+build_start=$(date +%s)
+for t in $trees; do
+	case $t in
+	kernel) kl_build kernel "$kl_src" ;;
+	ours) kl_build ours "$ours_tree" ;;
+	*) kl_die "unknown tree '$t' in TREES" ;;
+	esac
+done
+build_time=$(($(date +%s) - build_start))
+
+# --------------------------------------------------------------- initramfs
+kl_say "initramfs: busybox, init, vma-torture, spawn"
+guest="$out/guest"
+mkdir -p "$guest"
+cc -O2 -o "$guest/gen_init_cpio" "$kl_src/usr/gen_init_cpio.c"
+cc -O2 -g -Wall -static -pthread -o "$guest/vma-torture" \
+	"$kl_top/kernel/guest/vma-torture.c" 2>"$guest/cc.log" ||
+	{ cat "$guest/cc.log" >&2; kl_die "vma-torture does not build"; }
+cc -O2 -g -Wall -static -o "$guest/spawn" "$kl_top/fork/spawn.c" \
+	2>>"$guest/cc.log" ||
+	{ cat "$guest/cc.log" >&2; kl_die "spawn does not build"; }
+busybox=$(command -v busybox)
+file -L "$busybox" 2>/dev/null | grep -q 'statically linked' ||
+	kl_die "$busybox is not static (busybox-static)"
+{
+	echo "dir /bin 755 0 0"
+	echo "dir /dev 755 0 0"
+	echo "dir /proc 755 0 0"
+	echo "dir /sys 755 0 0"
+	echo "dir /tmp 1777 0 0"
+	echo "nod /dev/console 600 0 0 c 5 1"
+	echo "nod /dev/null 666 0 0 c 1 3"
+	echo "file /init $kl_top/kernel/guest/init 755 0 0"
+	echo "file /bin/busybox $busybox 755 0 0"
+	echo "file /bin/vma-torture $guest/vma-torture 755 0 0"
+	echo "file /bin/spawn $guest/spawn 755 0 0"
+	for a in $("$busybox" --list); do
+		[ "$a" = busybox ] || echo "slink /bin/$a busybox 777 0 0"
+	done
+} >"$guest/initramfs.list"
+"$guest/gen_init_cpio" "$guest/initramfs.list" | gzip -6 >"$out/initramfs.cpio.gz"
+
+# -------------------------------------------------------------------- QEMU
+qemu() {
+	image=$1 log=$2 append=$3
+	shift 3
+	# shellcheck disable=SC2086
+	timeout "$timeout" qemu-system-x86_64 $accel_args -smp "$smp" -m "$mem" \
+		-nodefaults -display none -no-reboot -serial "file:$log" \
+		-kernel "$image" -initrd "$out/initramfs.cpio.gz" \
+		-append "console=ttyS0 panic=-1 $append" "$@"
+}
+
+first_tree=$(echo "$trees" | cut -d' ' -f1)
+first_image="$kl_builds/$first_tree/arch/x86/boot/bzImage"
+probe_kvm() {
+	[ -c /dev/kvm ] || { accel_why="no /dev/kvm"; return 1; }
+	[ -r /dev/kvm ] && [ -w /dev/kvm ] ||
+		{ accel_why="/dev/kvm not accessible"; return 1; }
+	accel_args="-accel kvm -cpu host"
+	rm -f "$out/probe.log"
+	if TIMEOUT=60 qemu "$first_image" "$out/probe.log" \
+		"initcall_blacklist=maple_tree_seed maple.probe=1" 2>"$out/probe.err" &&
+	   grep -q 'guest: probe ok' "$out/probe.log"; then
+		return 0
+	fi
+	accel_why="a KVM probe boot failed: $(head -c 200 "$out/probe.err" | tr '\n' ' ')"
+	return 1
+}
+case $accel in
+kvm) accel_args="-accel kvm -cpu host"; accel_why="asked for" ;;
+tcg) accel_args="-accel tcg"; accel_why="asked for" ;;
+auto)
+	if probe_kvm; then
+		accel=kvm
+		accel_why="the probe boot worked"
+	else
+		accel=tcg
+		accel_args="-accel tcg"
+	fi
+	;;
+*) kl_die "ACCEL must be kvm, tcg or auto" ;;
+esac
+kl_say "accelerator: $accel ($accel_why)"
+
+# -------------------------------------------------------------------- boots
+boots_passed=0
+boots_failed=0
+summary="$out/summary.txt"
+: >"$summary"
+b=1
+while [ "$b" -le "$boots" ]; do
+	for t in $trees; do
+		log="$out/$t-boot$b.log"
+		rm -f "$log"
+		append="maple.tree=$t maple.seed=$seed maple.fork=$fork_vmas"
+		append="$append maple.rounds=$rounds maple.seconds=$fork_seconds"
+		if [ "$b" = 1 ]; then
+			append="$append maple.torture=$torture"
+		else
+			append="$append maple.torture=0 maple.module=0"
+			append="$append initcall_blacklist=maple_tree_seed"
+		fi
+		kl_say "boot $b of $t ($accel): log ${log#"$kl_top"/}"
+		start=$(date +%s)
+		rc=0
+		qemu "$kl_builds/$t/arch/x86/boot/bzImage" "$log" "$append" ||
+			rc=$?
+		took=$(($(date +%s) - start))
+		verdict=$(grep -a -o 'guest: [0-9]* passed, [0-9]* failed' "$log" | tail -n 1 || true)
+		grep -a -E 'guest: (PASS|FAIL)|guest: module:|vma-torture: seed .*mismatches|MISMATCH|guest: dmesg:' \
+			"$log" | sed "s/^/    $t: /" >&2 || true
+		if [ $rc = 124 ]; then
+			verdict="killed after ${timeout}s"
+		elif [ -z "$verdict" ]; then
+			verdict="no verdict (qemu exit $rc)"
+		fi
+		case $verdict in
+		"guest: "*" 0 failed") boots_passed=$((boots_passed + 1)); mark=ok ;;
+		*) boots_failed=$((boots_failed + 1)); mark=FAILED
+		   tail -n 30 "$log" | sed 's/^/    | /' >&2 ;;
+		esac
+		kl_say "boot $b of $t: $mark in ${took}s: ${verdict#guest: }"
+		printf '%-6s boot %s  %-6s %5ss  %s\n' "$t" "$b" "$mark" "$took" \
+			"${verdict#guest: }" >>"$summary"
+	done
+	b=$((b + 1))
+done
+
+# --------------------------------------------------------------- fork table
+raw="$kl_top/build/kernel-fork-raw.csv"
+csv="$kl_top/build/kernel-fork.csv"
+txt="$kl_top/build/kernel-fork.txt"
+if [ "$fork_vmas" != none ]; then
+	echo "tree,boot,round,vmas,forks_per_10s" >"$raw"
+	for t in $trees; do
+		b=1
+		while [ "$b" -le "$boots" ]; do
+			grep -a -o "fork: tree $t round [0-9]* vmas [0-9]* rate [0-9.]*" \
+				"$out/$t-boot$b.log" 2>/dev/null |
+				awk -v b="$b" '{ print $3 "," b "," $5 "," $7 "," $9 }' >>"$raw" || true
+			b=$((b + 1))
+		done
+	done
+	# medians and min-max per tree and count; ratio ours/kernel of the
+	# medians, its range the extreme pairs (ours min / kernel max ...)
+	awk -F, -v ts="$trees" -v accel="$accel" -v boots="$boots" -v rounds="$rounds" '
+	function median(list,   n, a, i, j, t) {
+		n = split(list, a, " ")
+		for (i = 2; i <= n; i++)
+			for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) {
+				t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+			}
+		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}
+	NR > 1 {
+		k = $1 SUBSEP $4
+		s[k] = s[k] " " $5
+		cnt[k]++
+		if (!(k in lo) || $5 < lo[k]) lo[k] = $5
+		if (!(k in hi) || $5 > hi[k]) hi[k] = $5
+		if (!($4 in seen)) { seen[$4] = 1; order[++nv] = $4 }
+	}
+	END {
+		for (i = 2; i <= nv; i++)
+			for (j = i; j > 1 && order[j - 1] > order[j]; j--) {
+				t = order[j]; order[j] = order[j - 1]; order[j - 1] = t
+			}
+		print "vmas,kernel_median,kernel_min,kernel_max,ours_median,ours_min,ours_max,ratio,ratio_min,ratio_max,samples" > csv
+		printf "fork()+exit+wait per 10 s in the guest (%s, %s boot(s) x %s rounds of each kernel): median [min-max]\n", accel, boots, rounds > txt
+		printf "%8s  %-26s %-26s %s\n", "VMAs", "Linux 6.12 tree", "our tree", "ours/kernel [range]" > txt
+		for (i = 1; i <= nv; i++) {
+			v = order[i]; kk = "kernel" SUBSEP v; ko = "ours" SUBSEP v
+			if (!(kk in s) || !(ko in s)) continue
+			mk = median(s[kk]); mo = median(s[ko])
+			r = mk > 0 ? mo / mk : 0
+			rlo = hi[kk] > 0 ? lo[ko] / hi[kk] : 0
+			rhi = lo[kk] > 0 ? hi[ko] / lo[kk] : 0
+			printf "%d,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.3f,%.3f,%.3f,%d\n", v, mk, lo[kk], hi[kk], mo, lo[ko], hi[ko], r, rlo, rhi, cnt[ko] > csv
+			printf "%8d  %8.0f [%7.0f-%7.0f]  %8.0f [%7.0f-%7.0f]  %.3f [%.3f-%.3f]\n", v, mk, lo[kk], hi[kk], mo, lo[ko], hi[ko], r, rlo, rhi > txt
+		}
+	}' csv="$csv" txt="$txt" "$raw"
+	cat "$txt" >&2
+	if command -v gnuplot >/dev/null && [ "$(wc -l <"$csv")" -gt 1 ]; then
+		gnuplot -e "csv='$csv'; out='$kl_top/build/kernel-fork.png'; \
+			subtitle='qemu $accel, $boots boot(s) x $rounds rounds each, Linux 6.12.$(sed -n 's/^SUBLEVEL = //p' "$kl_src/Makefile") tinyconfig + kernel/config.fragment'" \
+			"$kl_top/kernel/fork-plot.gp" &&
+			kl_say "plot: build/kernel-fork.png"
+	fi
+fi
+
+echo "kernel-boot: builds ${build_time}s; $accel; boots:" >&2
+sed 's/^/    /' "$summary" >&2
+echo "$boots_passed passed, $boots_failed failed"
+[ "$boots_failed" = 0 ]
