@@ -8,7 +8,7 @@
 #   make check            every leg CI runs (see README.md)
 #   make kernel           fetch Linux 6.12's maple tree into .kernel/
 #
-# Modes, combinable:  SAN=1  OPT=-O2  BUILD=32  BENCH=<name>  O=<dir>  V=1
+# Modes, combinable:  SAN=1  OPT=-O2  BUILD=32  STRESS=1  BENCH=<name>  O=<dir>  V=1
 # Subject:            KDIR=<kernel tree>   (default: see SUBJECT below)
 #                     KTESTS=<kernel tree> (that tree's test module instead)
 
@@ -103,6 +103,12 @@ BENCH_DEFINE := BENCH_$(shell echo '$(BENCH)' | tr 'a-z-' 'A-Z_')
 MODE_CFLAGS += -D$(BENCH_DEFINE) -DHARNESS_BENCH='"$(BENCH)"'
 endif
 
+# STRESS=1: marked accesses and barriers become seeded yield points
+# (harness/stress.c), for the RCU stress campaign (scripts/stress.sh).
+ifeq ($(STRESS),1)
+MODE_CFLAGS += -DHARNESS_STRESS
+endif
+
 # HARNESS_MUTANT=<name> breaks one allocator semantic on purpose, to show
 # that the allocator self-test notices (make selftest-mutants).
 ifneq ($(HARNESS_MUTANT),)
@@ -136,7 +142,7 @@ LIB := $(OUT)/libmaple-harness.a
 PROG := $(OUT)/maple
 CHECK_SRCS := $(wildcard $(SRC)/checks/*.c)
 CHECK_OBJS := $(patsubst $(SRC)/checks/%.c,$(OBJ)/checks/%.o,$(CHECK_SRCS))
-LIB_OBJS := $(OBJ)/maple_tree.o $(OBJ)/linux.o
+LIB_OBJS := $(OBJ)/maple_tree.o $(OBJ)/linux.o $(OBJ)/harness/stress.o
 PROG_OBJS := $(OBJ)/maple.o $(OBJ)/test_maple_tree.o $(CHECK_OBJS)
 # Components in their own folders add objects and targets of their own.
 -include $(wildcard $(SRC)/*/component.mk)

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * RCU stress: reader threads under rcu_read_lock() walk, load and iterate
- * (both ways) while a writer in RCU mode stores, erases, makes spanning
- * stores and duplicates the tree.
+ * (both ways, pausing and resuming across rcu_read_unlock()) while a
+ * writer in RCU mode stores, erases, makes spanning stores, empties and
+ * refills whole stretches (so levels appear and collapse) and duplicates
+ * the tree.  There are more readers than this machine has cores.
  *
  * Every entry encodes the range it was stored at:
  *
@@ -15,6 +17,11 @@
  * SAN=1 ASan reports the access itself.  Pass or fail does not depend on
  * timing: any violation fails, and the amount of work is fixed by count;
  * only the number of reads the readers manage varies.
+ *
+ * Everything random follows --seed: the writer's operations and each
+ * reader's (reader i draws from the seed and i).  In the stress build
+ * (STRESS=1) the seed also picks the accesses that yield the CPU
+ * (harness/stress.c); scripts/stress.sh runs many seeds in several builds.
  */
 #include <linux/kernel.h>
 #include <linux/maple_tree.h>
@@ -26,9 +33,12 @@
 #define SPAN_BITS	12
 #define SPAN_MAX	((1UL << SPAN_BITS) - 1)
 #define KEY_LIMIT	(1UL << 18)	/* indices used by the check */
-#define READERS		4
+#define READERS		6		/* more than the cores we run on */
 #define WRITES		30000
+#define STRESS_WRITES	6000		/* in the stress build, many seeds */
 #define DUP_EVERY	2000		/* a duplication every this many writes */
+#define CLEAR_EVERY	997		/* empty a stretch every this many writes */
+#define CLEAR_SPAN	40000		/* indices a clearing takes (~310 ranges) */
 
 static void *range_entry(unsigned long first, unsigned long last)
 {
@@ -51,7 +61,9 @@ struct stress {
 	unsigned long violations;	/* atomic: inconsistent observations */
 	unsigned long reads;		/* atomic: observations made */
 	unsigned long first_bad[4];	/* kind, index, range of the first one */
+	void *bad_entry;		/* and the entry it found there */
 	unsigned long long seed;
+	unsigned int next_reader;	/* atomic: hands out reader numbers */
 };
 
 /* @entry was found covering [first, last] around @index: is that possible? */
@@ -71,10 +83,11 @@ static const char *const seen_by[] = { "mas_walk", "mtree_load",
 				       "mas_find", "mas_prev" };
 
 static void note_violation(struct stress *st, enum observation how,
-			   unsigned long index, unsigned long first,
-			   unsigned long last)
+			   void *entry, unsigned long index,
+			   unsigned long first, unsigned long last)
 {
 	if (__atomic_fetch_add(&st->violations, 1, __ATOMIC_RELAXED) == 0) {
+		st->bad_entry = entry;
 		st->first_bad[0] = how;
 		st->first_bad[1] = index;
 		st->first_bad[2] = first;
@@ -86,6 +99,7 @@ static unsigned long read_round(struct stress *st, unsigned long long *rng)
 {
 	unsigned long index = check_random(rng) % KEY_LIMIT, prev, reads = 0;
 	MA_STATE(mas, &st->tree, index, index);
+	bool paused;
 	void *entry;
 	int steps;
 
@@ -93,27 +107,44 @@ static unsigned long read_round(struct stress *st, unsigned long long *rng)
 	rcu_read_lock();
 	entry = mas_walk(&mas);
 	if (!consistent(entry, index, mas.index, mas.last))
-		note_violation(st, SEEN_WALK, index, mas.index, mas.last);
+		note_violation(st, SEEN_WALK, entry, index, mas.index, mas.last);
 	rcu_read_unlock();
 
 	/* Load. */
 	entry = mtree_load(&st->tree, index);
 	if (!consistent(entry, index, index, index))
-		note_violation(st, SEEN_LOAD, index, index, index);
+		note_violation(st, SEEN_LOAD, entry, index, index, index);
 
-	/* Forwards over a window: strictly ascending, each entry in range. */
+	/*
+	 * Forwards over a window: strictly ascending, each entry in range.
+	 * Now and then the iteration pauses, leaves the read-side section
+	 * (the writer may free anything it had seen) and resumes.
+	 */
 	rcu_read_lock();
 	mas_set(&mas, index);
 	prev = 0;
 	steps = 0;
+	paused = false;
 	mas_for_each(&mas, entry, index + 8192) {
+		/*
+		 * After a pause the walk resumes at prev + 1, and the range
+		 * holding that index may have been stored meanwhile, starting
+		 * at or before prev: it must at least end after it.
+		 */
 		if (!consistent(entry, mas.index, mas.index, mas.last) ||
-		    (steps && mas.index <= prev))
-			note_violation(st, SEEN_NEXT, index, mas.index,
+		    (steps && (paused ? mas.last : mas.index) <= prev))
+			note_violation(st, SEEN_NEXT, entry, index, mas.index,
 				       mas.last);
 		prev = mas.last;
+		paused = false;
 		if (++steps == 64 || mas.last == ULONG_MAX)
 			break;
+		if (check_random(rng) % 8 == 0) {
+			paused = true;
+			mas_pause(&mas);
+			rcu_read_unlock();
+			rcu_read_lock();
+		}
 	}
 	rcu_read_unlock();
 
@@ -121,15 +152,24 @@ static unsigned long read_round(struct stress *st, unsigned long long *rng)
 	rcu_read_lock();
 	mas_set(&mas, index);
 	prev = ULONG_MAX;
+	paused = false;
 	for (steps = 0; steps < 32; steps++) {
 		entry = mas_prev(&mas, 0);
 		if (!entry)
 			break;
+		/* After a pause: a range that starts before prev at least. */
 		if (!consistent(entry, mas.index, mas.index, mas.last) ||
-		    mas.last >= prev)
-			note_violation(st, SEEN_PREV, index, mas.index,
+		    (paused ? mas.index : mas.last) >= prev)
+			note_violation(st, SEEN_PREV, entry, index, mas.index,
 				       mas.last);
 		prev = mas.index;
+		paused = false;
+		if (check_random(rng) % 8 == 0) {
+			paused = true;
+			mas_pause(&mas);
+			rcu_read_unlock();
+			rcu_read_lock();
+		}
 	}
 	rcu_read_unlock();
 	reads += 4;
@@ -139,7 +179,9 @@ static unsigned long read_round(struct stress *st, unsigned long long *rng)
 static void *stress_reader(void *arg)
 {
 	struct stress *st = arg;
-	unsigned long long rng = st->seed ^ (unsigned long)&rng;
+	unsigned int me = __atomic_fetch_add(&st->next_reader, 1,
+					     __ATOMIC_RELAXED);
+	unsigned long long rng = (st->seed + 1) * 0x9e3779b97f4a7c15ULL + me;
 	unsigned long reads = 0;
 	bool last_round = false;
 
@@ -191,6 +233,7 @@ static void check_rcu_stress(struct check_ctx *ctx)
 	unsigned long long rng = ctx->seed * 7919 + 1;
 	unsigned long threads[READERS], first, last, len;
 	int i, started = 0, ret, dups = 0;
+	int writes = harness_stress_build() ? STRESS_WRITES : WRITES;
 
 	mt_init_flags(&st.tree, MT_FLAGS_USE_RCU);
 	for (i = 0; i < 2000; i++)
@@ -202,14 +245,25 @@ static void check_rcu_stress(struct check_ctx *ctx)
 			break;
 		started++;
 	}
-	for (i = 0; i < WRITES; i++) {
+	harness_stress_start(ctx->seed);
+	for (i = 0; i < writes; i++) {
 		unsigned long op = check_random(&rng) % 10;
 
 		first = check_random(&rng) % KEY_LIMIT;
 		len = op < 2 ? 300 + check_random(&rng) % (SPAN_MAX - 300) :
 			       check_random(&rng) % 200;
 		last = min(first + len, KEY_LIMIT - 1);
-		if (op == 2) {
+		if (i % CLEAR_EVERY == CLEAR_EVERY - 1) {
+			/*
+			 * Empty a long stretch in one store: whole subtrees
+			 * go, parents merge and the tree may lose a level.
+			 * The writes after it fill the hole again, one small
+			 * range at a time, and the tree regrows.
+			 */
+			last = min(first + CLEAR_SPAN, KEY_LIMIT - 1);
+			ret = mtree_store_range(&st.tree, first, last, NULL,
+						GFP_KERNEL);
+		} else if (op == 2) {
 			mtree_erase(&st.tree, first);
 			ret = 0;
 		} else if (op == 3) {
@@ -231,6 +285,7 @@ static void check_rcu_stress(struct check_ctx *ctx)
 	__atomic_store_n(&st.writer_done, true, __ATOMIC_RELEASE);
 	for (i = 0; i < started; i++)
 		harness_thread_join(threads[i]);
+	harness_stress_stop();
 
 	mtree_lock(&st.tree);
 	mt_validate(&st.tree);
@@ -252,14 +307,18 @@ static void check_rcu_stress(struct check_ctx *ctx)
 #endif
 	CHECK(ctx, NULL, st.violations == 0,
 	      "%lu inconsistent observations out of %lu (first: %s from %lu "
-	      "reported [%lu, %lu])", st.violations, st.reads,
-	      seen_by[st.first_bad[0]], st.first_bad[1], st.first_bad[2],
-	      st.first_bad[3]);
+	      "reported [%lu, %lu] holding %s [%lu, %lu])", st.violations,
+	      st.reads, seen_by[st.first_bad[0]], st.first_bad[1],
+	      st.first_bad[2], st.first_bad[3],
+	      !st.bad_entry ? "NULL" : xa_is_value(st.bad_entry) ?
+	      "the entry stored at" : "a non-value entry",
+	      xa_is_value(st.bad_entry) ? entry_first(st.bad_entry) : 0,
+	      xa_is_value(st.bad_entry) ? entry_last(st.bad_entry) : 0);
 	if (ctx->verbose)
 		printf("  %d readers made %lu observations during %d writes "
 		       "and %d duplications: %lu violations\n", started,
-		       st.reads, WRITES, dups, st.violations);
+		       st.reads, writes, dups, st.violations);
 	mtree_destroy(&st.tree);
 }
-DEFINE_CHECK(check_rcu_stress, "RCU readers (4) against a writer: stores, "
-	     "erases, spanning stores, duplications");
+DEFINE_CHECK(check_rcu_stress, "RCU readers (6, pausing) against a writer: "
+	     "stores, erases, spanning stores, emptied stretches, duplications");

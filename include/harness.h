@@ -59,6 +59,15 @@ unsigned int mt_nr_allocated(void);
 int harness_thread_start(unsigned long *thread, void *(*fn)(void *), void *arg);
 int harness_thread_join(unsigned long thread);
 
+/*
+ * The stress build (STRESS=1, harness/stress.c): between start and stop,
+ * a seeded subset of the marked accesses and barriers yield the CPU.
+ * Elsewhere start and stop do nothing and harness_stress_build() is false.
+ */
+void harness_stress_start(unsigned long long seed);
+void harness_stress_stop(void);
+bool harness_stress_build(void);
+
 /* --- diagnostics counted for the driver --- */
 extern unsigned long harness_warnings;		/* WARN_ON() hits */
 extern unsigned long harness_lockdep_failures;	/* failed lock assertions */

@@ -20,7 +20,8 @@ libmaple:
 	$(Q)$(CC) -shared -Wl,-soname,libmaple.so.$(MAPLE_SOMAJOR) \
 		-o $(RELEASE_OUT)/libmaple.so.$(MAPLE_VERSION) \
 		$(RELEASE_OUT)/generated/obj/maple_tree.o \
-		$(RELEASE_OUT)/generated/obj/linux.o -lurcu -lpthread
+		$(RELEASE_OUT)/generated/obj/linux.o \
+		$(RELEASE_OUT)/generated/obj/harness/stress.o -lurcu -lpthread
 
 install: libmaple
 	$(Q)inc=$(DESTDIR)$(PREFIX)/include/maple; lib=$(DESTDIR)$(PREFIX)/lib; \

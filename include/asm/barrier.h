@@ -9,9 +9,12 @@
 
 #include <urcu/arch.h>
 
-#define smp_mb()	cmm_smp_mb()
-#define smp_rmb()	cmm_smp_rmb()
-#define smp_wmb()	cmm_smp_wmb()
+#include <linux/compiler.h>
+
+/* Each barrier is a stress point too (STRESS=1; see linux/compiler.h). */
+#define smp_mb()	do { harness_stress_point(); cmm_smp_mb(); } while (0)
+#define smp_rmb()	do { harness_stress_point(); cmm_smp_rmb(); } while (0)
+#define smp_wmb()	do { harness_stress_point(); cmm_smp_wmb(); } while (0)
 #define mb()		cmm_mb()
 #define rmb()		cmm_rmb()
 #define wmb()		cmm_wmb()

@@ -54,9 +54,35 @@
  * READ_ONCE()/WRITE_ONCE(): one access of the full width, not torn, not
  * merged with a neighbour and not repeated, through a volatile lvalue.
  */
+#ifndef HARNESS_STRESS
 #define READ_ONCE(x)		(*(const volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, val)						\
 	do { *(volatile __typeof__(x) *)&(x) = (val); } while (0)
+#define harness_stress_point()	do { } while (0)
+#else
+/*
+ * The stress build (STRESS=1): every marked access, barrier and RCU
+ * pointer operation is also a point where the thread may give up its CPU
+ * (linux.c: harness_stress_hit()), so that another thread runs between
+ * two steps that are otherwise nanoseconds apart.  Which sites yield, and
+ * how often, follows the seed of the check that switched it on.  The code
+ * under test is compiled as it is; only these macros change.
+ */
+void harness_stress_hit(unsigned int site);
+extern int harness_stress_on;
+#define harness_stress_point() do {					\
+	if (__builtin_expect(harness_stress_on, 0))			\
+		harness_stress_hit(__LINE__ ^ (__COUNTER__ << 16));	\
+} while (0)
+#define READ_ONCE(x) ({							\
+	harness_stress_point();						\
+	*(const volatile __typeof__(x) *)&(x);				\
+})
+#define WRITE_ONCE(x, val) do {						\
+	harness_stress_point();						\
+	*(volatile __typeof__(x) *)&(x) = (val);			\
+} while (0)
+#endif
 
 #define __same_type(a, b)	__builtin_types_compatible_p(__typeof__(a), __typeof__(b))
 

@@ -53,8 +53,16 @@ void harness_rcu_barrier(void);
 
 #define rcu_dereference_check(ptr, cond) ({				\
 	__harness_rcu_check(cond, 1);					\
+	harness_stress_point();						\
 	rcu_dereference(ptr);						\
 })
+#ifdef HARNESS_STRESS	/* publishing is a stress point (linux/compiler.h) */
+#undef rcu_assign_pointer
+#define rcu_assign_pointer(p, v) do {					\
+	harness_stress_point();						\
+	_rcu_assign_pointer(p, v);					\
+} while (0)
+#endif
 #define rcu_dereference_protected(ptr, cond) ({				\
 	__harness_rcu_check(cond, 0);					\
 	(ptr);								\

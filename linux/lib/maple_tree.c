@@ -685,7 +685,7 @@ static __always_inline void *__mas_descend(struct ma_state *ms,
 	enum maple_type ntype;
 	unsigned long *pivs;
 	unsigned long lo_lim, hi_lim, lo, hi;
-	unsigned char off, depth;
+	unsigned char off, depth, end;
 	void *top, *next;
 
 again:
@@ -712,14 +712,16 @@ again:
 		/* pivot[end] is hi_lim, unless the node is full */
 		hi = off < mt_pivot_count(ntype) ? pivs[off] : hi_lim;
 		next = mt_slot(tr, ma_slots(nd, ntype), off);
-		if (unlikely(ma_dead(nd)))
-			goto again;
 		depth++;
 		if (ma_is_leaf(ntype)) {
+			/* the end is read from the node too: before judging */
+			end = ma_data_end(nd, ntype, hi_lim);
+			if (unlikely(ma_dead(nd)))
+				goto again;
 			ms->depth = depth;
 			ms->node = en;
 			ms->offset = off;
-			ms->end = ma_data_end(nd, ntype, hi_lim);
+			ms->end = end;
 			ms->min = lo_lim;
 			ms->max = hi_lim;
 			ms->index = lo;
@@ -727,6 +729,8 @@ again:
 			ms->status = ma_active;
 			return next;
 		}
+		if (unlikely(ma_dead(nd)))
+			goto again;
 		en = next;
 		lo_lim = lo;
 		hi_lim = hi;
@@ -893,17 +897,23 @@ static bool mas_hop_leaf(struct ma_state *ms, int dir, void **val)
 {
 	struct maple_node *nd = mte_to_node(ms->node), *parent, *leaf;
 	enum maple_type ptype = mt_level_type(ms->tree, 1);
-	unsigned long *ppivs, *pivs, lo, hi, first, last;
+	unsigned long *ppivs, *pivs, lo, hi, first, last, pword;
 	struct maple_enode *en;
 	void __rcu **pslots;
 	unsigned char end, off;
 	unsigned int poff;
 	void *v;
 
-	if (ma_is_root(nd))
+	/*
+	 * One read of the parent word: a writer may root, re-parent or kill
+	 * @nd meanwhile, and the parent and the slot must come from the same
+	 * word.  A dead node's word names the node itself.
+	 */
+	pword = (unsigned long)READ_ONCE(nd->parent);
+	parent = (struct maple_node *)(pword & ~MAPLE_NODE_MASK);
+	if ((pword & MT_PARENT_ROOT) || parent == nd)
 		return false;
-	parent = ma_parent(nd);
-	poff = ma_parent_slot(nd) + dir;
+	poff = ((pword & MT_PARENT_SLOT_MASK) >> MT_PARENT_SLOT_SHIFT) + dir;
 	if (!poff || poff >= mt_slots[ptype] - 1U)
 		return false;	/* a bound would be the parent's own */
 	ppivs = ma_pivots(parent, ptype);
@@ -929,7 +939,7 @@ static bool mas_hop_leaf(struct ma_state *ms, int dir, void **val)
 	first = off ? pivs[off - 1] + 1 : lo;
 	last = off < end ? pivs[off] : hi;
 	v = mt_slot(ms->tree, ma_slots(leaf, maple_leaf_64), off);
-	if (unlikely(ma_dead(parent) || ma_dead(leaf)))
+	if (unlikely(ma_dead(nd) || ma_dead(parent) || ma_dead(leaf)))
 		return false;
 	ms->node = en;
 	ms->min = lo;
@@ -2009,6 +2019,13 @@ static unsigned long mt_items_gap(const struct mt_item *items,
 /*
  * mt_fill() - write @cnt items into @nd (new, or being rewritten in
  * place outside RCU mode) and adopt its children.
+ *
+ * In RCU mode @nd is new and not yet published, so only children that are
+ * new too (a zeroed parent word: no reader can reach them) are adopted
+ * here.  A child already in the tree keeps naming its old parent until
+ * @nd is published: mt_adopt() moves it afterwards.  Were it moved now, a
+ * reader stepping up from it would find a node that is still being filled
+ * and whose own parent word is not set yet.
  */
 static void mt_fill(struct maple_tree *tr, struct maple_node *nd,
 		    enum maple_type ntype, const struct mt_item *items,
@@ -2018,6 +2035,7 @@ static void mt_fill(struct maple_tree *tr, struct maple_node *nd,
 	unsigned long *gapv = ma_gaps(nd, ntype);
 	void __rcu **slts = ma_slots(nd, ntype);
 	unsigned char cap = mt_slots[ntype];
+	bool rcu = mt_in_rcu(tr);
 	unsigned char best = 0;
 	unsigned int i;
 
@@ -2028,7 +2046,8 @@ static void mt_fill(struct maple_tree *tr, struct maple_node *nd,
 		RCU_INIT_POINTER(slts[i], items[i].ptr);
 		if (i < cap - 1U)
 			pivs[i] = items[i].last;
-		if (!ma_is_leaf(ntype))
+		if (!ma_is_leaf(ntype) &&
+		    (!rcu || !mte_to_node(items[i].ptr)->parent))
 			mte_set_parent(items[i].ptr, nd, i);
 		if (gapv) {
 			gapv[i] = items[i].gap;
@@ -2042,6 +2061,36 @@ static void mt_fill(struct maple_tree *tr, struct maple_node *nd,
 	} else if (cnt < cap) {
 		nd->mr64.meta.end = cnt - 1;
 		nd->mr64.meta.gap = 0;
+	}
+}
+
+/*
+ * mt_adopt() - after the new node @enode (covering up to @max) was
+ * published in RCU mode, point the children that were already in the tree
+ * at their new parent, in this node and in the new nodes below it.  A
+ * child whose parent word names @enode's slot already is one of this
+ * write's new nodes (mt_fill() adopted it); only those are descended
+ * into, so the walk is bounded by the write's new nodes.
+ */
+static void mt_adopt(struct maple_tree *tr, struct maple_enode *enode,
+		     unsigned long max)
+{
+	struct maple_node *node = mte_to_node(enode), *child;
+	enum maple_type ntype = mte_node_type(enode);
+	unsigned long *pivs = ma_pivots(node, ntype);
+	void __rcu **slots = ma_slots(node, ntype);
+	unsigned char end = ma_data_end(node, ntype, max), i;
+	struct maple_enode *cenode;
+	struct maple_pnode *want;
+
+	for (i = 0; i <= end; i++) {
+		cenode = rcu_dereference_protected(slots[i], mt_locked(tr));
+		child = mte_to_node(cenode);
+		want = mt_mk_parent(node, i);
+		if (child->parent != want)
+			WRITE_ONCE(child->parent, want);
+		else if (!mte_is_leaf(cenode))
+			mt_adopt(tr, cenode, i < end ? pivs[i] : max);
 	}
 }
 
@@ -2249,10 +2298,17 @@ static void mt_finish(struct mt_write *w, unsigned int h, bool whole)
 	}
 
 	if (whole) {
-		if (target) {
-			mte_set_root_parent(target, tr);
+		if (target)
 			top = target;
-		} else if (top && mt_is_enode(top)) {
+		if (top && mt_is_enode(top)) {
+			/*
+			 * The new top is this write's own node when its parent
+			 * word was never set: target, or the one node a split
+			 * of the level below made.  An old node keeps its
+			 * children.
+			 */
+			if (!mte_to_node(top)->parent)
+				target = top;
 			mte_set_root_parent(top, tr);
 		}
 		mt_set_height(tr, new_height);
@@ -2264,6 +2320,10 @@ static void mt_finish(struct mt_write *w, unsigned int h, bool whole)
 			mte_node_type(w->l[h + 1].enode))[w->l[h + 1].offset],
 			target);
 	}
+	/* Published: the old children may now name their new parents. */
+	if (w->rcu && target && target != keep && !mte_is_leaf(target))
+		mt_adopt(tr, target, whole ? ULONG_MAX :
+			 buf->item[buf->nr - 1].last);
 	if (mt_is_alloc(tr) && !whole)
 		mt_update_gaps(w, h, gap);
 	if (w->rcu)
