@@ -6,6 +6,8 @@
 #   make lib              build the subject and the shims as a static library
 #   make -s cflags|libs   what an outside program needs to use that library
 #   make check            every leg CI runs (see README.md)
+#   make stress           the RCU stress campaign (many seeds, 3 builds)
+#   make tsan             the RCU stress under ThreadSanitizer
 #   make kernel           fetch Linux 6.12's maple tree into .kernel/
 #
 # Modes, combinable:  SAN=1  OPT=-O2  BUILD=32  STRESS=1  BENCH=<name>  O=<dir>  V=1
@@ -89,6 +91,13 @@ MODE_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
 	       -DHARNESS_NO_VALGRIND
 MODE_LDFLAGS += -fsanitize=address,undefined
 endif
+# SAN=thread: ThreadSanitizer (scripts/tsan.sh runs it with its
+# suppressions; see docs/harness.md for what it can and cannot say).
+ifeq ($(SAN),thread)
+MODE_CFLAGS += -fsanitize=thread -fno-omit-frame-pointer -DHARNESS_TSAN \
+	       -DHARNESS_NO_FREELIST -DHARNESS_NO_VALGRIND
+MODE_LDFLAGS += -fsanitize=thread
+endif
 
 ifeq ($(BUILD),32)
 MODE_CFLAGS += -m32
@@ -155,7 +164,7 @@ GEN_HDRS := $(GEN)/autoconf.h $(GEN)/bit-length.h \
 DEPS := $(SHIM_HDRS) $(GEN_HDRS) $(GEN)/flags $(SRC)/Makefile
 
 .PHONY: all maple lib cflags libs default-subject clean kernel ktests \
-	check selftest-mutants FORCE
+	check selftest-mutants stress tsan FORCE
 
 all: maple
 maple: $(PROG)
@@ -246,6 +255,14 @@ check:
 
 selftest-mutants:
 	$(Q)$(SRC)/scripts/mutants.sh
+
+# The RCU stress campaign: many seeds, STRESS=1, three builds.
+stress:
+	$(Q)$(SRC)/scripts/stress.sh $(STRESS_ARGS)
+
+# check_rcu_stress under ThreadSanitizer (SAN=thread).
+tsan:
+	$(Q)$(SRC)/scripts/tsan.sh
 
 clean:
 	rm -rf $(GEN) $(PROG) $(LIB)

@@ -241,6 +241,10 @@ bool harness_in_rcu_callback(void)
 	return in_rcu_callback;
 }
 
+#ifdef HARNESS_TSAN
+char harness_tsan_grace;	/* see linux/rcupdate.h */
+#endif
+
 static void *rcu_worker(void *unused)
 {
 	struct cds_wfcq_node *batch, *next;
@@ -260,6 +264,9 @@ static void *rcu_worker(void *unused)
 
 		/* Readers that could see these objects are gone after this. */
 		synchronize_rcu();
+#ifdef HARNESS_TSAN
+		__tsan_acquire(&harness_tsan_grace);
+#endif
 		for (nr = 0; batch; batch = next, nr++) {
 			next = batch->next;
 			head = container_of(batch, struct rcu_head, next);

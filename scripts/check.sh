@@ -20,6 +20,11 @@
 #   gdb         scripts/gdb/maple.py in gdb batch mode: printers and mt-dump
 #   fuzz        the same engine under libFuzzer (clang, ASan+UBSan), bounded
 #               (FUZZ_SECONDS, default 60)
+#   stress      the RCU stress campaign: check_rcu_stress with seeded yield
+#               points (STRESS=1) over many seeds in the default, SAN=1 and
+#               -O0 --coverage builds (scripts/stress.sh), ~90 s a build
+#   tsan        check_rcu_stress under ThreadSanitizer, a few seeds
+#   coverage    make coverage: the gcov build passes, and the report is made
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -81,6 +86,9 @@ leg install scripts/install-test.sh
 leg picture make -s tree-picture O=build/default MTDOT_ARGS="--alloc --vmas 300 --erase 7"
 leg gdb scripts/gdb/test.sh build/default/maple
 leg fuzz env FUZZ_SECONDS="${FUZZ_SECONDS:-60}" scripts/fuzz.sh
+leg stress env SECONDS_PER_BUILD="${STRESS_SECONDS:-90}" scripts/stress.sh 1 60
+leg tsan scripts/tsan.sh 1 4
+leg coverage scripts/coverage.sh
 
 [ -z "$failed_legs" ] || echo "failed legs:$failed_legs"
 echo "$passed passed, $failed failed"

@@ -54,7 +54,18 @@
  * READ_ONCE()/WRITE_ONCE(): one access of the full width, not torn, not
  * merged with a neighbour and not repeated, through a volatile lvalue.
  */
-#ifndef HARNESS_STRESS
+#if defined(HARNESS_TSAN)
+/*
+ * SAN=thread: marked accesses are atomics, so that ThreadSanitizer takes
+ * them as intended races, and they are acquire/release: a pointer read
+ * with READ_ONCE() (a parent word) heads an address dependency, which
+ * orders the loads through it in the kernel's memory model; TSan knows no
+ * dependencies, acquire is the nearest it understands.
+ */
+#define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_ACQUIRE)
+#define WRITE_ONCE(x, val)	__atomic_store_n(&(x), (val), __ATOMIC_RELEASE)
+#define harness_stress_point()	do { } while (0)
+#elif !defined(HARNESS_STRESS)
 #define READ_ONCE(x)		(*(const volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, val)						\
 	do { *(volatile __typeof__(x) *)&(x) = (val); } while (0)

@@ -56,6 +56,28 @@ void harness_rcu_barrier(void);
 	harness_stress_point();						\
 	rcu_dereference(ptr);						\
 })
+#ifdef HARNESS_TSAN
+/*
+ * SAN=thread: ThreadSanitizer does not know liburcu's barriers or its
+ * grace periods.  Publication becomes a release store and each pointer
+ * read an acquire load (dependency ordering, as the kernel relies on, is
+ * stronger than TSan can follow); every rcu_read_unlock() releases one
+ * token that the call_rcu() worker acquires after its synchronize_rcu(),
+ * so a free after a grace period is ordered after the readers it waited
+ * for.  scripts/tsan.sh runs the build; docs/harness.md says what is left.
+ */
+#include <sanitizer/tsan_interface.h>
+extern char harness_tsan_grace;
+#undef rcu_dereference
+#define rcu_dereference(p)	__atomic_load_n(&(p), __ATOMIC_ACQUIRE)
+#undef rcu_assign_pointer
+#define rcu_assign_pointer(p, v) __atomic_store_n(&(p), (v), __ATOMIC_RELEASE)
+#undef rcu_read_unlock
+#define rcu_read_unlock() do {						\
+	__tsan_release(&harness_tsan_grace);				\
+	urcu_memb_read_unlock();					\
+} while (0)
+#endif
 #ifdef HARNESS_STRESS	/* publishing is a stress point (linux/compiler.h) */
 #undef rcu_assign_pointer
 #define rcu_assign_pointer(p, v) do {					\

@@ -189,7 +189,8 @@ static inline bool mt_locked(const struct maple_tree *tr)
 
 static inline bool mt_is_alloc(const struct maple_tree *tr)
 {
-	return tr->ma_flags & MT_FLAGS_ALLOC_RANGE;
+	/* readers too: the writer changes the height bits beside it */
+	return READ_ONCE(tr->ma_flags) & MT_FLAGS_ALLOC_RANGE;
 }
 
 /* The flags a tree keeps when it is emptied: everything but the height. */
@@ -201,7 +202,8 @@ static inline unsigned int mt_attr(const struct maple_tree *tr)
 static inline void mt_set_height(struct maple_tree *tr, unsigned int height)
 {
 	BUG_ON(height > MAPLE_HEIGHT_MAX);
-	tr->ma_flags = mt_attr(tr) | (height << MT_FLAGS_HEIGHT_OFFSET);
+	WRITE_ONCE(tr->ma_flags,
+		   mt_attr(tr) | (height << MT_FLAGS_HEIGHT_OFFSET));
 }
 
 /* ma_root, for a reader (rcu_read_lock() or the lock held). */
@@ -313,7 +315,8 @@ static inline unsigned char ma_data_end(struct maple_node *nd,
 	 * mispredict: full and not full nodes mix in any tree.
 	 */
 	piv = nd->mr64.pivot[last_piv];
-	meta = nd->mr64.meta.end;
+	/* in a full node this byte is part of slot 15, swapped in place */
+	meta = READ_ONCE(nd->mr64.meta.end);
 	full = last_piv + (piv != hi_lim);
 	return piv ? full : meta;
 }
