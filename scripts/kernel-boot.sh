@@ -29,8 +29,8 @@
 #
 # Variables (defaults):
 #   TREES="kernel ours"   which kernels, in this order within a round
-#   BOOTS=1               boots of each kernel; a boot after the first runs
-#                         only the fork table (the test module is kept out
+#   BOOTS=1               boots of each kernel (0: only build); a boot after
+#                         the first runs only the fork table (the test module is kept out
 #                         with initcall_blacklist=maple_tree_seed)
 #   TORTURE=30            seconds of vma-torture per first boot, 0: none
 #   SEED=1                torture seed
@@ -110,6 +110,11 @@ file -L "$busybox" 2>/dev/null | grep -q 'statically linked' ||
 } >"$guest/initramfs.list"
 "$guest/gen_init_cpio" "$guest/initramfs.list" | gzip -6 >"$out/initramfs.cpio.gz"
 
+if [ "$boots" = 0 ]; then
+	kl_say "BOOTS=0: built $trees and the initramfs, no boot"
+	exit 0
+fi
+
 # -------------------------------------------------------------------- QEMU
 qemu() {
 	image=$1 log=$2 append=$3
@@ -118,7 +123,7 @@ qemu() {
 	timeout "$timeout" qemu-system-x86_64 $accel_args -smp "$smp" -m "$mem" \
 		-nodefaults -display none -no-reboot -serial "file:$log" \
 		-kernel "$image" -initrd "$out/initramfs.cpio.gz" \
-		-append "console=ttyS0 panic=-1 $append" "$@"
+		-append "console=ttyS0 panic=-1 log_buf_len=4M $append" "$@"
 }
 
 first_tree=$(echo "$trees" | cut -d' ' -f1)
@@ -154,6 +159,9 @@ esac
 kl_say "accelerator: $accel ($accel_why)"
 
 # -------------------------------------------------------------------- boots
+# what a kernel says when something went wrong (kernel/guest/init greps
+# the same in dmesg)
+kernel_trouble='Oops|BUG[: ]|WARNING:|Call Trace|general protection|RCU stall|rcu: INFO|Kernel panic|segfault at|stack guard|corrupted|Bad page|bad_page'
 boots_passed=0
 boots_failed=0
 summary="$out/summary.txt"
@@ -180,10 +188,19 @@ while [ "$b" -le "$boots" ]; do
 		verdict=$(grep -a -o 'guest: [0-9]* passed, [0-9]* failed' "$log" | tail -n 1 || true)
 		grep -a -E 'guest: (PASS|FAIL)|guest: module:|vma-torture: seed .*mismatches|MISMATCH|guest: dmesg:' \
 			"$log" | sed "s/^/    $t: /" >&2 || true
+		# the serial console saw every kernel message, even any the
+		# guest's log buffer lost: scan it too
+		suspicious=$(grep -a -v '^guest: dmesg: ' "$log" |
+			grep -a -c -E "$kernel_trouble" || true)
 		if [ $rc = 124 ]; then
 			verdict="killed after ${timeout}s"
 		elif [ -z "$verdict" ]; then
 			verdict="no verdict (qemu exit $rc)"
+		fi
+		if [ "$suspicious" != 0 ]; then
+			verdict="$verdict; $suspicious suspicious kernel lines on the console"
+			grep -a -v '^guest: dmesg: ' "$log" | grep -a -E "$kernel_trouble" |
+				head -n 20 | sed 's/^/    ! /' >&2
 		fi
 		case $verdict in
 		"guest: "*" 0 failed") boots_passed=$((boots_passed + 1)); mark=ok ;;

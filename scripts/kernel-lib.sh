@@ -18,6 +18,8 @@
 # Variables: KERNEL_JOBS (make -j, default 2), OURS_C / OURS_H (our files,
 # default linux/lib/maple_tree.c and linux/include/linux/maple_tree.h).
 # Progress goes to stderr; kernel make output to build/kernel/logs/.
+# Every variable of these functions starts with kl_: a script that sources
+# this file keeps its own names.
 
 kl_version=6.12
 kl_top=$(cd "$(dirname "$0")/.." && pwd)
@@ -52,18 +54,18 @@ kl_sudo() {
 }
 
 kl_deps() {
-	missing=
-	for p in "$@"; do
+	kl_missing=
+	for kl_p in "$@"; do
 		# any architecture's copy will do (liburcu-dev may have two)
-		dpkg-query -W -f '${Status}\n' "$p" 2>/dev/null |
-			grep -q ' installed$' || missing="$missing $p"
+		dpkg-query -W -f '${Status}\n' "$kl_p" 2>/dev/null |
+			grep -q ' installed$' || kl_missing="$kl_missing $kl_p"
 	done
-	[ -z "$missing" ] && return 0
-	kl_say "installing:$missing"
+	[ -z "$kl_missing" ] && return 0
+	kl_say "installing:$kl_missing"
 	# shellcheck disable=SC2086
-	kl_sudo apt-get install -y -q $missing >&2 ||
+	kl_sudo apt-get install -y -q $kl_missing >&2 ||
 		{ kl_sudo apt-get update -q >&2 &&
-		  kl_sudo apt-get install -y -q $missing >&2; }
+		  kl_sudo apt-get install -y -q $kl_missing >&2; }
 }
 
 kl_extract() {
@@ -82,104 +84,104 @@ kl_extract() {
 # (its time stamp then stays, so make rebuilds nothing).  Never write into a
 # hard link: that would change the pristine tree too.
 kl_put() {
-	dir=$1 rel=$2 file=$3
-	[ -f "$file" ] || kl_die "missing $file"
-	if [ "$(stat -c %h "$dir/$rel")" = 1 ] && cmp -s "$file" "$dir/$rel"; then
+	kl_dir=$1 kl_rel=$2 kl_file=$3
+	[ -f "$kl_file" ] || kl_die "missing $kl_file"
+	if [ "$(stat -c %h "$kl_dir/$kl_rel")" = 1 ] && cmp -s "$kl_file" "$kl_dir/$kl_rel"; then
 		return 0
 	fi
-	rm -f "$dir/$rel"
-	cp "$file" "$dir/$rel"
-	kl_say "$rel: our copy put in $(basename "$dir")"
+	rm -f "$kl_dir/$kl_rel"
+	cp "$kl_file" "$kl_dir/$kl_rel"
+	kl_say "$kl_rel: our copy put in $(basename "$kl_dir")"
 }
 
 kl_ours_tree() {
-	dir=$1
+	kl_dir=$1
 	kl_extract
-	if [ ! -f "$dir/Makefile" ]; then
-		kl_say "hard-link copy of the kernel tree: $dir"
-		rm -rf "$dir.tmp"
-		cp -al "$kl_src" "$dir.tmp"
-		mv "$dir.tmp" "$dir"
+	if [ ! -f "$kl_dir/Makefile" ]; then
+		kl_say "hard-link copy of the kernel tree: $kl_dir"
+		rm -rf "$kl_dir.tmp"
+		cp -al "$kl_src" "$kl_dir.tmp"
+		mv "$kl_dir.tmp" "$kl_dir"
 	fi
-	kl_put "$dir" lib/maple_tree.c "$kl_ours_c"
-	kl_put "$dir" include/linux/maple_tree.h "$kl_ours_h"
-	for rel in lib/maple_tree.c include/linux/maple_tree.h; do
-		[ "$(stat -c %h "$dir/$rel")" = 1 ] ||
-			kl_die "$dir/$rel is a hard link"
-		[ "$(stat -c %h "$kl_src/$rel")" = 1 ] ||
-			kl_die "$kl_src/$rel is a hard link"
+	kl_put "$kl_dir" lib/maple_tree.c "$kl_ours_c"
+	kl_put "$kl_dir" include/linux/maple_tree.h "$kl_ours_h"
+	for kl_rel in lib/maple_tree.c include/linux/maple_tree.h; do
+		[ "$(stat -c %h "$kl_dir/$kl_rel")" = 1 ] ||
+			kl_die "$kl_dir/$kl_rel is a hard link"
+		[ "$(stat -c %h "$kl_src/$kl_rel")" = 1 ] ||
+			kl_die "$kl_src/$kl_rel is a hard link"
 	done
 }
 
 # Every option the fragments set must come out of olddefconfig as asked.
 kl_config_check() {
-	config=$1
+	kl_cfg=$1
 	shift
-	bad=
-	for frag in "$@"; do
-		while IFS= read -r line; do
-			case $line in
+	kl_bad=
+	for kl_frag in "$@"; do
+		while IFS= read -r kl_line; do
+			case $kl_line in
 			CONFIG_*=*)
-				grep -qxF "$line" "$config" || bad="$bad ${line%%=*}"
+				grep -qxF "$kl_line" "$kl_cfg" || kl_bad="$kl_bad ${kl_line%%=*}"
 				;;
 			"# CONFIG_"*" is not set")
-				opt=${line#\# }
-				opt=${opt%% *}
-				! grep -q "^$opt=" "$config" || bad="$bad $opt"
+				kl_opt=${kl_line#\# }
+				kl_opt=${kl_opt%% *}
+				! grep -q "^$kl_opt=" "$kl_cfg" || kl_bad="$kl_bad $kl_opt"
 				;;
 			esac
-		done <"$frag"
+		done <"$kl_frag"
 	done
-	[ -z "$bad" ] || kl_die "options not taken by $config:$bad"
+	[ -z "$kl_bad" ] || kl_die "options not taken by $kl_cfg:$kl_bad"
 }
 
 kl_config() {
-	src=$1 out=$2 extra=${3:-}
-	mkdir -p "$out" "$kl_logs"
-	log="$kl_logs/config-$(basename "$out").log"
+	kl_tree=$1 kl_out=$2 kl_extra=${3:-}
+	mkdir -p "$kl_out" "$kl_logs"
+	kl_log="$kl_logs/config-$(basename "$kl_out").log"
 	# shellcheck disable=SC2086
 	{
-		make -C "$src" O="$out" tinyconfig &&
-		"$src/scripts/kconfig/merge_config.sh" -m -O "$out" \
-			"$out/.config" "$kl_fragment" $extra &&
-		make -C "$src" O="$out" olddefconfig
-	} >"$log" 2>&1 || { tail -n 20 "$log" >&2; kl_die "config failed: $log"; }
+		make -C "$kl_tree" O="$kl_out" tinyconfig &&
+		"$kl_tree/scripts/kconfig/merge_config.sh" -m -O "$kl_out" \
+			"$kl_out/.config" "$kl_fragment" $kl_extra &&
+		make -C "$kl_tree" O="$kl_out" olddefconfig
+	} >"$kl_log" 2>&1 || { tail -n 20 "$kl_log" >&2; kl_die "config failed: $kl_log"; }
 	# shellcheck disable=SC2086
-	kl_config_check "$out/.config" "$kl_fragment" $extra
+	kl_config_check "$kl_out/.config" "$kl_fragment" $kl_extra
 }
 
 # What a build depends on beyond the pristine tree: the config fragment and
 # the two files ours replaces.
 kl_stamp() {
-	src=$1
-	cat "$kl_fragment" "$src/lib/maple_tree.c" \
-	    "$src/include/linux/maple_tree.h" | sha256sum | cut -d' ' -f1
+	kl_tree=$1
+	cat "$kl_fragment" "$kl_tree/lib/maple_tree.c" \
+	    "$kl_tree/include/linux/maple_tree.h" | sha256sum | cut -d' ' -f1
 }
 
 kl_build() {
-	name=$1 src=$2
-	out="$kl_builds/$name"
-	image="$out/arch/x86/boot/bzImage"
-	stamp=$(kl_stamp "$src")
-	if [ -f "$image" ] && [ "$(cat "$out/.maple-stamp" 2>/dev/null)" = "$stamp" ]; then
-		kl_say "$name: bzImage is current"
+	kl_name=$1 kl_tree=$2
+	kl_out="$kl_builds/$kl_name"
+	kl_image="$kl_out/arch/x86/boot/bzImage"
+	kl_stamp=$(kl_stamp "$kl_tree")
+	if [ -f "$kl_image" ] && [ "$(cat "$kl_out/.maple-stamp" 2>/dev/null)" = "$kl_stamp" ]; then
+		kl_say "$kl_name: bzImage is current"
 		return 0
 	fi
-	fstamp=$(sha256sum <"$kl_fragment" | cut -d' ' -f1)
-	if [ "$(cat "$out/.maple-config" 2>/dev/null)" != "$fstamp" ]; then
-		kl_say "$name: configuring (tinyconfig + kernel/config.fragment)"
-		kl_config "$src" "$out"
-		echo "$fstamp" >"$out/.maple-config"
+	kl_fstamp=$(sha256sum <"$kl_fragment" | cut -d' ' -f1)
+	if [ "$(cat "$kl_out/.maple-config" 2>/dev/null)" != "$kl_fstamp" ]; then
+		kl_say "$kl_name: configuring (tinyconfig + kernel/config.fragment)"
+		kl_config "$kl_tree" "$kl_out"
+		echo "$kl_fstamp" >"$kl_out/.maple-config"
 	fi
-	log="$kl_logs/build-$name.log"
-	kl_say "$name: make -j$kl_jobs bzImage (log: ${log#"$kl_top"/})"
-	start=$(date +%s)
-	rm -f "$out/.maple-stamp"
-	make -C "$src" O="$out" -j"$kl_jobs" bzImage >"$log" 2>&1 ||
-		{ tail -n 30 "$log" >&2; kl_die "$name: build failed: $log"; }
-	echo "$stamp" >"$out/.maple-stamp"
-	warn=$(grep -c 'maple_tree\.[ch]:[0-9]*:[0-9]*: warning' "$log" || true)
-	kl_say "$name: built in $(($(date +%s) - start))s;" \
-		"$warn warnings in maple_tree.[ch]"
-	grep 'maple_tree\.[ch]:[0-9]*:[0-9]*: warning' "$log" | sed 's/^/    /' >&2 || true
+	kl_log="$kl_logs/build-$kl_name.log"
+	kl_say "$kl_name: make -j$kl_jobs bzImage (log: ${kl_log#"$kl_top"/})"
+	kl_start=$(date +%s)
+	rm -f "$kl_out/.maple-stamp"
+	make -C "$kl_tree" O="$kl_out" -j"$kl_jobs" bzImage >"$kl_log" 2>&1 ||
+		{ tail -n 30 "$kl_log" >&2; kl_die "$kl_name: build failed: $kl_log"; }
+	echo "$kl_stamp" >"$kl_out/.maple-stamp"
+	kl_warn=$(grep -c 'maple_tree\.[ch]:[0-9]*:[0-9]*: warning' "$kl_log" || true)
+	kl_say "$kl_name: built in $(($(date +%s) - kl_start))s;" \
+		"$kl_warn warnings in maple_tree.[ch]"
+	grep 'maple_tree\.[ch]:[0-9]*:[0-9]*: warning' "$kl_log" | sed 's/^/    /' >&2 || true
 }
