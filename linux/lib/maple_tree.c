@@ -105,7 +105,7 @@
  * ------------------------------------------------------------ CONVENTIONS
  *
  * In this file:
- *   tree     the struct maple_tree
+ *   mt       the struct maple_tree
  *   mas      the caller's struct ma_state
  *   w        a write in progress (struct mt_write)
  *   enode    an encoded node (struct maple_enode *), node a decoded one
@@ -141,7 +141,7 @@
 /* ma_state.mas_flags */
 #define MT_MAS_PREALLOC		0x01	/* spares come from mas_preallocate() */
 #define MT_MAS_BULK		0x02	/* mas_expected_entries() mode */
-#define MT_MAS_DISCARD		0x04	/* the caller drops @ms after the store */
+#define MT_MAS_DISCARD		0x04	/* the caller drops @mas after the store */
 
 /* Spares obtained with one bulk allocation at most (on the stack). */
 #define MT_GRAB_BATCH		32
@@ -179,57 +179,57 @@ atomic_t maple_tree_tests_passed;	/* MT_BUG_ON() that held */
 
 /* ------------------------------------------------------ locks and flags */
 
-/* Does the caller hold @tr's writer lock (or is lock tracking off)? */
-static inline bool mt_locked(const struct maple_tree *tr)
+/* Does the caller hold @mt's writer lock (or is lock tracking off)? */
+static inline bool mt_locked(const struct maple_tree *mt)
 {
-	if (mt_external_lock(tr))
-		return mt_lock_is_held(tr);
-	return lockdep_is_held(&tr->ma_lock);
+	if (mt_external_lock(mt))
+		return mt_lock_is_held(mt);
+	return lockdep_is_held(&mt->ma_lock);
 }
 
-static inline bool mt_is_alloc(const struct maple_tree *tr)
+static inline bool mt_is_alloc(const struct maple_tree *mt)
 {
 	/* readers too: the writer changes the height bits beside it */
-	return READ_ONCE(tr->ma_flags) & MT_FLAGS_ALLOC_RANGE;
+	return READ_ONCE(mt->ma_flags) & MT_FLAGS_ALLOC_RANGE;
 }
 
 /* The flags a tree keeps when it is emptied: everything but the height. */
-static inline unsigned int mt_attr(const struct maple_tree *tr)
+static inline unsigned int mt_attr(const struct maple_tree *mt)
 {
-	return tr->ma_flags & ~MT_FLAGS_HEIGHT_MASK;
+	return mt->ma_flags & ~MT_FLAGS_HEIGHT_MASK;
 }
 
-static inline void mt_set_height(struct maple_tree *tr, unsigned int height)
+static inline void mt_set_height(struct maple_tree *mt, unsigned int height)
 {
 	BUG_ON(height > MAPLE_HEIGHT_MAX);
-	WRITE_ONCE(tr->ma_flags,
-		   mt_attr(tr) | (height << MT_FLAGS_HEIGHT_OFFSET));
+	WRITE_ONCE(mt->ma_flags,
+		   mt_attr(mt) | (height << MT_FLAGS_HEIGHT_OFFSET));
 }
 
 /* ma_root, for a reader (rcu_read_lock() or the lock held). */
-static inline void *mt_root_get(const struct maple_tree *tr)
+static inline void *mt_root_get(const struct maple_tree *mt)
 {
-	return rcu_dereference_check(tr->ma_root, mt_locked(tr));
+	return rcu_dereference_check(mt->ma_root, mt_locked(mt));
 }
 
 /* ------------------------------------------------------ encoded pointers */
 
-static inline struct maple_enode *mt_mk_node(const struct maple_node *nd,
+static inline struct maple_enode *mt_mk_node(const struct maple_node *node,
 					     enum maple_type ntype)
 {
-	return (struct maple_enode *)((unsigned long)nd |
+	return (struct maple_enode *)((unsigned long)node |
 			((unsigned long)ntype << MAPLE_NODE_TYPE_SHIFT) |
 			MT_ENODE_TAG);
 }
 
-static inline struct maple_node *mte_to_node(const struct maple_enode *en)
+static inline struct maple_node *mte_to_node(const struct maple_enode *enode)
 {
-	return (struct maple_node *)((unsigned long)en & ~MAPLE_NODE_MASK);
+	return (struct maple_node *)((unsigned long)enode & ~MAPLE_NODE_MASK);
 }
 
-static inline enum maple_type mte_node_type(const struct maple_enode *en)
+static inline enum maple_type mte_node_type(const struct maple_enode *enode)
 {
-	return ((unsigned long)en >> MAPLE_NODE_TYPE_SHIFT) &
+	return ((unsigned long)enode >> MAPLE_NODE_TYPE_SHIFT) &
 		MAPLE_NODE_TYPE_MASK;
 }
 
@@ -238,9 +238,9 @@ static inline bool ma_is_leaf(enum maple_type ntype)
 	return ntype < maple_range_64;
 }
 
-static inline bool mte_is_leaf(const struct maple_enode *en)
+static inline bool mte_is_leaf(const struct maple_enode *enode)
 {
-	return ma_is_leaf(mte_node_type(en));
+	return ma_is_leaf(mte_node_type(enode));
 }
 
 /* Is this word of ma_root or of an internal slot a node? */
@@ -249,35 +249,35 @@ static inline bool mt_is_enode(const void *val)
 	return xa_is_node(val);
 }
 
-/* The ntype of the nodes at level @h of @tr. */
-static inline enum maple_type mt_level_type(const struct maple_tree *tr,
+/* The ntype of the nodes at level @h of @mt. */
+static inline enum maple_type mt_level_type(const struct maple_tree *mt,
 					    unsigned int h)
 {
 	if (!h)
 		return maple_leaf_64;
-	return mt_is_alloc(tr) ? maple_arange_64 : maple_range_64;
+	return mt_is_alloc(mt) ? maple_arange_64 : maple_range_64;
 }
 
-static inline unsigned long *ma_pivots(struct maple_node *nd,
+static inline unsigned long *ma_pivots(struct maple_node *node,
 				       enum maple_type ntype)
 {
 	if (ntype == maple_arange_64)
-		return nd->ma64.pivot;
-	return nd->mr64.pivot;
+		return node->ma64.pivot;
+	return node->mr64.pivot;
 }
 
-static inline void __rcu **ma_slots(struct maple_node *nd,
+static inline void __rcu **ma_slots(struct maple_node *node,
 				    enum maple_type ntype)
 {
 	if (ntype == maple_arange_64)
-		return nd->ma64.slot;
-	return nd->mr64.slot;
+		return node->ma64.slot;
+	return node->mr64.slot;
 }
 
-static inline unsigned long *ma_gaps(struct maple_node *nd,
+static inline unsigned long *ma_gaps(struct maple_node *node,
 				     enum maple_type ntype)
 {
-	return ntype == maple_arange_64 ? nd->ma64.gap : NULL;
+	return ntype == maple_arange_64 ? node->ma64.gap : NULL;
 }
 
 /*
@@ -291,17 +291,17 @@ static inline unsigned char mt_pivot_count(enum maple_type ntype)
 }
 
 /* Read slot @off as a reader may (RCU or lock). */
-static inline void *mt_slot(const struct maple_tree *tr, void __rcu **slts,
+static inline void *mt_slot(const struct maple_tree *mt, void __rcu **slots,
 			    unsigned char off)
 {
-	return rcu_dereference_check(slts[off], mt_locked(tr));
+	return rcu_dereference_check(slots[off], mt_locked(mt));
 }
 
 /*
- * ma_data_end() - the last used slot of @nd, whose maximum is @hi_lim.
+ * ma_data_end() - the last used slot of @node, whose maximum is @hi_lim.
  * See the layout block for why this needs the maximum.
  */
-static inline unsigned char ma_data_end(struct maple_node *nd,
+static inline unsigned char ma_data_end(struct maple_node *node,
 					enum maple_type ntype,
 					unsigned long hi_lim)
 {
@@ -309,14 +309,14 @@ static inline unsigned char ma_data_end(struct maple_node *nd,
 	unsigned long piv;
 
 	if (ntype == maple_arange_64)
-		return nd->ma64.meta.end;
+		return node->ma64.meta.end;
 	/*
 	 * Both answers are read and one is chosen, with no branch to
 	 * mispredict: full and not full nodes mix in any tree.
 	 */
-	piv = nd->mr64.pivot[last_piv];
+	piv = node->mr64.pivot[last_piv];
 	/* in a full node this byte is part of slot 15, swapped in place */
-	meta = READ_ONCE(nd->mr64.meta.end);
+	meta = READ_ONCE(node->mr64.meta.end);
 	full = last_piv + (piv != hi_lim);
 	return piv ? full : meta;
 }
@@ -338,7 +338,7 @@ static inline unsigned char ma_pivot_search(const unsigned long *pivs,
 }
 
 /*
- * ma_slot_of() - the slot of @nd (of type @ntype) whose range holds @idx,
+ * ma_slot_of() - the slot of @node (of type @ntype) whose range holds @idx,
  * where @idx lies within the node's bounds.
  *
  * The slot is the number of pivots below @idx.  Counting them all, rather
@@ -376,34 +376,34 @@ static inline struct maple_pnode *mt_mk_parent(struct maple_node *parent,
 			((unsigned long)off << MT_PARENT_SLOT_SHIFT));
 }
 
-static inline void mte_set_parent(struct maple_enode *en,
+static inline void mte_set_parent(struct maple_enode *enode,
 				  struct maple_node *parent,
 				  unsigned char off)
 {
-	WRITE_ONCE(mte_to_node(en)->parent, mt_mk_parent(parent, off));
+	WRITE_ONCE(mte_to_node(enode)->parent, mt_mk_parent(parent, off));
 }
 
-static inline void mte_set_root_parent(struct maple_enode *en,
-				       struct maple_tree *tr)
+static inline void mte_set_root_parent(struct maple_enode *enode,
+				       struct maple_tree *mt)
 {
-	WRITE_ONCE(mte_to_node(en)->parent,
-		   (struct maple_pnode *)((unsigned long)tr | MT_PARENT_ROOT));
+	WRITE_ONCE(mte_to_node(enode)->parent,
+		   (struct maple_pnode *)((unsigned long)mt | MT_PARENT_ROOT));
 }
 
-static inline bool ma_is_root(const struct maple_node *nd)
+static inline bool ma_is_root(const struct maple_node *node)
 {
-	return (unsigned long)nd->parent & MT_PARENT_ROOT;
+	return (unsigned long)node->parent & MT_PARENT_ROOT;
 }
 
-static inline struct maple_node *ma_parent(const struct maple_node *nd)
+static inline struct maple_node *ma_parent(const struct maple_node *node)
 {
-	return (struct maple_node *)((unsigned long)nd->parent &
+	return (struct maple_node *)((unsigned long)node->parent &
 				     ~MAPLE_NODE_MASK);
 }
 
-static inline unsigned char ma_parent_slot(const struct maple_node *nd)
+static inline unsigned char ma_parent_slot(const struct maple_node *node)
 {
-	return ((unsigned long)nd->parent & MT_PARENT_SLOT_MASK) >>
+	return ((unsigned long)node->parent & MT_PARENT_SLOT_MASK) >>
 		MT_PARENT_SLOT_SHIFT;
 }
 
@@ -411,31 +411,31 @@ static inline unsigned char ma_parent_slot(const struct maple_node *nd)
  * A node taken out of the tree points its parent word at itself.  Readers
  * that loaded anything from a node check this afterwards.
  */
-static inline void ma_mark_dead(struct maple_node *nd)
+static inline void ma_mark_dead(struct maple_node *node)
 {
 	smp_wmb(); /* the replacement is published before the node dies */
-	WRITE_ONCE(nd->parent, (struct maple_pnode *)nd);
+	WRITE_ONCE(node->parent, (struct maple_pnode *)node);
 	smp_wmb(); /* dead before the rcu_head overwrites its words */
 }
 
-static inline bool ma_dead(const struct maple_node *nd)
+static inline bool ma_dead(const struct maple_node *node)
 {
 	smp_rmb(); /* the words read from the node come before this check */
-	return READ_ONCE(nd->parent) == (struct maple_pnode *)nd;
+	return READ_ONCE(node->parent) == (struct maple_pnode *)node;
 }
 
 /* ---------------------------------------------------- node memory */
 
 /*
- * Start fetching every cache line of the node @nd.  A hint only: @nd may
+ * Start fetching every cache line of the node @node.  A hint only: @node may
  * be stale, so it is used as a number, never as a pointer to step.
  */
-static inline void mt_prefetch_node(const struct maple_node *nd)
+static inline void mt_prefetch_node(const struct maple_node *node)
 {
-	unsigned long line = (unsigned long)nd;
+	unsigned long line = (unsigned long)node;
 	unsigned int off;
 
-	for (off = 0; off < sizeof(*nd); off += L1_CACHE_BYTES)
+	for (off = 0; off < sizeof(*node); off += L1_CACHE_BYTES)
 		prefetch((const void *)(line + off));
 }
 
@@ -444,9 +444,9 @@ static inline struct maple_node *mt_alloc_one(gfp_t gflags)
 	return kmem_cache_alloc(maple_node_cache, gflags);
 }
 
-static inline void mt_free_one(struct maple_node *nd)
+static inline void mt_free_one(struct maple_node *node)
 {
-	kmem_cache_free(maple_node_cache, nd);
+	kmem_cache_free(maple_node_cache, node);
 }
 
 /* Nodes on their way back to the cache, given back a batch at a time. */
@@ -462,9 +462,9 @@ static void mt_batch_flush(struct mt_free_batch *fb)
 	fb->nr = 0;
 }
 
-static void mt_batch_add(struct mt_free_batch *fb, void *nd)
+static void mt_batch_add(struct mt_free_batch *fb, void *node)
 {
-	fb->nodes[fb->nr++] = nd;
+	fb->nodes[fb->nr++] = node;
 	if (fb->nr == MT_GRAB_BATCH)
 		mt_batch_flush(fb);
 }
@@ -475,116 +475,116 @@ static void mt_free_rcu(struct rcu_head *rh)
 }
 
 /*
- * mt_retire() - @en has left @tr: free it now, or after a grace
+ * mt_retire() - @enode has left @mt: free it now, or after a grace
  * period when RCU readers may still hold it.
  */
-static void mt_retire(struct maple_tree *tr, struct maple_enode *en)
+static void mt_retire(struct maple_tree *mt, struct maple_enode *enode)
 {
-	struct maple_node *nd = mte_to_node(en);
+	struct maple_node *node = mte_to_node(enode);
 
-	if (mt_in_rcu(tr)) {
-		ma_mark_dead(nd);
-		call_rcu(&nd->rcu, mt_free_rcu);
+	if (mt_in_rcu(mt)) {
+		ma_mark_dead(node);
+		call_rcu(&node->rcu, mt_free_rcu);
 	} else {
-		mt_free_one(nd);
+		mt_free_one(node);
 	}
 }
 
 /* ------------------------------------------- spare nodes of a ma_state */
 
-static inline bool mas_alloc_is_req(const struct ma_state *ms)
+static inline bool mas_alloc_is_req(const struct ma_state *mas)
 {
-	return (unsigned long)ms->alloc & MT_REQ_TAG;
+	return (unsigned long)mas->alloc & MT_REQ_TAG;
 }
 
-/* Spare nodes held by @ms. */
-static inline unsigned long mas_spares(const struct ma_state *ms)
+/* Spare nodes held by @mas. */
+static inline unsigned long mas_spares(const struct ma_state *mas)
 {
-	if (!ms->alloc || mas_alloc_is_req(ms))
+	if (!mas->alloc || mas_alloc_is_req(mas))
 		return 0;
-	return ms->alloc->total;
+	return mas->alloc->total;
 }
 
 /* Nodes a failed write asked for, to be obtained by mas_nomem(). */
-static inline unsigned long mas_alloc_req(const struct ma_state *ms)
+static inline unsigned long mas_alloc_req(const struct ma_state *mas)
 {
-	if (mas_alloc_is_req(ms))
-		return (unsigned long)ms->alloc >> 1;
-	if (ms->alloc)
-		return ms->alloc->request_count;
+	if (mas_alloc_is_req(mas))
+		return (unsigned long)mas->alloc >> 1;
+	if (mas->alloc)
+		return mas->alloc->request_count;
 	return 0;
 }
 
-static inline void mas_set_alloc_req(struct ma_state *ms, unsigned long cnt)
+static inline void mas_set_alloc_req(struct ma_state *mas, unsigned long cnt)
 {
-	if (ms->alloc && !mas_alloc_is_req(ms)) {
-		ms->alloc->request_count = cnt;
+	if (mas->alloc && !mas_alloc_is_req(mas)) {
+		mas->alloc->request_count = cnt;
 		return;
 	}
-	ms->alloc = cnt ?
+	mas->alloc = cnt ?
 		(struct maple_alloc *)((cnt << 1) | MT_REQ_TAG) : NULL;
 }
 
 /*
- * The spares form a stack of chunks.  The top spare, ms->alloc, is a
+ * The spares form a stack of chunks.  The top spare, mas->alloc, is a
  * chunk: slot[0] links the chunk below it, slot[1..node_count] name spares
  * that are not chunks, and total counts every spare from it down.  A spare
  * pushed when the top chunk is full (or there is none) becomes the new top
  * chunk; any other is only named in the top chunk.  So obtaining many
  * spares writes to one node in MAPLE_ALLOC_SLOTS - 1, not to each.
  */
-static void mas_push_spare(struct ma_state *ms, struct maple_node *nd)
+static void mas_push_spare(struct ma_state *mas, struct maple_node *node)
 {
-	struct maple_alloc *top = mas_spares(ms) ? ms->alloc : NULL;
+	struct maple_alloc *top = mas_spares(mas) ? mas->alloc : NULL;
 
 	if (top && top->node_count < MAPLE_ALLOC_SLOTS - 1) {
-		top->slot[++top->node_count] = &nd->alloc;
+		top->slot[++top->node_count] = &node->alloc;
 		top->total++;
 		top->request_count = 0;
 		return;
 	}
-	nd->alloc.slot[0] = top;
-	nd->alloc.node_count = 0;
-	nd->alloc.total = top ? top->total + 1 : 1;
-	nd->alloc.request_count = 0;
-	ms->alloc = &nd->alloc;
+	node->alloc.slot[0] = top;
+	node->alloc.node_count = 0;
+	node->alloc.total = top ? top->total + 1 : 1;
+	node->alloc.request_count = 0;
+	mas->alloc = &node->alloc;
 }
 
 /* Take the spare on top of the stack, as it is.  There must be one. */
-static struct maple_alloc *mas_unlink_spare(struct ma_state *ms)
+static struct maple_alloc *mas_unlink_spare(struct ma_state *mas)
 {
-	struct maple_alloc *top = ms->alloc;
+	struct maple_alloc *top = mas->alloc;
 
 	if (top->node_count) {
 		top->total--;
 		return top->slot[top->node_count--];
 	}
-	ms->alloc = top->slot[0];	/* its total was kept while covered */
+	mas->alloc = top->slot[0];	/* its total was kept while covered */
 	return top;
 }
 
 /* Take a spare node, zeroed.  The caller made sure there is one. */
-static struct maple_node *mas_pop_spare(struct ma_state *ms)
+static struct maple_node *mas_pop_spare(struct ma_state *mas)
 {
 	struct maple_alloc *spare;
 
-	BUG_ON(!mas_spares(ms));
-	spare = mas_unlink_spare(ms);
+	BUG_ON(!mas_spares(mas));
+	spare = mas_unlink_spare(mas);
 	memset(spare, 0, sizeof(struct maple_node));
 	return (struct maple_node *)spare;
 }
 
 /*
- * mas_grab() - add @cnt spares to @ms.
+ * mas_grab() - add @cnt spares to @mas.
  * Return: true if all @cnt were obtained; those that were stay anyway.
  */
-static bool mas_grab(struct ma_state *ms, unsigned long cnt, gfp_t gflags)
+static bool mas_grab(struct ma_state *mas, unsigned long cnt, gfp_t gflags)
 {
 	void *batch[MT_GRAB_BATCH];
 	unsigned int i, n;
 
-	if (mas_alloc_is_req(ms))
-		ms->alloc = NULL;
+	if (mas_alloc_is_req(mas))
+		mas->alloc = NULL;
 	while (cnt) {
 		n = min_t(unsigned long, cnt, MT_GRAB_BATCH);
 		/* All of a batch or none of it, as the bulk allocator gives. */
@@ -592,79 +592,79 @@ static bool mas_grab(struct ma_state *ms, unsigned long cnt, gfp_t gflags)
 					  batch) != n)
 			return false;
 		for (i = 0; i < n; i++)
-			mas_push_spare(ms, batch[i]);
+			mas_push_spare(mas, batch[i]);
 		cnt -= n;
 	}
 	return true;
 }
 
-static void mas_free_spares(struct ma_state *ms)
+static void mas_free_spares(struct ma_state *mas)
 {
 	struct mt_free_batch fb;
 
-	if (!mas_spares(ms)) {	/* the common case after a store */
-		ms->alloc = NULL;
+	if (!mas_spares(mas)) {	/* the common case after a store */
+		mas->alloc = NULL;
 		return;
 	}
 	/* Not zeroed as for a user, and given back a batch at a time. */
 	fb.nr = 0;
-	while (mas_spares(ms))
-		mt_batch_add(&fb, mas_unlink_spare(ms));
+	while (mas_spares(mas))
+		mt_batch_add(&fb, mas_unlink_spare(mas));
 	mt_batch_flush(&fb);
-	ms->alloc = NULL;
+	mas->alloc = NULL;
 }
 
-static inline void mas_set_err(struct ma_state *ms, long err)
+static inline void mas_set_err(struct ma_state *mas, long err)
 {
-	ms->node = MA_ERROR(err);
-	ms->status = ma_error;
+	mas->node = MA_ERROR(err);
+	mas->status = ma_error;
 }
 
 /**
- * mas_destroy() - release the spare nodes @ms still holds and leave the
+ * mas_destroy() - release the spare nodes @mas still holds and leave the
  * preallocation and bulk modes.
- * @ms: the maple state
+ * @mas: the maple state
  *
  * Context: any context; frees memory.
  */
-void mas_destroy(struct ma_state *ms)
+void mas_destroy(struct ma_state *mas)
 {
-	ms->mas_flags &= ~(MT_MAS_PREALLOC | MT_MAS_BULK);
-	mas_free_spares(ms);
+	mas->mas_flags &= ~(MT_MAS_PREALLOC | MT_MAS_BULK);
+	mas_free_spares(mas);
 }
 MT_EXPORT_GPL(mas_destroy);
 
 /**
  * mas_nomem() - after a write failed with -ENOMEM, get the nodes it asked
  * for and tell the caller to retry.
- * @ms: the maple state of the failed write
+ * @mas: the maple state of the failed write
  * @gflags: how to allocate; when it may block and the tree has its own lock,
  *       the lock is dropped around the allocation
  *
  * Return: true if nodes were obtained (retry the write, which restarts
  * from the top); false if there was no -ENOMEM or no memory.
  */
-bool mas_nomem(struct ma_state *ms, gfp_t gflags)
+bool mas_nomem(struct ma_state *mas, gfp_t gflags)
 {
 	unsigned long want;
 	bool drop;
 
-	if (!mas_is_err(ms) || ms->node != MA_ERROR(-ENOMEM))
+	if (!mas_is_err(mas) || mas->node != MA_ERROR(-ENOMEM))
 		return false;
-	want = mas_alloc_req(ms);
+	want = mas_alloc_req(mas);
 	if (!want)
 		want = 1;
-	drop = gfpflags_allow_blocking(gflags) && !mt_external_lock(ms->tree);
+	drop = gfpflags_allow_blocking(gflags) && !mt_external_lock(mas->tree);
 	if (drop)
-		mtree_unlock(ms->tree);
-	mas_grab(ms, want, gflags);
+		mtree_unlock(mas->tree);
+	mas_grab(mas, want, gflags);
 	if (drop)
-		mtree_lock(ms->tree);
-	if (!mas_spares(ms))
+		mtree_lock(mas->tree);
+	if (!mas_spares(mas))
 		return false;
-	mas_set_alloc_req(ms, 0);
-	ms->node = NULL;
-	ms->status = ma_start;
+	mas_set_alloc_req(mas, 0);
+	mas->node = NULL;
+	mas->status = ma_start;
 	return true;
 }
 MT_EXPORT_GPL(mas_nomem);
@@ -673,18 +673,18 @@ MT_EXPORT_GPL(mas_nomem);
 
 /*
  * __mas_descend() - walk from the top to the leaf range holding @idx and
- * point @ms at it (status, node, offset, min, max, end, index, last).
+ * point @mas at it (status, node, offset, min, max, end, index, last).
  * Restarts when it meets a dead node.
  * Return: the value of that range.
  *
  * Context: the lock or rcu_read_lock().
  */
-static __always_inline void *__mas_descend(struct ma_state *ms,
+static __always_inline void *__mas_descend(struct ma_state *mas,
 					   unsigned long idx)
 {
-	struct maple_tree *tr = ms->tree;
-	struct maple_enode *en;
-	struct maple_node *nd;
+	struct maple_tree *mt = mas->tree;
+	struct maple_enode *enode;
+	struct maple_node *node;
 	enum maple_type ntype;
 	unsigned long *pivs;
 	unsigned long lo_lim, hi_lim, lo, hi;
@@ -692,58 +692,58 @@ static __always_inline void *__mas_descend(struct ma_state *ms,
 	void *top, *next;
 
 again:
-	top = mt_root_get(tr);
+	top = mt_root_get(mt);
 	if (!mt_is_enode(top)) {
-		ms->depth = 0;
-		ms->node = NULL;
-		ms->min = 0;
-		ms->max = ULONG_MAX;
-		ms->offset = MAPLE_NODE_SLOTS;
-		ms->status = top ? ma_root : ma_none;
+		mas->depth = 0;
+		mas->node = NULL;
+		mas->min = 0;
+		mas->max = ULONG_MAX;
+		mas->offset = MAPLE_NODE_SLOTS;
+		mas->status = top ? ma_root : ma_none;
 		return (top && !idx) ? top : NULL;
 	}
-	en = top;
+	enode = top;
 	lo_lim = 0;
 	hi_lim = ULONG_MAX;
 	depth = 0;	/* counted here, stored once: a char store may alias */
 	for (;;) {
-		nd = mte_to_node(en);
-		ntype = mte_node_type(en);
-		pivs = ma_pivots(nd, ntype);
+		node = mte_to_node(enode);
+		ntype = mte_node_type(enode);
+		pivs = ma_pivots(node, ntype);
 		off = ma_slot_of(pivs, ntype, idx);
 		lo = off ? pivs[off - 1] + 1 : lo_lim;
 		/* pivot[end] is hi_lim, unless the node is full */
 		hi = off < mt_pivot_count(ntype) ? pivs[off] : hi_lim;
-		next = mt_slot(tr, ma_slots(nd, ntype), off);
+		next = mt_slot(mt, ma_slots(node, ntype), off);
 		depth++;
 		if (ma_is_leaf(ntype)) {
 			/* the end is read from the node too: before judging */
-			end = ma_data_end(nd, ntype, hi_lim);
-			if (unlikely(ma_dead(nd)))
+			end = ma_data_end(node, ntype, hi_lim);
+			if (unlikely(ma_dead(node)))
 				goto again;
-			ms->depth = depth;
-			ms->node = en;
-			ms->offset = off;
-			ms->end = end;
-			ms->min = lo_lim;
-			ms->max = hi_lim;
-			ms->index = lo;
-			ms->last = hi;
-			ms->status = ma_active;
+			mas->depth = depth;
+			mas->node = enode;
+			mas->offset = off;
+			mas->end = end;
+			mas->min = lo_lim;
+			mas->max = hi_lim;
+			mas->index = lo;
+			mas->last = hi;
+			mas->status = ma_active;
 			return next;
 		}
-		if (unlikely(ma_dead(nd)))
+		if (unlikely(ma_dead(node)))
 			goto again;
-		en = next;
+		enode = next;
 		lo_lim = lo;
 		hi_lim = hi;
 	}
 }
 
 /* The descent for every caller but mas_walk(), which has its own copy. */
-static void *mas_descend(struct ma_state *ms, unsigned long idx)
+static void *mas_descend(struct ma_state *mas, unsigned long idx)
 {
-	return __mas_descend(ms, idx);
+	return __mas_descend(mas, idx);
 }
 
 /*
@@ -751,31 +751,31 @@ static void *mas_descend(struct ma_state *ms, unsigned long idx)
  * descent of mas_descend() without a ma_state to fill.
  * Context: the lock or rcu_read_lock().
  */
-static void *mt_lookup_entry(struct maple_tree *tr, unsigned long idx)
+static void *mt_lookup_entry(struct maple_tree *mt, unsigned long idx)
 {
-	struct maple_enode *en;
-	struct maple_node *nd;
+	struct maple_enode *enode;
+	struct maple_node *node;
 	enum maple_type ntype;
 	unsigned long *pivs;
 	unsigned char off;
 	void *top, *next;
 
 again:
-	top = mt_root_get(tr);
+	top = mt_root_get(mt);
 	if (!mt_is_enode(top))
 		return idx ? NULL : top;
-	en = top;
+	enode = top;
 	for (;;) {
-		nd = mte_to_node(en);
-		ntype = mte_node_type(en);
-		pivs = ma_pivots(nd, ntype);
+		node = mte_to_node(enode);
+		ntype = mte_node_type(enode);
+		pivs = ma_pivots(node, ntype);
 		off = ma_slot_of(pivs, ntype, idx);
-		next = mt_slot(tr, ma_slots(nd, ntype), off);
-		if (unlikely(ma_dead(nd)))
+		next = mt_slot(mt, ma_slots(node, ntype), off);
+		if (unlikely(ma_dead(node)))
 			goto again;
 		if (ma_is_leaf(ntype))
 			return next;
-		en = next;
+		enode = next;
 	}
 }
 
@@ -783,18 +783,18 @@ again:
  * mt_lookup() - the value holding @idx and its range, without a ma_state
  * of the caller's.  Context: the lock or rcu_read_lock().
  */
-static void *mt_lookup(struct maple_tree *tr, unsigned long idx,
+static void *mt_lookup(struct maple_tree *mt, unsigned long idx,
 		       unsigned long *lo, unsigned long *hi)
 {
-	MA_STATE(ms, tr, idx, idx);
-	void *val = mas_descend(&ms, idx);
+	MA_STATE(mas, mt, idx, idx);
+	void *val = mas_descend(&mas, idx);
 
-	if (ms.status == ma_active) {
-		*lo = ms.index;
-		*hi = ms.last;
-	} else if (ms.status == ma_root && !idx) {
+	if (mas.status == ma_active) {
+		*lo = mas.index;
+		*hi = mas.last;
+	} else if (mas.status == ma_root && !idx) {
 		*lo = *hi = 0;
-	} else if (ms.status == ma_root) {
+	} else if (mas.status == ma_root) {
 		*lo = 1;
 		*hi = ULONG_MAX;
 	} else {
@@ -805,8 +805,8 @@ static void *mt_lookup(struct maple_tree *tr, unsigned long idx,
 }
 
 /*
- * mas_walk() - find the range holding ms->index, always from the top.
- * @ms: the maple state
+ * mas_walk() - find the range holding mas->index, always from the top.
+ * @mas: the maple state
  *
  * Sets index and last to the range found, also when it holds NULL.  An
  * empty tree leaves ma_none with [0, ULONG_MAX]; a lone top value gives
@@ -815,23 +815,23 @@ static void *mt_lookup(struct maple_tree *tr, unsigned long idx,
  * Context: the lock or rcu_read_lock().
  * Return: the value (XA_ZERO_ENTRY as is) or NULL.
  */
-void *mas_walk(struct ma_state *ms)
+void *mas_walk(struct ma_state *mas)
 {
-	void *val = __mas_descend(ms, ms->index);
+	void *val = __mas_descend(mas, mas->index);
 
-	switch (ms->status) {
+	switch (mas->status) {
 	case ma_none:
-		ms->index = 0;
-		ms->last = ULONG_MAX;
+		mas->index = 0;
+		mas->last = ULONG_MAX;
 		break;
 	case ma_root:
-		if (!ms->index) {
-			ms->last = 0;
+		if (!mas->index) {
+			mas->last = 0;
 			break;
 		}
-		ms->index = 1;
-		ms->last = ULONG_MAX;
-		ms->status = ma_none;
+		mas->index = 1;
+		mas->last = ULONG_MAX;
+		mas->status = ma_none;
 		val = NULL;
 		break;
 	default:
@@ -842,20 +842,20 @@ void *mas_walk(struct ma_state *ms)
 MT_EXPORT_GPL(mas_walk);
 
 /**
- * mtree_load() - the value at @idx of @tr.
- * @tr: the maple tree
+ * mtree_load() - the value at @idx of @mt.
+ * @mt: the maple tree
  * @idx: the index
  *
  * Context: takes rcu_read_lock() itself; the value may be freed once the
  * caller's own protection (if any) ends.
  * Return: the val, or NULL (also for XA_ZERO_ENTRY).
  */
-void *mtree_load(struct maple_tree *tr, unsigned long idx)
+void *mtree_load(struct maple_tree *mt, unsigned long idx)
 {
 	void *val;
 
 	rcu_read_lock();
-	val = mt_lookup_entry(tr, idx);
+	val = mt_lookup_entry(mt, idx);
 	rcu_read_unlock();
 	if (xa_is_zero(val))
 		return NULL;
@@ -864,44 +864,44 @@ void *mtree_load(struct maple_tree *tr, unsigned long idx)
 MT_EXPORT(mtree_load);
 
 /* The lone top value (ma_root status), as a reader may read it. */
-static inline void *mas_root_entry(struct ma_state *ms)
+static inline void *mas_root_entry(struct ma_state *mas)
 {
-	void *top = mt_root_get(ms->tree);
+	void *top = mt_root_get(mas->tree);
 
 	return mt_is_enode(top) ? NULL : top;
 }
 
-/* Where the slot ms->offset ends, reading the leaf again. */
-static bool mas_slot_bounds(struct ma_state *ms, unsigned long *lo,
+/* Where the slot mas->offset ends, reading the leaf again. */
+static bool mas_slot_bounds(struct ma_state *mas, unsigned long *lo,
 			    unsigned long *hi)
 {
-	struct maple_node *nd = mte_to_node(ms->node);
-	enum maple_type ntype = mte_node_type(ms->node);
-	unsigned long *pivs = ma_pivots(nd, ntype);
+	struct maple_node *node = mte_to_node(mas->node);
+	enum maple_type ntype = mte_node_type(mas->node);
+	unsigned long *pivs = ma_pivots(node, ntype);
 
-	*lo = ms->offset ? pivs[ms->offset - 1] + 1 : ms->min;
-	*hi = ms->offset < ms->end ? pivs[ms->offset] : ms->max;
-	return !ma_dead(nd);
+	*lo = mas->offset ? pivs[mas->offset - 1] + 1 : mas->min;
+	*hi = mas->offset < mas->end ? pivs[mas->offset] : mas->max;
+	return !ma_dead(node);
 }
 
 /*
- * mas_hop_leaf() - move @ms from its leaf to the neighbouring leaf @dir
+ * mas_hop_leaf() - move @mas from its leaf to the neighbouring leaf @dir
  * (1 or -1) under the same parent, without a walk from the top, and onto
  * that leaf's first (forward) or last (backward) range.
  *
  * Taken only when the parent's pivots on both sides of the neighbour are
- * real ones (strictly ascending) and they meet @ms's own bounds: the
+ * real ones (strictly ascending) and they meet @mas's own bounds: the
  * parent then states the neighbour's bounds itself.  The neighbour after
  * that one is prefetched for the hop after this one.  Everything is read
  * before the two nodes are judged, as readers must under RCU.
- * Return: false, @ms untouched, when the caller must walk from the top.
+ * Return: false, @mas untouched, when the caller must walk from the top.
  */
-static bool mas_hop_leaf(struct ma_state *ms, int dir, void **val)
+static bool mas_hop_leaf(struct ma_state *mas, int dir, void **val)
 {
-	struct maple_node *nd = mte_to_node(ms->node), *parent, *leaf;
-	enum maple_type ptype = mt_level_type(ms->tree, 1);
+	struct maple_node *node = mte_to_node(mas->node), *parent, *leaf;
+	enum maple_type ptype = mt_level_type(mas->tree, 1);
 	unsigned long *ppivs, *pivs, lo, hi, first, last, pword;
-	struct maple_enode *en;
+	struct maple_enode *enode;
 	void __rcu **pslots;
 	unsigned char end, off;
 	unsigned int poff;
@@ -909,12 +909,12 @@ static bool mas_hop_leaf(struct ma_state *ms, int dir, void **val)
 
 	/*
 	 * One read of the parent word: a writer may root, re-parent or kill
-	 * @nd meanwhile, and the parent and the slot must come from the same
+	 * @node meanwhile, and the parent and the slot must come from the same
 	 * word.  A dead node's word names the node itself.
 	 */
-	pword = (unsigned long)READ_ONCE(nd->parent);
+	pword = (unsigned long)READ_ONCE(node->parent);
 	parent = (struct maple_node *)(pword & ~MAPLE_NODE_MASK);
-	if ((pword & MT_PARENT_ROOT) || parent == nd)
+	if ((pword & MT_PARENT_ROOT) || parent == node)
 		return false;
 	poff = ((pword & MT_PARENT_SLOT_MASK) >> MT_PARENT_SLOT_SHIFT) + dir;
 	if (!poff || poff >= mt_slots[ptype] - 1U)
@@ -923,34 +923,34 @@ static bool mas_hop_leaf(struct ma_state *ms, int dir, void **val)
 	pslots = ma_slots(parent, ptype);
 	lo = ppivs[poff - 1];
 	hi = ppivs[poff];
-	en = rcu_dereference_check(pslots[poff], mt_locked(ms->tree));
-	if (lo >= hi || !en)
+	enode = rcu_dereference_check(pslots[poff], mt_locked(mas->tree));
+	if (lo >= hi || !enode)
 		return false;	/* past the parent's end */
 	lo++;
-	if (dir > 0 ? lo != ms->max + 1 : hi != ms->min - 1)
-		return false;	/* not where @ms stands */
+	if (dir > 0 ? lo != mas->max + 1 : hi != mas->min - 1)
+		return false;	/* not where @mas stands */
 	if (poff + dir < mt_slots[ptype]) {
 		void *after = READ_ONCE(pslots[poff + dir]);
 
 		if (after)
 			mt_prefetch_node(mte_to_node(after));
 	}
-	leaf = mte_to_node(en);
+	leaf = mte_to_node(enode);
 	pivs = ma_pivots(leaf, maple_leaf_64);
 	end = ma_data_end(leaf, maple_leaf_64, hi);
 	off = dir > 0 ? 0 : end;
 	first = off ? pivs[off - 1] + 1 : lo;
 	last = off < end ? pivs[off] : hi;
-	v = mt_slot(ms->tree, ma_slots(leaf, maple_leaf_64), off);
-	if (unlikely(ma_dead(nd) || ma_dead(parent) || ma_dead(leaf)))
+	v = mt_slot(mas->tree, ma_slots(leaf, maple_leaf_64), off);
+	if (unlikely(ma_dead(node) || ma_dead(parent) || ma_dead(leaf)))
 		return false;
-	ms->node = en;
-	ms->min = lo;
-	ms->max = hi;
-	ms->end = end;
-	ms->offset = off;
-	ms->index = first;
-	ms->last = last;
+	mas->node = enode;
+	mas->min = lo;
+	mas->max = hi;
+	mas->end = end;
+	mas->offset = off;
+	mas->index = first;
+	mas->last = last;
 	*val = v;
 	return true;
 }
@@ -962,42 +962,42 @@ static bool mas_hop_leaf(struct ma_state *ms, int dir, void **val)
  * Stops with ma_overflow, returning NULL, when the current range already
  * reaches @hi_lim.  A dead leaf makes it walk again to where it was.
  */
-static void *mas_step_next(struct ma_state *ms, unsigned long hi_lim, bool empty)
+static void *mas_step_next(struct ma_state *mas, unsigned long hi_lim, bool empty)
 {
-	struct maple_node *nd;
+	struct maple_node *node;
 	enum maple_type ntype;
 	unsigned long lo, hi;
 	void *val;
 
 	for (;;) {
-		if (!mas_slot_bounds(ms, &lo, &hi)) {
-			mas_descend(ms, ms->last);
+		if (!mas_slot_bounds(mas, &lo, &hi)) {
+			mas_descend(mas, mas->last);
 			continue;
 		}
 		if (hi >= hi_lim) {
-			ms->status = ma_overflow;
+			mas->status = ma_overflow;
 			return NULL;
 		}
-		if (ms->offset < ms->end) {
-			nd = mte_to_node(ms->node);
-			ntype = mte_node_type(ms->node);
-			ms->offset++;
-			ms->index = hi + 1;
-			ms->last = ms->offset < ms->end ?
-				ma_pivots(nd, ntype)[ms->offset] : ms->max;
-			val = mt_slot(ms->tree, ma_slots(nd, ntype),
-					ms->offset);
-			if (unlikely(ma_dead(nd))) {
-				mas_descend(ms, hi);
+		if (mas->offset < mas->end) {
+			node = mte_to_node(mas->node);
+			ntype = mte_node_type(mas->node);
+			mas->offset++;
+			mas->index = hi + 1;
+			mas->last = mas->offset < mas->end ?
+				ma_pivots(node, ntype)[mas->offset] : mas->max;
+			val = mt_slot(mas->tree, ma_slots(node, ntype),
+					mas->offset);
+			if (unlikely(ma_dead(node))) {
+				mas_descend(mas, hi);
 				continue;
 			}
 		} else {
-			lo = ms->max + 1;
-			if (!mas_hop_leaf(ms, 1, &val))
-				val = mas_descend(ms, lo);
+			lo = mas->max + 1;
+			if (!mas_hop_leaf(mas, 1, &val))
+				val = mas_descend(mas, lo);
 			/* A writer may have moved the boundary meanwhile. */
-			if (ms->index < lo)
-				ms->index = lo;
+			if (mas->index < lo)
+				mas->index = lo;
 		}
 		if (val || empty)
 			return val;
@@ -1008,42 +1008,42 @@ static void *mas_step_next(struct ma_state *ms, unsigned long hi_lim, bool empty
  * mas_step_prev() - move to the range before the current one; ma_underflow
  * and NULL when the current range already starts at or below @lo_lim.
  */
-static void *mas_step_prev(struct ma_state *ms, unsigned long lo_lim, bool empty)
+static void *mas_step_prev(struct ma_state *mas, unsigned long lo_lim, bool empty)
 {
-	struct maple_node *nd;
+	struct maple_node *node;
 	enum maple_type ntype;
 	unsigned long lo, hi;
 	void *val;
 
 	for (;;) {
-		if (!mas_slot_bounds(ms, &lo, &hi)) {
-			mas_descend(ms, ms->index);
+		if (!mas_slot_bounds(mas, &lo, &hi)) {
+			mas_descend(mas, mas->index);
 			continue;
 		}
 		if (lo <= lo_lim) {
-			ms->status = ma_underflow;
+			mas->status = ma_underflow;
 			return NULL;
 		}
-		if (ms->offset) {
-			nd = mte_to_node(ms->node);
-			ntype = mte_node_type(ms->node);
-			ms->offset--;
-			ms->last = lo - 1;
-			ms->index = ms->offset ?
-				ma_pivots(nd, ntype)[ms->offset - 1] + 1 :
-				ms->min;
-			val = mt_slot(ms->tree, ma_slots(nd, ntype),
-					ms->offset);
-			if (unlikely(ma_dead(nd))) {
-				mas_descend(ms, lo);
+		if (mas->offset) {
+			node = mte_to_node(mas->node);
+			ntype = mte_node_type(mas->node);
+			mas->offset--;
+			mas->last = lo - 1;
+			mas->index = mas->offset ?
+				ma_pivots(node, ntype)[mas->offset - 1] + 1 :
+				mas->min;
+			val = mt_slot(mas->tree, ma_slots(node, ntype),
+					mas->offset);
+			if (unlikely(ma_dead(node))) {
+				mas_descend(mas, lo);
 				continue;
 			}
 		} else {
-			hi = ms->min - 1;
-			if (!mas_hop_leaf(ms, -1, &val))
-				val = mas_descend(ms, hi);
-			if (ms->last > hi)
-				ms->last = hi;
+			hi = mas->min - 1;
+			if (!mas_hop_leaf(mas, -1, &val))
+				val = mas_descend(mas, hi);
+			if (mas->last > hi)
+				mas->last = hi;
 		}
 		if (val || empty)
 			return val;
@@ -1054,111 +1054,111 @@ static void *mas_step_prev(struct ma_state *ms, unsigned long lo_lim, bool empty
  * mas_leaf_next() - the common step of a forward iteration, inside the
  * leaf: the next value is in the next slot or just past one empty range
  * (two empty ranges are never side by side), and starts within @hi_lim.
- * Return: that value with @ms moved to it, or NULL and @ms untouched when
+ * Return: that value with @mas moved to it, or NULL and @mas untouched when
  * anything else holds (the leaf's end, a dead leaf, the limit, a state
  * that no longer matches its node): the full path then decides.
  */
-static __always_inline void *mas_leaf_next(struct ma_state *ms,
+static __always_inline void *mas_leaf_next(struct ma_state *mas,
 					   unsigned long hi_lim)
 {
-	struct maple_node *nd;
+	struct maple_node *node;
 	unsigned long *pivs, lo, hi;
 	void __rcu **slots;
 	unsigned char next;
 	void *val;
 
-	if (unlikely(ms->status != ma_active) || ms->offset >= ms->end ||
-	    ms->last >= hi_lim || !mte_is_leaf(ms->node))
+	if (unlikely(mas->status != ma_active) || mas->offset >= mas->end ||
+	    mas->last >= hi_lim || !mte_is_leaf(mas->node))
 		return NULL;
-	nd = mte_to_node(ms->node);
-	pivs = ma_pivots(nd, maple_leaf_64);
-	slots = ma_slots(nd, maple_leaf_64);
-	if (unlikely(pivs[ms->offset] != ms->last))
+	node = mte_to_node(mas->node);
+	pivs = ma_pivots(node, maple_leaf_64);
+	slots = ma_slots(node, maple_leaf_64);
+	if (unlikely(pivs[mas->offset] != mas->last))
 		return NULL;
-	next = ms->offset + 1;
-	lo = ms->last + 1;
-	val = mt_slot(ms->tree, slots, next);
-	if (!val && next < ms->end) {
+	next = mas->offset + 1;
+	lo = mas->last + 1;
+	val = mt_slot(mas->tree, slots, next);
+	if (!val && next < mas->end) {
 		lo = pivs[next] + 1;
 		next++;
-		val = mt_slot(ms->tree, slots, next);
+		val = mt_slot(mas->tree, slots, next);
 	}
-	hi = next < ms->end ? pivs[next] : ms->max;
+	hi = next < mas->end ? pivs[next] : mas->max;
 	/* Everything is read: only now may the node be judged. */
-	if (unlikely(!val) || lo > hi_lim || unlikely(ma_dead(nd)))
+	if (unlikely(!val) || lo > hi_lim || unlikely(ma_dead(node)))
 		return NULL;
-	ms->offset = next;
-	ms->index = lo;
-	ms->last = hi;
+	mas->offset = next;
+	mas->index = lo;
+	mas->last = hi;
 	return val;
 }
 
 /*
  * mas_leaf_prev() - mas_leaf_next() backwards: the previous value is in
  * the slot before or just before one empty range, and the current range
- * starts above @lo_lim.  NULL, @ms untouched, when the full path decides.
+ * starts above @lo_lim.  NULL, @mas untouched, when the full path decides.
  */
-static __always_inline void *mas_leaf_prev(struct ma_state *ms,
+static __always_inline void *mas_leaf_prev(struct ma_state *mas,
 					   unsigned long lo_lim)
 {
-	struct maple_node *nd;
+	struct maple_node *node;
 	unsigned long *pivs, lo, hi;
 	void __rcu **slots;
 	unsigned char prev;
 	void *val;
 
-	if (unlikely(ms->status != ma_active) || !ms->offset ||
-	    ms->index <= lo_lim || !mte_is_leaf(ms->node))
+	if (unlikely(mas->status != ma_active) || !mas->offset ||
+	    mas->index <= lo_lim || !mte_is_leaf(mas->node))
 		return NULL;
-	nd = mte_to_node(ms->node);
-	pivs = ma_pivots(nd, maple_leaf_64);
-	slots = ma_slots(nd, maple_leaf_64);
-	prev = ms->offset - 1;
-	hi = ms->index - 1;
+	node = mte_to_node(mas->node);
+	pivs = ma_pivots(node, maple_leaf_64);
+	slots = ma_slots(node, maple_leaf_64);
+	prev = mas->offset - 1;
+	hi = mas->index - 1;
 	if (unlikely(pivs[prev] != hi))
 		return NULL;
-	lo = prev ? pivs[prev - 1] + 1 : ms->min;
-	val = mt_slot(ms->tree, slots, prev);
+	lo = prev ? pivs[prev - 1] + 1 : mas->min;
+	val = mt_slot(mas->tree, slots, prev);
 	if (!val && prev && lo > lo_lim) {
 		hi = lo - 1;
 		prev--;
-		lo = prev ? pivs[prev - 1] + 1 : ms->min;
-		val = mt_slot(ms->tree, slots, prev);
+		lo = prev ? pivs[prev - 1] + 1 : mas->min;
+		val = mt_slot(mas->tree, slots, prev);
 	}
 	/* Everything is read: only now may the node be judged. */
-	if (unlikely(!val) || unlikely(ma_dead(nd)))
+	if (unlikely(!val) || unlikely(ma_dead(node)))
 		return NULL;
-	ms->offset = prev;
-	ms->index = lo;
-	ms->last = hi;
+	mas->offset = prev;
+	mas->index = lo;
+	mas->last = hi;
 	return val;
 }
 
 /*
  * The iterators share one shape: a setup that settles what the status of
- * @ms means here (and may answer alone), then a step.  Each returns true
+ * @mas means here (and may answer alone), then a step.  Each returns true
  * from setup when *value is the answer.
  */
-static bool mas_next_setup(struct ma_state *ms, unsigned long hi_lim,
+static bool mas_next_setup(struct ma_state *mas, unsigned long hi_lim,
 			   void **val)
 {
-	bool was_none = ms->status == ma_none;
+	bool was_none = mas->status == ma_none;
 
-	if (unlikely(ms->last >= hi_lim)) {
-		ms->status = ma_overflow;
+	if (unlikely(mas->last >= hi_lim)) {
+		mas->status = ma_overflow;
 		return true;
 	}
-	switch (ms->status) {
+	switch (mas->status) {
 	case ma_active:
 		return false;
 	case ma_error:
 		return true;
 	case ma_overflow:
-		ms->status = ma_active;
+		mas->status = ma_active;
 		return false;
 	case ma_underflow:
-		ms->status = ma_active;
-		*val = mas_walk(ms);
+		mas->status = ma_active;
+		*val = mas_walk(mas);
 		if (*val)
 			return true;
 		break;
@@ -1167,21 +1167,21 @@ static bool mas_next_setup(struct ma_state *ms, unsigned long hi_lim,
 	case ma_none:
 	case ma_pause:
 	case ma_start:
-		ms->status = ma_start;
-		mas_walk(ms);
+		mas->status = ma_start;
+		mas_walk(mas);
 		break;
 	}
-	if (ms->status == ma_active)
+	if (mas->status == ma_active)
 		return false;
-	if (ms->status == ma_root) {
+	if (mas->status == ma_root) {
 		*val = NULL;
-		if (was_none && !ms->index) {
-			ms->last = 0;
+		if (was_none && !mas->index) {
+			mas->last = 0;
 			return true;
 		}
-		ms->index = 1;
-		ms->last = ULONG_MAX;
-		ms->status = ma_none;
+		mas->index = 1;
+		mas->last = ULONG_MAX;
+		mas->status = ma_none;
 		return true;
 	}
 	return true;
@@ -1189,35 +1189,35 @@ static bool mas_next_setup(struct ma_state *ms, unsigned long hi_lim,
 
 /**
  * mas_next() - the next value after the current range, up to @hi_lim.
- * @ms: the maple state
+ * @mas: the maple state
  * @hi_lim: the last index to look at
  *
  * Context: the lock or rcu_read_lock().
  * Return: the value (XA_ZERO_ENTRY included) or NULL; ma_overflow when
  * @hi_lim was reached.
  */
-void *mas_next(struct ma_state *ms, unsigned long hi_lim)
+void *mas_next(struct ma_state *mas, unsigned long hi_lim)
 {
-	void *val = mas_leaf_next(ms, hi_lim);
+	void *val = mas_leaf_next(mas, hi_lim);
 
 	if (likely(val))
 		return val;
-	if (mas_next_setup(ms, hi_lim, &val))
+	if (mas_next_setup(mas, hi_lim, &val))
 		return val;
-	return mas_step_next(ms, hi_lim, false);
+	return mas_step_next(mas, hi_lim, false);
 }
 MT_EXPORT_GPL(mas_next);
 
 /**
  * mas_next_range() - like mas_next(), but NULL ranges count as ranges.
  */
-void *mas_next_range(struct ma_state *ms, unsigned long hi_lim)
+void *mas_next_range(struct ma_state *mas, unsigned long hi_lim)
 {
 	void *val = NULL;
 
-	if (mas_next_setup(ms, hi_lim, &val))
+	if (mas_next_setup(mas, hi_lim, &val))
 		return val;
-	return mas_step_next(ms, hi_lim, true);
+	return mas_step_next(mas, hi_lim, true);
 }
 MT_EXPORT_GPL(mas_next_range);
 
@@ -1225,36 +1225,36 @@ MT_EXPORT_GPL(mas_next_range);
  * mt_next() - the first value after @idx, up to @hi_lim.  Takes
  * rcu_read_lock() itself.
  */
-void *mt_next(struct maple_tree *tr, unsigned long idx, unsigned long hi_lim)
+void *mt_next(struct maple_tree *mt, unsigned long idx, unsigned long hi_lim)
 {
-	MA_STATE(ms, tr, idx, idx);
+	MA_STATE(mas, mt, idx, idx);
 	void *val;
 
 	rcu_read_lock();
-	val = mas_next(&ms, hi_lim);
+	val = mas_next(&mas, hi_lim);
 	rcu_read_unlock();
 	return val;
 }
 MT_EXPORT_GPL(mt_next);
 
-static bool mas_prev_setup(struct ma_state *ms, unsigned long lo_lim,
+static bool mas_prev_setup(struct ma_state *mas, unsigned long lo_lim,
 			   void **val)
 {
-	if (unlikely(ms->index <= lo_lim)) {
-		ms->status = ma_underflow;
+	if (unlikely(mas->index <= lo_lim)) {
+		mas->status = ma_underflow;
 		return true;
 	}
-	switch (ms->status) {
+	switch (mas->status) {
 	case ma_active:
 		return false;
 	case ma_error:
 		return true;
 	case ma_underflow:
-		ms->status = ma_active;
+		mas->status = ma_active;
 		return false;
 	case ma_overflow:
-		ms->status = ma_active;
-		*val = mas_walk(ms);
+		mas->status = ma_active;
+		*val = mas_walk(mas);
 		if (*val)
 			return true;
 		break;
@@ -1263,311 +1263,311 @@ static bool mas_prev_setup(struct ma_state *ms, unsigned long lo_lim,
 	case ma_none:
 	case ma_pause:
 	case ma_start:
-		ms->status = ma_start;
-		mas_walk(ms);
+		mas->status = ma_start;
+		mas_walk(mas);
 		break;
 	}
-	if (ms->status == ma_active)
+	if (mas->status == ma_active)
 		return false;
-	if (ms->status == ma_root) {
-		if (!ms->index) {
-			ms->status = ma_none;
+	if (mas->status == ma_root) {
+		if (!mas->index) {
+			mas->status = ma_none;
 			return true;
 		}
-		ms->index = ms->last = 0;
-		*val = mas_root_entry(ms);
+		mas->index = mas->last = 0;
+		*val = mas_root_entry(mas);
 		return true;
 	}
 	/* ma_none: the only candidate below is the lone value at 0 */
-	if (ms->index) {
-		ms->index = ms->last = 0;
+	if (mas->index) {
+		mas->index = mas->last = 0;
 		if (lo_lim) {
-			ms->status = ma_underflow;
+			mas->status = ma_underflow;
 			return true;
 		}
-		ms->status = ma_root;
-		*val = mas_root_entry(ms);
+		mas->status = ma_root;
+		*val = mas_root_entry(mas);
 	}
 	return true;
 }
 
 /**
  * mas_prev() - the value before the current range, down to @lo_lim.
- * @ms: the maple state
+ * @mas: the maple state
  * @lo_lim: the first index to look at
  *
  * Context: the lock or rcu_read_lock().
  * Return: the value or NULL; ma_underflow when @lo_lim was reached.
  */
-void *mas_prev(struct ma_state *ms, unsigned long lo_lim)
+void *mas_prev(struct ma_state *mas, unsigned long lo_lim)
 {
-	void *val = mas_leaf_prev(ms, lo_lim);
+	void *val = mas_leaf_prev(mas, lo_lim);
 
 	if (likely(val))
 		return val;
-	if (mas_prev_setup(ms, lo_lim, &val))
+	if (mas_prev_setup(mas, lo_lim, &val))
 		return val;
-	return mas_step_prev(ms, lo_lim, false);
+	return mas_step_prev(mas, lo_lim, false);
 }
 MT_EXPORT_GPL(mas_prev);
 
 /** mas_prev_range() - like mas_prev(), but NULL ranges count too. */
-void *mas_prev_range(struct ma_state *ms, unsigned long lo_lim)
+void *mas_prev_range(struct ma_state *mas, unsigned long lo_lim)
 {
 	void *val = NULL;
 
-	if (mas_prev_setup(ms, lo_lim, &val))
+	if (mas_prev_setup(mas, lo_lim, &val))
 		return val;
-	return mas_step_prev(ms, lo_lim, true);
+	return mas_step_prev(mas, lo_lim, true);
 }
 MT_EXPORT_GPL(mas_prev_range);
 
 /** mt_prev() - the last value before @idx, down to @min (RCU inside). */
-void *mt_prev(struct maple_tree *tr, unsigned long idx, unsigned long lo_lim)
+void *mt_prev(struct maple_tree *mt, unsigned long idx, unsigned long lo_lim)
 {
-	MA_STATE(ms, tr, idx, idx);
+	MA_STATE(mas, mt, idx, idx);
 	void *val;
 
 	rcu_read_lock();
-	val = mas_prev(&ms, lo_lim);
+	val = mas_prev(&mas, lo_lim);
 	rcu_read_unlock();
 	return val;
 }
 MT_EXPORT_GPL(mt_prev);
 
 /**
- * mas_pause() - make @ms safe to keep while the lock is dropped; the next
+ * mas_pause() - make @mas safe to keep while the lock is dropped; the next
  * iteration walks again from where it stood.
  */
-void mas_pause(struct ma_state *ms)
+void mas_pause(struct ma_state *mas)
 {
-	ms->node = NULL;
-	ms->status = ma_pause;
+	mas->node = NULL;
+	mas->status = ma_pause;
 }
 MT_EXPORT_GPL(mas_pause);
 
-static bool mas_find_setup(struct ma_state *ms, unsigned long hi_lim,
+static bool mas_find_setup(struct ma_state *mas, unsigned long hi_lim,
 			   void **val)
 {
-	switch (ms->status) {
+	switch (mas->status) {
 	case ma_active:
-		return ms->last >= hi_lim;
+		return mas->last >= hi_lim;
 	case ma_error:
 		return true;
 	case ma_start:
 	case ma_root:
 		break;
 	case ma_pause:
-		if (unlikely(ms->last >= hi_lim))
+		if (unlikely(mas->last >= hi_lim))
 			return true;
-		ms->last++;
-		ms->index = ms->last;
-		ms->status = ma_start;
+		mas->last++;
+		mas->index = mas->last;
+		mas->status = ma_start;
 		break;
 	case ma_none:
-		if (unlikely(ms->last >= hi_lim))
+		if (unlikely(mas->last >= hi_lim))
 			return true;
-		ms->index = ms->last;
-		ms->status = ma_start;
+		mas->index = mas->last;
+		mas->status = ma_start;
 		break;
 	case ma_underflow:
-		if (unlikely(ms->index >= hi_lim)) {
-			ms->status = ma_overflow;
+		if (unlikely(mas->index >= hi_lim)) {
+			mas->status = ma_overflow;
 			return true;
 		}
-		ms->status = ma_active;
-		*val = mas_walk(ms);
+		mas->status = ma_active;
+		*val = mas_walk(mas);
 		if (*val)
 			return true;
 		break;
 	case ma_overflow:
-		if (unlikely(ms->last >= hi_lim))
+		if (unlikely(mas->last >= hi_lim))
 			return true;
-		ms->status = ma_active;
-		*val = mas_walk(ms);
+		mas->status = ma_active;
+		*val = mas_walk(mas);
 		if (*val)
 			return true;
 		break;
 	}
-	if (ms->status == ma_start) {
-		if (ms->index > hi_lim)
+	if (mas->status == ma_start) {
+		if (mas->index > hi_lim)
 			return true;
-		*val = mas_walk(ms);
+		*val = mas_walk(mas);
 		if (*val)
 			return true;
 	}
-	if (ms->status == ma_root) {
-		ms->status = ma_none;
-		ms->index = 1;
-		ms->last = ULONG_MAX;
+	if (mas->status == ma_root) {
+		mas->status = ma_none;
+		mas->index = 1;
+		mas->last = ULONG_MAX;
 		return true;
 	}
-	if (ms->status == ma_none)
+	if (mas->status == ma_none)
 		return true;
-	return ms->index == hi_lim;
+	return mas->index == hi_lim;
 }
 
 /**
- * mas_find() - first call: the first value at or after ms->index up to
+ * mas_find() - first call: the first value at or after mas->index up to
  * @hi_lim; later calls: the next val.
- * @ms: the maple state
+ * @mas: the maple state
  * @hi_lim: the last index to look at
  *
  * Context: the lock or rcu_read_lock().
  * Return: the value (XA_ZERO_ENTRY included) or NULL.
  */
-void *mas_find(struct ma_state *ms, unsigned long hi_lim)
+void *mas_find(struct ma_state *mas, unsigned long hi_lim)
 {
-	void *val = mas_leaf_next(ms, hi_lim);
+	void *val = mas_leaf_next(mas, hi_lim);
 
 	if (likely(val))
 		return val;
-	if (mas_find_setup(ms, hi_lim, &val))
+	if (mas_find_setup(mas, hi_lim, &val))
 		return val;
-	val = mas_step_next(ms, hi_lim, false);
-	ms->status = ma_active;	/* reaching @hi_lim is not reported */
+	val = mas_step_next(mas, hi_lim, false);
+	mas->status = ma_active;	/* reaching @hi_lim is not reported */
 	return val;
 }
 MT_EXPORT_GPL(mas_find);
 
 /** mas_find_range() - like mas_find(), stopping at NULL ranges too. */
-void *mas_find_range(struct ma_state *ms, unsigned long hi_lim)
+void *mas_find_range(struct ma_state *mas, unsigned long hi_lim)
 {
 	void *val = NULL;
 
-	if (mas_find_setup(ms, hi_lim, &val))
+	if (mas_find_setup(mas, hi_lim, &val))
 		return val;
-	return mas_step_next(ms, hi_lim, true);
+	return mas_step_next(mas, hi_lim, true);
 }
 MT_EXPORT_GPL(mas_find_range);
 
-static bool mas_find_rev_setup(struct ma_state *ms, unsigned long lo_lim,
+static bool mas_find_rev_setup(struct ma_state *mas, unsigned long lo_lim,
 			       void **val)
 {
-	switch (ms->status) {
+	switch (mas->status) {
 	case ma_active:
-		return ms->index < lo_lim;
+		return mas->index < lo_lim;
 	case ma_error:
 		return true;
 	case ma_start:
 	case ma_root:
 		break;
 	case ma_pause:
-		if (unlikely(ms->index <= lo_lim)) {
-			ms->status = ma_underflow;
+		if (unlikely(mas->index <= lo_lim)) {
+			mas->status = ma_underflow;
 			return true;
 		}
-		ms->index--;
-		ms->last = ms->index;
-		ms->status = ma_start;
+		mas->index--;
+		mas->last = mas->index;
+		mas->status = ma_start;
 		break;
 	case ma_none:
-		if (ms->index <= lo_lim) {
-			ms->status = ma_none;
+		if (mas->index <= lo_lim) {
+			mas->status = ma_none;
 			return true;
 		}
-		ms->last = ms->index;
-		ms->status = ma_start;
+		mas->last = mas->index;
+		mas->status = ma_start;
 		break;
 	case ma_overflow:
-		if (unlikely(ms->index <= lo_lim)) {
-			ms->status = ma_underflow;
+		if (unlikely(mas->index <= lo_lim)) {
+			mas->status = ma_underflow;
 			return true;
 		}
-		ms->status = ma_active;
+		mas->status = ma_active;
 		break;
 	case ma_underflow:
-		if (unlikely(ms->index <= lo_lim))
+		if (unlikely(mas->index <= lo_lim))
 			return true;
-		ms->status = ma_active;
+		mas->status = ma_active;
 		break;
 	}
-	if (ms->status == ma_start) {
-		if (ms->index < lo_lim)
+	if (mas->status == ma_start) {
+		if (mas->index < lo_lim)
 			return true;
-		*val = mas_walk(ms);
+		*val = mas_walk(mas);
 		if (*val)
 			return true;
 	}
-	if (ms->status == ma_root) {
-		ms->status = ma_none;
+	if (mas->status == ma_root) {
+		mas->status = ma_none;
 		return true;
 	}
-	if (ms->status == ma_none) {
+	if (mas->status == ma_none) {
 		/* Nothing at or above index: the only candidate is index 0. */
-		ms->index = ms->last = 0;
+		mas->index = mas->last = 0;
 		if (lo_lim) {
-			ms->status = ma_underflow;
+			mas->status = ma_underflow;
 			return true;
 		}
-		ms->status = ma_root;
-		*val = mas_root_entry(ms);
+		mas->status = ma_root;
+		*val = mas_root_entry(mas);
 		return true;
 	}
-	return ms->index < lo_lim;
+	return mas->index < lo_lim;
 }
 
 /**
- * mas_find_rev() - first call: the last value at or below ms->index down
+ * mas_find_rev() - first call: the last value at or below mas->index down
  * to @lo_lim; later calls: the previous val.
  *
  * Context: the lock or rcu_read_lock().
  * Return: the value or NULL; ma_underflow when @lo_lim was reached.
  */
-void *mas_find_rev(struct ma_state *ms, unsigned long lo_lim)
+void *mas_find_rev(struct ma_state *mas, unsigned long lo_lim)
 {
-	void *val = mas_leaf_prev(ms, lo_lim);
+	void *val = mas_leaf_prev(mas, lo_lim);
 
 	if (likely(val))
 		return val;
-	if (mas_find_rev_setup(ms, lo_lim, &val))
+	if (mas_find_rev_setup(mas, lo_lim, &val))
 		return val;
-	return mas_step_prev(ms, lo_lim, false);
+	return mas_step_prev(mas, lo_lim, false);
 }
 MT_EXPORT_GPL(mas_find_rev);
 
 /** mas_find_range_rev() - like mas_find_rev(), NULL ranges included. */
-void *mas_find_range_rev(struct ma_state *ms, unsigned long lo_lim)
+void *mas_find_range_rev(struct ma_state *mas, unsigned long lo_lim)
 {
 	void *val = NULL;
 
-	if (mas_find_rev_setup(ms, lo_lim, &val))
+	if (mas_find_rev_setup(mas, lo_lim, &val))
 		return val;
-	return mas_step_prev(ms, lo_lim, true);
+	return mas_step_prev(mas, lo_lim, true);
 }
 MT_EXPORT_GPL(mas_find_range_rev);
 
 /**
  * mt_find() - the first present value in [*@idx, @hi_lim]; *@idx moves just
  * past it (and wraps to 0 after ULONG_MAX).
- * @tr: the maple tree
+ * @mt: the maple tree
  * @idx: where to start; updated on success
  * @hi_lim: the last index to look at
  *
  * Context: takes rcu_read_lock() itself.
  * Return: the val, or NULL.  XA_ZERO_ENTRY is skipped.
  */
-void *mt_find(struct maple_tree *tr, unsigned long *idx, unsigned long hi_lim)
+void *mt_find(struct maple_tree *mt, unsigned long *idx, unsigned long hi_lim)
 {
-	MA_STATE(ms, tr, *idx, *idx);
+	MA_STATE(mas, mt, *idx, *idx);
 	void *val;
 
 	if (*idx > hi_lim)
 		return NULL;
 	rcu_read_lock();
-	val = mas_descend(&ms, *idx);
+	val = mas_descend(&mas, *idx);
 	if (xa_is_zero(val))
 		val = NULL;
-	while (!val && ms.status == ma_active && ms.last < hi_lim) {
-		val = mas_step_next(&ms, hi_lim, false);
+	while (!val && mas.status == ma_active && mas.last < hi_lim) {
+		val = mas_step_next(&mas, hi_lim, false);
 		if (xa_is_zero(val))
 			val = NULL;
 	}
 	rcu_read_unlock();
 	if (val) {
-		if (ms.status == ma_root)
-			ms.last = 0;
-		*idx = ms.last + 1;
+		if (mas.status == ma_root)
+			mas.last = 0;
+		*idx = mas.last + 1;
 	}
 	return val;
 }
@@ -1576,12 +1576,12 @@ MT_EXPORT(mt_find);
 /**
  * mt_find_after() - mt_find() that gives up when *@idx has wrapped to 0.
  */
-void *mt_find_after(struct maple_tree *tr, unsigned long *idx,
+void *mt_find_after(struct maple_tree *mt, unsigned long *idx,
 		    unsigned long hi_lim)
 {
 	if (!*idx)
 		return NULL;
-	return mt_find(tr, idx, hi_lim);
+	return mt_find(mt, idx, hi_lim);
 }
 MT_EXPORT(mt_find_after);
 
@@ -1656,30 +1656,30 @@ static void mt_buf_push(struct mt_buf *buf, unsigned long last, void *ptr,
 /* The gaps of a node that keeps none. */
 static const unsigned long mt_no_gaps[MAPLE_NODE_SLOTS];
 
-/* Read the slots of @en (covering [lo_lim, hi_lim]) as items. */
-static unsigned int mt_node_items(struct maple_tree *tr,
-				  struct maple_enode *en,
+/* Read the slots of @enode (covering [lo_lim, hi_lim]) as items. */
+static unsigned int mt_node_items(struct maple_tree *mt,
+				  struct maple_enode *enode,
 				  unsigned long hi_lim, struct mt_item *items)
 {
-	struct maple_node *nd = mte_to_node(en);
-	enum maple_type ntype = mte_node_type(en);
-	unsigned long *pivs = ma_pivots(nd, ntype);
-	unsigned long *gapv = ma_gaps(nd, ntype);
-	void __rcu **slts = ma_slots(nd, ntype);
-	unsigned char last_slot = ma_data_end(nd, ntype, hi_lim);
+	struct maple_node *node = mte_to_node(enode);
+	enum maple_type ntype = mte_node_type(enode);
+	unsigned long *pivs = ma_pivots(node, ntype);
+	unsigned long *gaps = ma_gaps(node, ntype);
+	void __rcu **slots = ma_slots(node, ntype);
+	unsigned char last_slot = ma_data_end(node, ntype, hi_lim);
 	unsigned int i;
 
 	/* A node without gaps reads zeroes: the loop asks nothing per slot. */
-	if (!gapv)
-		gapv = (unsigned long *)mt_no_gaps;
+	if (!gaps)
+		gaps = (unsigned long *)mt_no_gaps;
 	for (i = 0; i < last_slot; i++) {
 		items[i].last = pivs[i];
-		items[i].ptr = mt_slot(tr, slts, i);
-		items[i].gap = gapv[i];
+		items[i].ptr = mt_slot(mt, slots, i);
+		items[i].gap = gaps[i];
 	}
 	items[i].last = hi_lim;
-	items[i].ptr = mt_slot(tr, slts, i);
-	items[i].gap = gapv[i];
+	items[i].ptr = mt_slot(mt, slots, i);
+	items[i].gap = gaps[i];
 	return last_slot + 1;
 }
 
@@ -1687,13 +1687,13 @@ static unsigned int mt_node_items(struct maple_tree *tr,
 static void mt_step_down(struct mt_write *w, const struct mt_step *parent,
 			 unsigned char off, struct mt_step *step)
 {
-	struct maple_node *nd = mte_to_node(parent->enode);
+	struct maple_node *node = mte_to_node(parent->enode);
 	enum maple_type ntype = mte_node_type(parent->enode);
-	unsigned long *pivs = ma_pivots(nd, ntype);
+	unsigned long *pivs = ma_pivots(node, ntype);
 	struct maple_node *child;
 	enum maple_type ctype;
 
-	step->enode = mt_slot(w->tree, ma_slots(nd, ntype), off);
+	step->enode = mt_slot(w->tree, ma_slots(node, ntype), off);
 	step->min = off ? pivs[off - 1] + 1 : parent->min;
 	step->max = off < parent->end ? pivs[off] : parent->max;
 	child = mte_to_node(step->enode);
@@ -1706,7 +1706,7 @@ static void mt_step_down(struct mt_write *w, const struct mt_step *parent,
 static void mt_wr_path(struct mt_write *w, unsigned long idx,
 		       struct mt_step *path)
 {
-	struct maple_node *nd;
+	struct maple_node *node;
 	unsigned long *pivs;
 	int h = w->height - 1;
 	struct mt_step *step = &path[h];
@@ -1714,11 +1714,11 @@ static void mt_wr_path(struct mt_write *w, unsigned long idx,
 	step->enode = mt_root_get(w->tree);
 	step->min = 0;
 	step->max = ULONG_MAX;
-	nd = mte_to_node(step->enode);
-	step->end = ma_data_end(nd, mte_node_type(step->enode), ULONG_MAX);
+	node = mte_to_node(step->enode);
+	step->end = ma_data_end(node, mte_node_type(step->enode), ULONG_MAX);
 	for (;;) {
-		nd = mte_to_node(step->enode);
-		pivs = ma_pivots(nd, mte_node_type(step->enode));
+		node = mte_to_node(step->enode);
+		pivs = ma_pivots(node, mte_node_type(step->enode));
 		step->offset = 0;
 		while (step->offset < step->end && pivs[step->offset] < idx)
 			step->offset++;
@@ -1733,24 +1733,24 @@ static void mt_wr_path(struct mt_write *w, unsigned long idx,
 static void mt_note_used(struct mt_write *w, const struct mt_step *step,
 			 unsigned char lo, unsigned char hi)
 {
-	struct maple_enode *en = step->enode;
+	struct maple_enode *enode = step->enode;
 
 	if (!w->commit)
 		return;
 	BUG_ON(w->nr_used >= MT_USED_MAX);
-	w->used[w->nr_used].enode = en;
+	w->used[w->nr_used].enode = enode;
 	w->used[w->nr_used].max = step->max;
 	w->used[w->nr_used].lo = lo;
 	w->used[w->nr_used].hi = hi;
 	w->nr_used++;
 }
 
-static bool mt_was_used(struct mt_write *w, struct maple_enode *en)
+static bool mt_was_used(struct mt_write *w, struct maple_enode *enode)
 {
 	unsigned int i;
 
 	for (i = 0; i < w->nr_used; i++)
-		if (w->used[i].enode == en)
+		if (w->used[i].enode == enode)
 			return true;
 	return false;
 }
@@ -2020,50 +2020,50 @@ static unsigned long mt_items_gap(const struct mt_item *items,
 }
 
 /*
- * mt_fill() - write @cnt items into @nd (new, or being rewritten in
+ * mt_fill() - write @cnt items into @node (new, or being rewritten in
  * place outside RCU mode) and adopt its children.
  *
- * In RCU mode @nd is new and not yet published, so only children that are
+ * In RCU mode @node is new and not yet published, so only children that are
  * new too (a zeroed parent word: no reader can reach them) are adopted
  * here.  A child already in the tree keeps naming its old parent until
- * @nd is published: mt_adopt() moves it afterwards.  Were it moved now, a
+ * @node is published: mt_adopt() moves it afterwards.  Were it moved now, a
  * reader stepping up from it would find a node that is still being filled
  * and whose own parent word is not set yet.
  */
-static void mt_fill(struct maple_tree *tr, struct maple_node *nd,
+static void mt_fill(struct maple_tree *mt, struct maple_node *node,
 		    enum maple_type ntype, const struct mt_item *items,
 		    unsigned int cnt)
 {
-	unsigned long *pivs = ma_pivots(nd, ntype);
-	unsigned long *gapv = ma_gaps(nd, ntype);
-	void __rcu **slts = ma_slots(nd, ntype);
+	unsigned long *pivs = ma_pivots(node, ntype);
+	unsigned long *gaps = ma_gaps(node, ntype);
+	void __rcu **slots = ma_slots(node, ntype);
 	unsigned char cap = mt_slots[ntype];
-	bool rcu = mt_in_rcu(tr);
+	bool rcu = mt_in_rcu(mt);
 	unsigned char best = 0;
 	unsigned int i;
 
 	BUG_ON(!cnt || cnt > cap);
-	memset((char *)nd + sizeof(nd->parent), 0,
-	       sizeof(*nd) - sizeof(nd->parent));
+	memset((char *)node + sizeof(node->parent), 0,
+	       sizeof(*node) - sizeof(node->parent));
 	for (i = 0; i < cnt; i++) {
-		RCU_INIT_POINTER(slts[i], items[i].ptr);
+		RCU_INIT_POINTER(slots[i], items[i].ptr);
 		if (i < cap - 1U)
 			pivs[i] = items[i].last;
 		if (!ma_is_leaf(ntype) &&
 		    (!rcu || !mte_to_node(items[i].ptr)->parent))
-			mte_set_parent(items[i].ptr, nd, i);
-		if (gapv) {
-			gapv[i] = items[i].gap;
-			if (gapv[i] > gapv[best])
+			mte_set_parent(items[i].ptr, node, i);
+		if (gaps) {
+			gaps[i] = items[i].gap;
+			if (gaps[i] > gaps[best])
 				best = i;
 		}
 	}
 	if (ntype == maple_arange_64) {
-		nd->ma64.meta.end = cnt - 1;
-		nd->ma64.meta.gap = best;
+		node->ma64.meta.end = cnt - 1;
+		node->ma64.meta.gap = best;
 	} else if (cnt < cap) {
-		nd->mr64.meta.end = cnt - 1;
-		nd->mr64.meta.gap = 0;
+		node->mr64.meta.end = cnt - 1;
+		node->mr64.meta.gap = 0;
 	}
 }
 
@@ -2075,7 +2075,7 @@ static void mt_fill(struct maple_tree *tr, struct maple_node *nd,
  * write's new nodes (mt_fill() adopted it); only those are descended
  * into, so the walk is bounded by the write's new nodes.
  */
-static void mt_adopt(struct maple_tree *tr, struct maple_enode *enode,
+static void mt_adopt(struct maple_tree *mt, struct maple_enode *enode,
 		     unsigned long max)
 {
 	struct maple_node *node = mte_to_node(enode), *child;
@@ -2087,13 +2087,13 @@ static void mt_adopt(struct maple_tree *tr, struct maple_enode *enode,
 	struct maple_pnode *want;
 
 	for (i = 0; i <= end; i++) {
-		cenode = rcu_dereference_protected(slots[i], mt_locked(tr));
+		cenode = rcu_dereference_protected(slots[i], mt_locked(mt));
 		child = mte_to_node(cenode);
 		want = mt_mk_parent(node, i);
 		if (child->parent != want)
 			WRITE_ONCE(child->parent, want);
 		else if (!mte_is_leaf(cenode))
-			mt_adopt(tr, cenode, i < end ? pivs[i] : max);
+			mt_adopt(mt, cenode, i < end ? pivs[i] : max);
 	}
 }
 
@@ -2108,8 +2108,8 @@ static void mt_split_level(struct mt_write *w, unsigned int h,
 	struct mt_buf *buf = &w->level, *out = &w->below;
 	unsigned int i, first = 0, cnt;
 	unsigned long lo_lim = buf->min;
-	struct maple_node *nd;
-	void *en = NULL;
+	struct maple_node *node;
+	void *enode = NULL;
 	unsigned long gap;
 	bool bulk = w->mas->mas_flags & MT_MAS_BULK;
 
@@ -2128,39 +2128,39 @@ static void mt_split_level(struct mt_write *w, unsigned int h,
 						(buf->nr + 1) / 2, ntype);
 		gap = 0;
 		if (w->commit) {
-			nd = mas_pop_spare(w->mas);
-			mt_fill(w->tree, nd, ntype, &buf->item[first], cnt);
-			en = mt_mk_node(nd, ntype);
+			node = mas_pop_spare(w->mas);
+			mt_fill(w->tree, node, ntype, &buf->item[first], cnt);
+			enode = mt_mk_node(node, ntype);
 			if (mt_is_alloc(w->tree))
 				gap = mt_items_gap(&buf->item[first], cnt,
 						   lo_lim, !h);
 		}
 		w->nodes++;
-		mt_buf_push(out, buf->item[first + cnt - 1].last, en,
+		mt_buf_push(out, buf->item[first + cnt - 1].last, enode,
 			    gap, false);
 		lo_lim = buf->item[first + cnt - 1].last + 1;
 		first += cnt;
 	}
 }
 
-/* Free the subtree below @en that no other part of the write owns. */
-static void mt_drop_tree(struct mt_write *w, struct maple_enode *en,
+/* Free the subtree below @enode that no other part of the write owns. */
+static void mt_drop_tree(struct mt_write *w, struct maple_enode *enode,
 			 unsigned long hi_lim)
 {
 	struct mt_item items[MAPLE_RANGE64_SLOTS];
 	unsigned int n, i;
 	unsigned long lo;
 
-	if (mt_was_used(w, en))
+	if (mt_was_used(w, enode))
 		return;
-	if (!mte_is_leaf(en)) {
-		n = mt_node_items(w->tree, en, hi_lim, items);
+	if (!mte_is_leaf(enode)) {
+		n = mt_node_items(w->tree, enode, hi_lim, items);
 		for (i = 0; i < n; i++) {
 			lo = items[i].last;
 			mt_drop_tree(w, items[i].ptr, lo);
 		}
 	}
-	mt_retire(w->tree, en);
+	mt_retire(w->tree, enode);
 }
 
 /*
@@ -2190,24 +2190,24 @@ static void mt_release(struct mt_write *w, struct maple_enode *keep)
 static void mt_update_gaps(struct mt_write *w, unsigned int h,
 			   unsigned long gap)
 {
-	struct maple_node *nd;
+	struct maple_node *node;
 	unsigned char last_slot, i, best;
-	unsigned long *gapv;
+	unsigned long *gaps;
 	unsigned int j;
 
 	for (j = h + 1; j < w->height; j++) {
-		nd = mte_to_node(w->l[j].enode);
-		gapv = nd->ma64.gap;
-		if (gapv[w->l[j].offset] == gap)
+		node = mte_to_node(w->l[j].enode);
+		gaps = node->ma64.gap;
+		if (gaps[w->l[j].offset] == gap)
 			return;
-		gapv[w->l[j].offset] = gap;
-		last_slot = nd->ma64.meta.end;
+		gaps[w->l[j].offset] = gap;
+		last_slot = node->ma64.meta.end;
 		best = 0;
 		for (i = 1; i <= last_slot; i++)
-			if (gapv[i] > gapv[best])
+			if (gaps[i] > gaps[best])
 				best = i;
-		nd->ma64.meta.gap = best;
-		gap = gapv[best];
+		node->ma64.meta.gap = best;
+		gap = gaps[best];
 	}
 }
 
@@ -2238,11 +2238,11 @@ static int mt_slot_swap(struct mt_write *w, const struct mt_step *step)
 static void mt_finish(struct mt_write *w, unsigned int h, bool whole)
 {
 	struct mt_buf *buf = &w->level;
-	struct maple_tree *tr = w->tree;
+	struct maple_tree *mt = w->tree;
 	bool single = h < w->height && w->l[h].enode == w->r[h].enode;
-	enum maple_type ntype = mt_level_type(tr, h);
+	enum maple_type ntype = mt_level_type(mt, h);
 	struct maple_enode *target = NULL, *keep = NULL;
-	struct maple_node *nd, *parent;
+	struct maple_node *node, *parent;
 	void *top = NULL;
 	unsigned int new_height = h + 1;
 	unsigned int j;
@@ -2268,9 +2268,9 @@ static void mt_finish(struct mt_write *w, unsigned int h, bool whole)
 	} else {
 		w->nodes++;
 		if (w->commit) {
-			nd = mas_pop_spare(w->mas);
-			mt_fill(tr, nd, ntype, buf->item, buf->nr);
-			target = mt_mk_node(nd, ntype);
+			node = mas_pop_spare(w->mas);
+			mt_fill(mt, node, ntype, buf->item, buf->nr);
+			target = mt_mk_node(node, ntype);
 		}
 	}
 	if (!w->commit)
@@ -2287,17 +2287,17 @@ static void mt_finish(struct mt_write *w, unsigned int h, bool whole)
 			}
 		}
 	}
-	if (mt_is_alloc(tr) && target)
+	if (mt_is_alloc(mt) && target)
 		gap = mt_items_gap(buf->item, buf->nr, buf->min, !h);
 	if (!w->rcu)
 		mt_release(w, keep);
 
 	if (keep && swap >= 0) {
-		nd = mte_to_node(keep);
-		rcu_assign_pointer(ma_slots(nd, ntype)[swap],
+		node = mte_to_node(keep);
+		rcu_assign_pointer(ma_slots(node, ntype)[swap],
 				   buf->item[swap].ptr);
 	} else if (keep) {
-		mt_fill(tr, mte_to_node(keep), ntype, buf->item, buf->nr);
+		mt_fill(mt, mte_to_node(keep), ntype, buf->item, buf->nr);
 	}
 
 	if (whole) {
@@ -2312,10 +2312,10 @@ static void mt_finish(struct mt_write *w, unsigned int h, bool whole)
 			 */
 			if (!mte_to_node(top)->parent)
 				target = top;
-			mte_set_root_parent(top, tr);
+			mte_set_root_parent(top, mt);
 		}
-		mt_set_height(tr, new_height);
-		rcu_assign_pointer(tr->ma_root, top);
+		mt_set_height(mt, new_height);
+		rcu_assign_pointer(mt->ma_root, top);
 	} else if (!keep) {
 		parent = mte_to_node(w->l[h + 1].enode);
 		mte_set_parent(target, parent, w->l[h + 1].offset);
@@ -2325,9 +2325,9 @@ static void mt_finish(struct mt_write *w, unsigned int h, bool whole)
 	}
 	/* Published: the old children may now name their new parents. */
 	if (w->rcu && target && target != keep && !mte_is_leaf(target))
-		mt_adopt(tr, target, whole ? ULONG_MAX :
+		mt_adopt(mt, target, whole ? ULONG_MAX :
 			 buf->item[buf->nr - 1].last);
-	if (mt_is_alloc(tr) && !whole)
+	if (mt_is_alloc(mt) && !whole)
 		mt_update_gaps(w, h, gap);
 	if (w->rcu)
 		mt_release(w, keep);
@@ -2387,29 +2387,29 @@ static void mt_run(struct mt_write *w)
 }
 
 /*
- * mas_wr_prepare() - set up @w for storing @val over ms->index..last.
+ * mas_wr_prepare() - set up @w for storing @val over mas->index..last.
  * A NULL store grows over NULL neighbours (I5).
- * Return: the value that was at ms->index.
+ * Return: the value that was at mas->index.
  */
-static void *mas_wr_prepare(struct ma_state *ms, struct mt_write *w,
+static void *mas_wr_prepare(struct ma_state *mas, struct mt_write *w,
 			    void *val, void *old, bool old_known)
 {
 	unsigned long lo, hi;
 
-	w->mas = ms;
-	w->tree = ms->tree;
+	w->mas = mas;
+	w->tree = mas->tree;
 	w->entry = val;
-	w->index = ms->index;
-	w->last = ms->last;
-	w->height = mt_height(ms->tree);
-	w->rcu = mt_in_rcu(ms->tree);
+	w->index = mas->index;
+	w->last = mas->last;
+	w->height = mt_height(mas->tree);
+	w->rcu = mt_in_rcu(mas->tree);
 	if (!old_known)
-		old = mt_lookup(ms->tree, w->index, &lo, &hi);
+		old = mt_lookup(mas->tree, w->index, &lo, &hi);
 	if (!val) {
-		if (w->index && !mt_lookup(ms->tree, w->index - 1, &lo, &hi))
+		if (w->index && !mt_lookup(mas->tree, w->index - 1, &lo, &hi))
 			w->index = lo;
 		if (w->last < ULONG_MAX &&
-		    !mt_lookup(ms->tree, w->last + 1, &lo, &hi))
+		    !mt_lookup(mas->tree, w->last + 1, &lo, &hi))
 			w->last = hi;
 	}
 	return old;
@@ -2428,44 +2428,44 @@ static unsigned int mt_wr_count(struct mt_write *w)
  * empty the leaf, an insertion or an append into a leaf with room.  Such a
  * store needs no memory outside RCU mode (the leaf is rewritten where it
  * is) and, in RCU mode, none when only one slot changes (the slot is
- * swapped).  It walks once and leaves @ms on the stored range, as the
+ * swapped).  It walks once and leaves @mas on the stored range, as the
  * general engine does.  Anything else (a split, a merge, a NULL range
  * meeting a NULL in the next leaf, a change of the root's shape) returns
  * false before touching the tree.
  */
 
-/* Tell the ancestors of leaf @nd its new largest gap @gap. */
-static void mt_leaf_gap_up(struct maple_node *nd, unsigned long gap)
+/* Tell the ancestors of leaf @node its new largest gap @gap. */
+static void mt_leaf_gap_up(struct maple_node *node, unsigned long gap)
 {
 	struct maple_node *parent;
-	unsigned long *gapv;
+	unsigned long *gaps;
 	unsigned char off, i, best, end;
 
-	while (!ma_is_root(nd)) {
-		parent = ma_parent(nd);
-		off = ma_parent_slot(nd);
-		gapv = parent->ma64.gap;
-		if (gapv[off] == gap)
+	while (!ma_is_root(node)) {
+		parent = ma_parent(node);
+		off = ma_parent_slot(node);
+		gaps = parent->ma64.gap;
+		if (gaps[off] == gap)
 			return;
-		gapv[off] = gap;
+		gaps[off] = gap;
 		end = parent->ma64.meta.end;
 		best = 0;
 		for (i = 1; i <= end; i++)
-			if (gapv[i] > gapv[best])
+			if (gaps[i] > gaps[best])
 				best = i;
 		parent->ma64.meta.gap = best;
-		gap = gapv[best];
-		nd = parent;
+		gap = gaps[best];
+		node = parent;
 	}
 }
 
-/* Would leaf items @buf, replacing a leaf of @ms, change the root's shape? */
-static bool mt_fast_shape_ok(struct ma_state *ms, const struct mt_buf *buf,
-			     struct maple_node *nd)
+/* Would leaf items @buf, replacing a leaf of @mas, change the root's shape? */
+static bool mt_fast_shape_ok(struct ma_state *mas, const struct mt_buf *buf,
+			     struct maple_node *node)
 {
 	const struct mt_item *it = buf->item;
 
-	if (!ma_is_root(nd))
+	if (!ma_is_root(node))
 		return buf->nr >= mt_min_slots[maple_leaf_64] &&
 		       buf->nr <= mt_slots[maple_leaf_64];
 	if (buf->nr > mt_slots[maple_leaf_64])
@@ -2480,115 +2480,115 @@ static bool mt_fast_shape_ok(struct ma_state *ms, const struct mt_buf *buf,
 
 /*
  * mas_wr_tail() - outside RCU mode, store @val (not NULL) over [index,
- * last] inside the last range of the leaf @nd where @ms stands: the
+ * last] inside the last range of the leaf @node where @mas stands: the
  * slots before it stay, the range is cut in up to three in place.
  * Return: false when the leaf has no room (nothing changed).
  */
-static bool mas_wr_tail(struct ma_state *ms, struct maple_node *nd,
+static bool mas_wr_tail(struct ma_state *mas, struct maple_node *node,
 			void *val, unsigned long index, unsigned long last)
 {
-	unsigned long *pivs = nd->mr64.pivot;
-	void __rcu **slts = nd->mr64.slot;
+	unsigned long *pivs = node->mr64.pivot;
+	void __rcu **slots = node->mr64.slot;
 	unsigned char cap = mt_slots[maple_leaf_64];
-	unsigned char off = ms->offset, end;
-	void *was = mt_slot(ms->tree, slts, off);
+	unsigned char off = mas->offset, end;
+	void *was = mt_slot(mas->tree, slots, off);
 
-	end = off + (ms->index < index) + (last < ms->max);
+	end = off + (mas->index < index) + (last < mas->max);
 	if (end >= cap)
 		return false;
-	if (ms->index < index) {
+	if (mas->index < index) {
 		/* slot off keeps what it held, now ending at index - 1 */
 		pivs[off++] = index - 1;
 	}
-	RCU_INIT_POINTER(slts[off], val);
+	RCU_INIT_POINTER(slots[off], val);
 	if (off < cap - 1)
 		pivs[off] = last;
-	if (last < ms->max) {
-		RCU_INIT_POINTER(slts[off + 1], was);
+	if (last < mas->max) {
+		RCU_INIT_POINTER(slots[off + 1], was);
 		if (off + 1 < cap - 1)
-			pivs[off + 1] = ms->max;
+			pivs[off + 1] = mas->max;
 	}
 	if (end < cap - 1)
-		nd->mr64.meta.end = end;
-	ms->offset = off;
-	ms->end = end;
-	ms->index = index;
-	ms->last = last;
-	ms->store_type = wr_invalid;
+		node->mr64.meta.end = end;
+	mas->offset = off;
+	mas->end = end;
+	mas->index = index;
+	mas->last = last;
+	mas->store_type = wr_invalid;
 	return true;
 }
 
 /*
- * Does the leaf @ms stands on (after a walk, a find or a store through
+ * Does the leaf @mas stands on (after a walk, a find or a store through
  * it) hold all of [@index, @last]?  Then a store needs no walk from the
  * root.  The writer holds the lock, so the leaf is still in the tree as
  * long as nothing was stored through another state meanwhile (the same
  * rule as for iterating: after that, mas_reset()).
  */
-static inline bool mas_wr_on_leaf(const struct ma_state *ms,
+static inline bool mas_wr_on_leaf(const struct ma_state *mas,
 				  unsigned long index, unsigned long last)
 {
-	return ms->status == ma_active && ms->node &&
-	       index >= ms->min && last <= ms->max &&
-	       !ma_dead(mte_to_node(ms->node));
+	return mas->status == ma_active && mas->node &&
+	       index >= mas->min && last <= mas->max &&
+	       !ma_dead(mte_to_node(mas->node));
 }
 
 /*
- * mas_leaf_seek() - point @ms at the range of its leaf holding @idx,
+ * mas_leaf_seek() - point @mas at the range of its leaf holding @idx,
  * as mas_descend() would.
  * Return: the entry of that range.
  */
-static void *mas_leaf_seek(struct ma_state *ms, unsigned long idx)
+static void *mas_leaf_seek(struct ma_state *mas, unsigned long idx)
 {
-	struct maple_node *nd = mte_to_node(ms->node);
-	unsigned long *pivs = nd->mr64.pivot;
-	unsigned char off = ms->offset, end;
+	struct maple_node *node = mte_to_node(mas->node);
+	unsigned long *pivs = node->mr64.pivot;
+	unsigned char off = mas->offset, end;
 
-	end = ma_data_end(nd, maple_leaf_64, ms->max);
+	end = ma_data_end(node, maple_leaf_64, mas->max);
 	if (off > end || (off && pivs[off - 1] >= idx))
 		off = 0;
 	while (off < end && pivs[off] < idx)
 		off++;
-	ms->end = end;
-	ms->offset = off;
-	ms->index = off ? pivs[off - 1] + 1 : ms->min;
-	ms->last = off < end ? pivs[off] : ms->max;
-	return mt_slot(ms->tree, nd->mr64.slot, off);
+	mas->end = end;
+	mas->offset = off;
+	mas->index = off ? pivs[off - 1] + 1 : mas->min;
+	mas->last = off < end ? pivs[off] : mas->max;
+	return mt_slot(mas->tree, node->mr64.slot, off);
 }
 
-/* The first index @nd covers, read from its ancestors' pivots. */
-static unsigned long mt_node_min(struct maple_tree *tr, struct maple_node *nd)
+/* The first index @node covers, read from its ancestors' pivots. */
+static unsigned long mt_node_min(struct maple_tree *mt, struct maple_node *node)
 {
-	enum maple_type ptype = mt_level_type(tr, 1);
+	enum maple_type ptype = mt_level_type(mt, 1);
 	unsigned char off;
 
-	while (!ma_is_root(nd)) {
-		off = ma_parent_slot(nd);
-		nd = ma_parent(nd);
+	while (!ma_is_root(node)) {
+		off = ma_parent_slot(node);
+		node = ma_parent(node);
 		if (off)
-			return ma_pivots(nd, ptype)[off - 1] + 1;
+			return ma_pivots(node, ptype)[off - 1] + 1;
 	}
 	return 0;
 }
 
 /*
- * mas_wr_share_leaf() - outside RCU mode, the leaf @nd under @ms
+ * mas_wr_share_leaf() - outside RCU mode, the leaf @node under @mas
  * overflows with the items @buf and its sibling at slot @soff of
  * @parent has room: the engine's share (mt_plan_overflow()), done in
  * place.  The pair's items are cut so that the sibling (left) or the leaf
  * (right) keeps slots - 1 of them; the parent only moves a pivot.
  */
-static void mas_wr_share_leaf(struct ma_state *ms, const struct mt_buf *buf,
-			      struct maple_node *nd, struct maple_node *parent,
+static void mas_wr_share_leaf(struct ma_state *mas, const struct mt_buf *buf,
+			      struct maple_node *node, struct maple_node *parent,
 			      enum maple_type ptype, unsigned char soff,
 			      unsigned long smax, bool even)
 {
-	struct maple_tree *tr = ms->tree;
-	unsigned char poff = ma_parent_slot(nd), cap = mt_slots[maple_leaf_64];
-	struct maple_node *sib = mte_to_node(mt_slot(tr,
+	struct maple_tree *mt = mas->tree;
+	unsigned char poff = ma_parent_slot(node), cap = mt_slots[maple_leaf_64];
+	struct maple_node *sib = mte_to_node(mt_slot(mt,
 					ma_slots(parent, ptype), soff));
-	struct maple_node *lnode = soff < poff ? sib : nd;
-	struct maple_node *rnode = soff < poff ? nd : sib;
+	struct maple_node *lnode = soff < poff ? sib : node;
+	struct maple_node *rnode = soff < poff ? node : sib;
 	unsigned char loff = soff < poff ? soff : poff;
 	struct mt_buf pair;
 	unsigned long lmin;
@@ -2597,16 +2597,16 @@ static void mas_wr_share_leaf(struct ma_state *ms, const struct mt_buf *buf,
 	/* The pair's items, in index order. */
 	if (soff < poff) {
 		lmin = soff ? ma_pivots(parent, ptype)[soff - 1] + 1 :
-			      mt_node_min(tr, parent);
-		n = mt_node_items(tr, mt_mk_node(sib, maple_leaf_64), smax,
+			      mt_node_min(mt, parent);
+		n = mt_node_items(mt, mt_mk_node(sib, maple_leaf_64), smax,
 				  pair.item);
 		memcpy(&pair.item[n], buf->item, buf->nr * sizeof(buf->item[0]));
 		pair.nr = n + buf->nr;
 		cnt = cap - 1;
 	} else {
-		lmin = ms->min;
+		lmin = mas->min;
 		memcpy(pair.item, buf->item, buf->nr * sizeof(buf->item[0]));
-		n = mt_node_items(tr, mt_mk_node(sib, maple_leaf_64), smax,
+		n = mt_node_items(mt, mt_mk_node(sib, maple_leaf_64), smax,
 				  &pair.item[buf->nr]);
 		pair.nr = buf->nr + n;
 		cnt = pair.nr - cap + 1;
@@ -2623,41 +2623,41 @@ static void mas_wr_share_leaf(struct ma_state *ms, const struct mt_buf *buf,
 	if (even)	/* the engine's cut of a two-node window */
 		cnt = (pair.nr + 1) / 2;
 	cnt = mt_cut_off_null(&pair, cnt, maple_leaf_64);
-	mt_fill(tr, lnode, maple_leaf_64, pair.item, cnt);
-	mt_fill(tr, rnode, maple_leaf_64, &pair.item[cnt], pair.nr - cnt);
+	mt_fill(mt, lnode, maple_leaf_64, pair.item, cnt);
+	mt_fill(mt, rnode, maple_leaf_64, &pair.item[cnt], pair.nr - cnt);
 	ma_pivots(parent, ptype)[loff] = pair.item[cnt - 1].last;
-	if (mt_is_alloc(tr)) {
-		unsigned long *gapv = parent->ma64.gap;
+	if (mt_is_alloc(mt)) {
+		unsigned long *gaps = parent->ma64.gap;
 		unsigned char i, best = 0;
 
-		gapv[loff] = mt_leaf_gap(pair.item, cnt, lmin);
-		gapv[loff + 1] = mt_leaf_gap(&pair.item[cnt], pair.nr - cnt,
+		gaps[loff] = mt_leaf_gap(pair.item, cnt, lmin);
+		gaps[loff + 1] = mt_leaf_gap(&pair.item[cnt], pair.nr - cnt,
 					     pair.item[cnt - 1].last + 1);
 		for (i = 1; i <= parent->ma64.meta.end; i++)
-			if (gapv[i] > gapv[best])
+			if (gaps[i] > gaps[best])
 				best = i;
 		parent->ma64.meta.gap = best;
-		mt_leaf_gap_up(parent, gapv[best]);
+		mt_leaf_gap_up(parent, gaps[best]);
 	}
-	/* Point @ms at the node holding the stored range. */
-	if (ms->index > pair.item[cnt - 1].last) {
-		ms->node = mt_mk_node(rnode, maple_leaf_64);
-		ms->min = pair.item[cnt - 1].last + 1;
-		ms->max = pair.item[pair.nr - 1].last;
-		ms->end = pair.nr - cnt - 1;
+	/* Point @mas at the node holding the stored range. */
+	if (mas->index > pair.item[cnt - 1].last) {
+		mas->node = mt_mk_node(rnode, maple_leaf_64);
+		mas->min = pair.item[cnt - 1].last + 1;
+		mas->max = pair.item[pair.nr - 1].last;
+		mas->end = pair.nr - cnt - 1;
 	} else {
-		ms->node = mt_mk_node(lnode, maple_leaf_64);
-		ms->min = lmin;
-		ms->max = pair.item[cnt - 1].last;
-		ms->end = cnt - 1;
+		mas->node = mt_mk_node(lnode, maple_leaf_64);
+		mas->min = lmin;
+		mas->max = pair.item[cnt - 1].last;
+		mas->end = cnt - 1;
 	}
-	ms->offset = 0;
-	mas_leaf_seek(ms, ms->index);
-	ms->store_type = wr_invalid;
+	mas->offset = 0;
+	mas_leaf_seek(mas, mas->index);
+	mas->store_type = wr_invalid;
 }
 
 /*
- * mas_wr_split_leaf() - outside RCU mode, the leaf @nd under @ms
+ * mas_wr_split_leaf() - outside RCU mode, the leaf @node under @mas
  * overflows with the items @buf: cut them in two leaves (the old leaf
  * keeps the left part), and give the parent one more child in place.
  * This is the engine's split of one leaf (same cut, same shape), taken
@@ -2665,30 +2665,30 @@ static void mas_wr_share_leaf(struct ma_state *ms, const struct mt_buf *buf,
  * than the parent.  Return: false when that is not so or no memory was
  * had (nothing changed).
  */
-static bool mas_wr_split_leaf(struct ma_state *ms, const struct mt_buf *buf,
-			      struct maple_node *nd, gfp_t gflags)
+static bool mas_wr_split_leaf(struct ma_state *mas, const struct mt_buf *buf,
+			      struct maple_node *node, gfp_t gflags)
 {
-	struct maple_tree *tr = ms->tree;
-	enum maple_type ptype = mt_level_type(tr, 1);
+	struct maple_tree *mt = mas->tree;
+	enum maple_type ptype = mt_level_type(mt, 1);
 	unsigned char cap = mt_slots[maple_leaf_64], pcap = mt_slots[ptype];
 	struct mt_item pitems[MAPLE_RANGE64_SLOTS + 1];
 	struct maple_node *parent, *sib, *right;
 	unsigned long *ppivs, pmax, smax, lgap = 0, rgap = 0;
 	unsigned int nr = buf->nr, room, cnt, pn;
 	unsigned char poff, pend;
-	void __rcu **pslts;
+	void __rcu **pslots;
 
-	if (ma_is_root(nd) || nr > 2U * cap)
+	if (ma_is_root(node) || nr > 2U * cap)
 		return false;
-	parent = ma_parent(nd);
-	poff = ma_parent_slot(nd);
+	parent = ma_parent(node);
+	poff = ma_parent_slot(node);
 	ppivs = ma_pivots(parent, ptype);
-	pslts = ma_slots(parent, ptype);
+	pslots = ma_slots(parent, ptype);
 	if (ptype == maple_arange_64)
 		pend = parent->ma64.meta.end;
 	else if (!ppivs[pcap - 2])
 		pend = parent->mr64.meta.end;
-	else if (!mt_is_enode(rcu_dereference_protected(pslts[pcap - 1],
+	else if (!mt_is_enode(rcu_dereference_protected(pslots[pcap - 1],
 							 true)))
 		pend = pcap - 2;	/* the last slot holds the metadata */
 	else
@@ -2701,46 +2701,46 @@ static bool mas_wr_split_leaf(struct ma_state *ms, const struct mt_buf *buf,
 	 * load shares only to the left: there it fills the node its last
 	 * split left with room.
 	 */
-	room = 2 * cap - 1 - (ms->max == ULONG_MAX ? 1 : 0);
+	room = 2 * cap - 1 - (mas->max == ULONG_MAX ? 1 : 0);
 	if (poff > 0) {
-		sib = mte_to_node(mt_slot(tr, pslts, poff - 1));
+		sib = mte_to_node(mt_slot(mt, pslots, poff - 1));
 		if (nr + ma_data_end(sib, maple_leaf_64,
 				     ppivs[poff - 1]) + 1 < room) {
-			mas_wr_share_leaf(ms, buf, nd, parent, ptype,
+			mas_wr_share_leaf(mas, buf, node, parent, ptype,
 					  poff - 1, ppivs[poff - 1], false);
 			return true;
 		}
 	}
-	if (!(ms->mas_flags & MT_MAS_BULK) && poff < pend) {
+	if (!(mas->mas_flags & MT_MAS_BULK) && poff < pend) {
 		smax = poff + 1 < pend ? ppivs[poff + 1] : pmax;
-		sib = mte_to_node(mt_slot(tr, pslts, poff + 1));
+		sib = mte_to_node(mt_slot(mt, pslots, poff + 1));
 		if (nr + ma_data_end(sib, maple_leaf_64, smax) + 1 < room) {
-			mas_wr_share_leaf(ms, buf, nd, parent, ptype,
+			mas_wr_share_leaf(mas, buf, node, parent, ptype,
 					  poff + 1, smax, false);
 			return true;
 		}
 	}
-	if (!mas_spares(ms) && !mas_grab(ms, 1, gflags)) {
+	if (!mas_spares(mas) && !mas_grab(mas, 1, gflags)) {
 		/* As the engine would fail: the caller may retry. */
-		mas_set_alloc_req(ms, 1);
-		mas_set_err(ms, -ENOMEM);
+		mas_set_alloc_req(mas, 1);
+		mas_set_err(mas, -ENOMEM);
 		return true;
 	}
-	right = mas_pop_spare(ms);
+	right = mas_pop_spare(mas);
 	/* The cut of mt_split_level(). */
-	if (ms->mas_flags & MT_MAS_BULK)
+	if (mas->mas_flags & MT_MAS_BULK)
 		cnt = min_t(unsigned int, cap, nr - mt_min_slots[maple_leaf_64]);
 	else
 		cnt = mt_cut_off_null(buf, (nr + 1) / 2, maple_leaf_64);
-	mt_fill(tr, right, maple_leaf_64, &buf->item[cnt], nr - cnt);
-	mt_fill(tr, nd, maple_leaf_64, buf->item, cnt);
-	if (mt_is_alloc(tr)) {
-		lgap = mt_leaf_gap(buf->item, cnt, ms->min);
+	mt_fill(mt, right, maple_leaf_64, &buf->item[cnt], nr - cnt);
+	mt_fill(mt, node, maple_leaf_64, buf->item, cnt);
+	if (mt_is_alloc(mt)) {
+		lgap = mt_leaf_gap(buf->item, cnt, mas->min);
 		rgap = mt_leaf_gap(&buf->item[cnt], nr - cnt,
 				   buf->item[cnt - 1].last + 1);
 	}
 	/* The parent's children, with the new one after the old leaf. */
-	pn = mt_node_items(tr, mt_mk_node(parent, ptype), pmax, pitems);
+	pn = mt_node_items(mt, mt_mk_node(parent, ptype), pmax, pitems);
 	memmove(&pitems[poff + 2], &pitems[poff + 1],
 		(pn - poff - 1) * sizeof(pitems[0]));
 	pitems[poff + 1].last = pitems[poff].last;
@@ -2748,27 +2748,27 @@ static bool mas_wr_split_leaf(struct ma_state *ms, const struct mt_buf *buf,
 	pitems[poff + 1].gap = rgap;
 	pitems[poff].last = buf->item[cnt - 1].last;
 	pitems[poff].gap = lgap;
-	mt_fill(tr, parent, ptype, pitems, pn + 1);
-	if (mt_is_alloc(tr))
+	mt_fill(mt, parent, ptype, pitems, pn + 1);
+	if (mt_is_alloc(mt))
 		mt_leaf_gap_up(parent, parent->ma64.gap[parent->ma64.meta.gap]);
-	/* Point @ms at the leaf holding the stored range. */
-	if (ms->index > buf->item[cnt - 1].last) {
-		ms->node = mt_mk_node(right, maple_leaf_64);
-		ms->min = buf->item[cnt - 1].last + 1;
-		ms->end = nr - cnt - 1;
+	/* Point @mas at the leaf holding the stored range. */
+	if (mas->index > buf->item[cnt - 1].last) {
+		mas->node = mt_mk_node(right, maple_leaf_64);
+		mas->min = buf->item[cnt - 1].last + 1;
+		mas->end = nr - cnt - 1;
 	} else {
-		ms->node = mt_mk_node(nd, maple_leaf_64);
-		ms->max = buf->item[cnt - 1].last;
-		ms->end = cnt - 1;
+		mas->node = mt_mk_node(node, maple_leaf_64);
+		mas->max = buf->item[cnt - 1].last;
+		mas->end = cnt - 1;
 	}
-	mas_leaf_seek(ms, ms->index);
-	ms->store_type = wr_invalid;
+	mas_leaf_seek(mas, mas->index);
+	mas->store_type = wr_invalid;
 	return true;
 }
 
 /*
  * mas_wr_null_edge() - outside RCU mode, the leaf items @buf (the leaf
- * @nd under @ms with the store applied) start (@left) or end with a NULL
+ * @node under @mas with the store applied) start (@left) or end with a NULL
  * that was not there, next to the sibling under the same parent.  When
  * that sibling's edge is NULL too, the engine would take both leaves in
  * one window, merge the two NULLs and, with more than a node of items,
@@ -2776,29 +2776,29 @@ static bool mas_wr_split_leaf(struct ma_state *ms, const struct mt_buf *buf,
  * Return: 1 when done, 0 when the sibling's edge is not NULL (the leaf
  * alone takes the store), -1 for the engine.
  */
-static int mas_wr_null_edge(struct ma_state *ms, const struct mt_buf *buf,
-			    struct maple_node *nd, bool left)
+static int mas_wr_null_edge(struct ma_state *mas, const struct mt_buf *buf,
+			    struct maple_node *node, bool left)
 {
-	struct maple_tree *tr = ms->tree;
-	enum maple_type ptype = mt_level_type(tr, 1);
+	struct maple_tree *mt = mas->tree;
+	enum maple_type ptype = mt_level_type(mt, 1);
 	unsigned char cap = mt_slots[maple_leaf_64], pcap = mt_slots[ptype];
 	struct maple_node *parent, *sib;
 	unsigned long *ppivs, smax;
 	unsigned char poff, pend, soff, send;
-	void __rcu **pslts;
+	void __rcu **pslots;
 	unsigned int total;
 
-	if (ma_is_root(nd) || (ms->mas_flags & MT_MAS_BULK))
+	if (ma_is_root(node) || (mas->mas_flags & MT_MAS_BULK))
 		return -1;
-	parent = ma_parent(nd);
-	poff = ma_parent_slot(nd);
+	parent = ma_parent(node);
+	poff = ma_parent_slot(node);
 	ppivs = ma_pivots(parent, ptype);
-	pslts = ma_slots(parent, ptype);
+	pslots = ma_slots(parent, ptype);
 	if (ptype == maple_arange_64)
 		pend = parent->ma64.meta.end;
 	else if (!ppivs[pcap - 2])
 		pend = parent->mr64.meta.end;
-	else if (!mt_is_enode(rcu_dereference_protected(pslts[pcap - 1],
+	else if (!mt_is_enode(rcu_dereference_protected(pslots[pcap - 1],
 							 true)))
 		pend = pcap - 2;
 	else
@@ -2813,30 +2813,30 @@ static int mas_wr_null_edge(struct ma_state *ms, const struct mt_buf *buf,
 		soff = poff + 1;
 	}
 	smax = ppivs[soff];
-	sib = mte_to_node(mt_slot(tr, pslts, soff));
+	sib = mte_to_node(mt_slot(mt, pslots, soff));
 	send = ma_data_end(sib, maple_leaf_64, smax);
-	if (mt_slot(tr, ma_slots(sib, maple_leaf_64), left ? send : 0))
+	if (mt_slot(mt, ma_slots(sib, maple_leaf_64), left ? send : 0))
 		return 0;
 	total = buf->nr + send;	/* send + 1 items, one NULL merged */
 	if (total <= cap || total > 2U * cap)
 		return -1;
-	mas_wr_share_leaf(ms, buf, nd, parent, ptype, soff, smax, true);
+	mas_wr_share_leaf(mas, buf, node, parent, ptype, soff, smax, true);
 	return 1;
 }
 
-/* Largest NULL run of the leaf @nd with @cnt slots, covering [lo, hi]. */
-static unsigned long ma_leaf_gap(const struct maple_tree *tr,
-				 struct maple_node *nd, unsigned int cnt,
+/* Largest NULL run of the leaf @node with @cnt slots, covering [lo, hi]. */
+static unsigned long ma_leaf_gap(const struct maple_tree *mt,
+				 struct maple_node *node, unsigned int cnt,
 				 unsigned long lo, unsigned long hi)
 {
-	unsigned long *pivs = nd->mr64.pivot;
-	void __rcu **slts = nd->mr64.slot;
+	unsigned long *pivs = node->mr64.pivot;
+	void __rcu **slots = node->mr64.slot;
 	unsigned long gap = 0, end, len;
 	unsigned int i;
 
 	for (i = 0; i < cnt; i++, lo = end + 1) {
 		end = i + 1 < cnt ? pivs[i] : hi;
-		if (mt_slot(tr, slts, i))
+		if (mt_slot(mt, slots, i))
 			continue;
 		len = end - lo + 1;
 		if (!len)	/* the whole index space */
@@ -2849,31 +2849,31 @@ static unsigned long ma_leaf_gap(const struct maple_tree *tr,
 
 /*
  * mas_wr_leaf_edit() - outside RCU mode, store @val over [@index, @last]
- * in the non-root leaf @nd where @ms stands (ms->offset holds @index),
+ * in the non-root leaf @node where @mas stands (mas->offset holds @index),
  * when the result fits the leaf and keeps I4 and I5: the slots before
  * and after the stored range stay where they are or slide, only the up
  * to three ranges in the middle are written.  The same result as
  * mt_fill() of the leaf's items with the range replaced.
  * Return: false when it does not apply (nothing changed).
  */
-static bool mas_wr_leaf_edit(struct ma_state *ms, struct maple_node *nd,
+static bool mas_wr_leaf_edit(struct ma_state *mas, struct maple_node *node,
 			     void *val, unsigned long index,
 			     unsigned long last)
 {
-	struct maple_tree *tr = ms->tree;
-	unsigned long *pivs = nd->mr64.pivot;
-	void __rcu **slts = nd->mr64.slot;
+	struct maple_tree *mt = mas->tree;
+	unsigned long *pivs = node->mr64.pivot;
+	void __rcu **slots = node->mr64.slot;
 	const unsigned char cap = mt_slots[maple_leaf_64];
-	unsigned char end = ms->end, roff = ms->offset, keep = ms->offset;
-	unsigned long max = ms->max, start = ms->index, rlast;
+	unsigned char end = mas->end, roff = mas->offset, keep = mas->offset;
+	unsigned long max = mas->max, start = mas->index, rlast;
 	struct mt_item mid[3];
 	unsigned int nmid = 0, nn, tail, p, i, at = 0;
-	void *lptr = mt_slot(tr, slts, keep), *rptr;
+	void *lptr = mt_slot(mt, slots, keep), *rptr;
 
 	while (roff < end && pivs[roff] < last)
 		roff++;
 	rlast = roff < end ? pivs[roff] : max;
-	rptr = mt_slot(tr, slts, roff);
+	rptr = mt_slot(mt, slots, roff);
 	/* The middle: what is left of the first range, @val, the rest. */
 	if (start < index && !(lptr == NULL && val == NULL)) {
 		mid[nmid].last = index - 1;
@@ -2891,11 +2891,11 @@ static bool mas_wr_leaf_edit(struct ma_state *ms, struct maple_node *nd,
 		}
 	}
 	/* NULL meets NULL across the middle's edges (I5). */
-	if (!mid[0].ptr && keep && !mt_slot(tr, slts, keep - 1)) {
+	if (!mid[0].ptr && keep && !mt_slot(mt, slots, keep - 1)) {
 		keep--;
 	}
 	if (!mid[nmid - 1].ptr && roff < end &&
-	    !mt_slot(tr, slts, roff + 1)) {
+	    !mt_slot(mt, slots, roff + 1)) {
 		roff++;
 		mid[nmid - 1].last = roff < end ? pivs[roff] : max;
 	}
@@ -2904,9 +2904,9 @@ static bool mas_wr_leaf_edit(struct ma_state *ms, struct maple_node *nd,
 	if (nn > cap || nn < mt_min_slots[maple_leaf_64])
 		return false;
 	/* A NULL edge that was not NULL may meet a NULL next door (I5). */
-	if (!keep && !mid[0].ptr && mt_slot(tr, slts, 0) && ms->min)
+	if (!keep && !mid[0].ptr && mt_slot(mt, slots, 0) && mas->min)
 		return false;
-	if (!tail && !mid[nmid - 1].ptr && mt_slot(tr, slts, end) &&
+	if (!tail && !mid[nmid - 1].ptr && mt_slot(mt, slots, end) &&
 	    max != ULONG_MAX)
 		return false;
 	/* Slide the tail to its place, then write the middle. */
@@ -2914,7 +2914,7 @@ static bool mas_wr_leaf_edit(struct ma_state *ms, struct maple_node *nd,
 	if (tail && p != roff + 1U) {
 		unsigned int np = tail;
 
-		memmove(&slts[p], &slts[roff + 1], tail * sizeof(slts[0]));
+		memmove(&slots[p], &slots[roff + 1], tail * sizeof(slots[0]));
 		if (p < roff + 1U) {
 			if (roff + 1U + np > cap - 1U)
 				np = cap - 1U - (roff + 1U);
@@ -2924,7 +2924,7 @@ static bool mas_wr_leaf_edit(struct ma_state *ms, struct maple_node *nd,
 		memmove(&pivs[p], &pivs[roff + 1], np * sizeof(pivs[0]));
 	}
 	for (i = 0; i < nmid; i++) {
-		RCU_INIT_POINTER(slts[keep + i], mid[i].ptr);
+		RCU_INIT_POINTER(slots[keep + i], mid[i].ptr);
 		if (keep + i < cap - 1U)
 			pivs[keep + i] = mid[i].last;
 	}
@@ -2933,74 +2933,74 @@ static bool mas_wr_leaf_edit(struct ma_state *ms, struct maple_node *nd,
 	for (i = nn; i <= end; i++) {
 		if (i < cap - 1U)
 			pivs[i] = 0;
-		RCU_INIT_POINTER(slts[i], NULL);
+		RCU_INIT_POINTER(slots[i], NULL);
 	}
 	if (nn < cap) {
-		nd->mr64.meta.end = nn - 1;
-		nd->mr64.meta.gap = 0;
+		node->mr64.meta.end = nn - 1;
+		node->mr64.meta.gap = 0;
 	}
-	if (mt_is_alloc(tr))
-		mt_leaf_gap_up(nd, ma_leaf_gap(tr, nd, nn, ms->min, max));
-	/* Point @ms at the stored range, as the engine leaves it. */
-	ms->offset = keep + at;
-	ms->end = nn - 1;
-	ms->index = ms->offset ? pivs[ms->offset - 1] + 1 : ms->min;
-	ms->last = mid[at].last;
-	ms->store_type = wr_invalid;
+	if (mt_is_alloc(mt))
+		mt_leaf_gap_up(node, ma_leaf_gap(mt, node, nn, mas->min, max));
+	/* Point @mas at the stored range, as the engine leaves it. */
+	mas->offset = keep + at;
+	mas->end = nn - 1;
+	mas->index = mas->offset ? pivs[mas->offset - 1] + 1 : mas->min;
+	mas->last = mid[at].last;
+	mas->store_type = wr_invalid;
 	return true;
 }
 
-static bool mas_wr_fast(struct ma_state *ms, void *val, void **oldp,
+static bool mas_wr_fast(struct ma_state *mas, void *val, void **oldp,
 			gfp_t gflags)
 {
-	struct maple_tree *tr = ms->tree;
+	struct maple_tree *mt = mas->tree;
 	struct mt_item items[MAPLE_RANGE64_SLOTS];
 	struct mt_buf buf;
-	struct maple_node *nd;
+	struct maple_node *node;
 	struct maple_enode *leaf;
-	unsigned long index = ms->index, last = ms->last, lo, start;
+	unsigned long index = mas->index, last = mas->last, lo, start;
 	unsigned int n, i, loff, roff, pos = 0;
-	bool rcu = mt_in_rcu(tr), lnull, rnull;
+	bool rcu = mt_in_rcu(mt), lnull, rnull;
 	int swap = -1;
 
-	if (!mt_is_enode(mt_root_get(tr)))
+	if (!mt_is_enode(mt_root_get(mt)))
 		return false;
-	if (mas_wr_on_leaf(ms, index, last))
-		*oldp = mas_leaf_seek(ms, index);
+	if (mas_wr_on_leaf(mas, index, last))
+		*oldp = mas_leaf_seek(mas, index);
 	else
-		*oldp = mas_descend(ms, index);
-	if (ms->status != ma_active || last > ms->max)
+		*oldp = mas_descend(mas, index);
+	if (mas->status != ma_active || last > mas->max)
 		return false;
-	leaf = ms->node;
-	nd = mte_to_node(leaf);
-	if (val && *oldp && ms->index == index && ms->last == last &&
-	    (ms->end > 1 || !ma_is_root(nd))) {
+	leaf = mas->node;
+	node = mte_to_node(leaf);
+	if (val && *oldp && mas->index == index && mas->last == last &&
+	    (mas->end > 1 || !ma_is_root(node))) {
 		/* exact fit, entry over entry: no pivot or gap changes */
-		rcu_assign_pointer(ma_slots(nd, maple_leaf_64)[ms->offset],
+		rcu_assign_pointer(ma_slots(node, maple_leaf_64)[mas->offset],
 				   val);
-		ms->store_type = wr_invalid;
+		mas->store_type = wr_invalid;
 		return true;
 	}
-	if (val && !rcu && ms->offset == ms->end &&
-	    mas_wr_tail(ms, nd, val, index, last)) {
-		if (mt_is_alloc(tr))
-			mt_leaf_gap_up(nd, ma_leaf_gap(tr, nd, ms->end + 1U,
-						       ms->min, ms->max));
+	if (val && !rcu && mas->offset == mas->end &&
+	    mas_wr_tail(mas, node, val, index, last)) {
+		if (mt_is_alloc(mt))
+			mt_leaf_gap_up(node, ma_leaf_gap(mt, node, mas->end + 1U,
+						       mas->min, mas->max));
 		return true;
 	}
-	if (!rcu && !ma_is_root(nd) &&
-	    mas_wr_leaf_edit(ms, nd, val, index, last))
+	if (!rcu && !ma_is_root(node) &&
+	    mas_wr_leaf_edit(mas, node, val, index, last))
 		return true;
-	n = mt_node_items(tr, leaf, ms->max, items);
-	loff = ms->offset;
+	n = mt_node_items(mt, leaf, mas->max, items);
+	loff = mas->offset;
 	for (roff = loff; items[roff].last < last; roff++)
 		;
 	/* The leaf's items with [index, last] replaced by @val. */
 	buf.nr = 0;
-	buf.min = ms->min;
+	buf.min = mas->min;
 	for (i = 0; i < loff; i++)
 		mt_buf_push(&buf, items[i].last, items[i].ptr, 0, true);
-	start = loff ? items[loff - 1].last + 1 : ms->min;
+	start = loff ? items[loff - 1].last + 1 : mas->min;
 	if (start < index)
 		mt_buf_push(&buf, index - 1, items[loff].ptr, 0, true);
 	mt_buf_push(&buf, last, val, 0, true);
@@ -3009,14 +3009,14 @@ static bool mas_wr_fast(struct ma_state *ms, void *val, void **oldp,
 	for (i = roff + 1; i < n; i++)
 		mt_buf_push(&buf, items[i].last, items[i].ptr, 0, true);
 	/* A NULL edge that was not NULL may meet a NULL next door (I5). */
-	lnull = !buf.item[0].ptr && items[0].ptr && ms->min;
+	lnull = !buf.item[0].ptr && items[0].ptr && mas->min;
 	rnull = !buf.item[buf.nr - 1].ptr && items[n - 1].ptr &&
-		ms->max != ULONG_MAX;
+		mas->max != ULONG_MAX;
 	if (lnull || rnull) {
 		if (rcu || (lnull && rnull))
 			return false;
-		ms->index = index;
-		switch (mas_wr_null_edge(ms, &buf, nd, lnull)) {
+		mas->index = index;
+		switch (mas_wr_null_edge(mas, &buf, node, lnull)) {
 		case 1:
 			return true;
 		case -1:
@@ -3024,10 +3024,10 @@ static bool mas_wr_fast(struct ma_state *ms, void *val, void **oldp,
 		}
 	}
 	if (!rcu && buf.nr > mt_slots[maple_leaf_64]) {
-		ms->index = index;
-		return mas_wr_split_leaf(ms, &buf, nd, gflags);
+		mas->index = index;
+		return mas_wr_split_leaf(mas, &buf, node, gflags);
 	}
-	if (!mt_fast_shape_ok(ms, &buf, nd))
+	if (!mt_fast_shape_ok(mas, &buf, node))
 		return false;
 	if (rcu) {
 		if (buf.nr != n)
@@ -3042,24 +3042,24 @@ static bool mas_wr_fast(struct ma_state *ms, void *val, void **oldp,
 			swap = i;
 		}
 		if (swap >= 0)
-			rcu_assign_pointer(ma_slots(nd, maple_leaf_64)[swap],
+			rcu_assign_pointer(ma_slots(node, maple_leaf_64)[swap],
 					   val);
 	} else {
-		mt_fill(tr, nd, maple_leaf_64, buf.item, buf.nr);
+		mt_fill(mt, node, maple_leaf_64, buf.item, buf.nr);
 	}
-	if (mt_is_alloc(tr))
-		mt_leaf_gap_up(nd, mt_leaf_gap(buf.item, buf.nr, buf.min));
-	/* Point @ms at the stored range, as the engine leaves it. */
-	lo = ms->min;
+	if (mt_is_alloc(mt))
+		mt_leaf_gap_up(node, mt_leaf_gap(buf.item, buf.nr, buf.min));
+	/* Point @mas at the stored range, as the engine leaves it. */
+	lo = mas->min;
 	while (buf.item[pos].last < index) {
 		lo = buf.item[pos].last + 1;
 		pos++;
 	}
-	ms->offset = pos;
-	ms->end = buf.nr - 1;
-	ms->index = lo;
-	ms->last = pos < buf.nr - 1U ? buf.item[pos].last : ms->max;
-	ms->store_type = wr_invalid;
+	mas->offset = pos;
+	mas->end = buf.nr - 1;
+	mas->index = lo;
+	mas->last = pos < buf.nr - 1U ? buf.item[pos].last : mas->max;
+	mas->store_type = wr_invalid;
 	return true;
 }
 
@@ -3071,89 +3071,89 @@ static const unsigned long mt_old_unknown;
 #define MT_OLD_UNKNOWN		((void *)&mt_old_unknown)
 
 /*
- * mas_wr_run() - store @val over [ms->index, ms->last] with nodes
- * from @ms's spares, allocating what is missing with @gflags.
- * On -ENOMEM the tree is untouched, @ms holds the error and the number
- * of nodes still wanted.  On success @ms points at the stored range.
- * Return: the value that was at ms->index.
+ * mas_wr_run() - store @val over [mas->index, mas->last] with nodes
+ * from @mas's spares, allocating what is missing with @gflags.
+ * On -ENOMEM the tree is untouched, @mas holds the error and the number
+ * of nodes still wanted.  On success @mas points at the stored range.
+ * Return: the value that was at mas->index.
  */
-static void *mas_wr_run(struct ma_state *ms, void *val, gfp_t gflags)
+static void *mas_wr_run(struct ma_state *mas, void *val, gfp_t gflags)
 {
 	struct mt_write wstate;
 	struct mt_write *w = &wstate;
-	unsigned long index = ms->index, last = ms->last;
+	unsigned long index = mas->index, last = mas->last;
 	unsigned int need;
 	void *old;
 
-	if (unlikely(ms->index > ms->last)) {
-		mas_set_err(ms, -EINVAL);
+	if (unlikely(mas->index > mas->last)) {
+		mas_set_err(mas, -EINVAL);
 		return NULL;
 	}
 	old = MT_OLD_UNKNOWN;
-	if (mas_wr_fast(ms, val, &old, gflags))
+	if (mas_wr_fast(mas, val, &old, gflags))
 		return old;
-	ms->index = index;	/* the fast path's walk moved them */
-	ms->last = last;
+	mas->index = index;	/* the fast path's walk moved them */
+	mas->last = last;
 	/* The fast path's walk read the old value unless it gave up first. */
-	old = mas_wr_prepare(ms, w, val, old, old != MT_OLD_UNKNOWN);
+	old = mas_wr_prepare(mas, w, val, old, old != MT_OLD_UNKNOWN);
 	need = mt_wr_count(w);
-	if (need > mas_spares(ms) &&
-	    !mas_grab(ms, need - mas_spares(ms), gflags)) {
-		mas_set_alloc_req(ms, need - mas_spares(ms));
-		mas_set_err(ms, -ENOMEM);
+	if (need > mas_spares(mas) &&
+	    !mas_grab(mas, need - mas_spares(mas), gflags)) {
+		mas_set_alloc_req(mas, need - mas_spares(mas));
+		mas_set_err(mas, -ENOMEM);
 		return NULL;
 	}
 	w->commit = true;
 	mt_run(w);
-	ms->store_type = wr_invalid;
-	if (ms->mas_flags & MT_MAS_DISCARD) {
-		/* Nobody looks at @ms again: no walk to the stored range. */
-		ms->node = NULL;
-		ms->status = ma_start;
+	mas->store_type = wr_invalid;
+	if (mas->mas_flags & MT_MAS_DISCARD) {
+		/* Nobody looks at @mas again: no walk to the stored range. */
+		mas->node = NULL;
+		mas->status = ma_start;
 		return old;
 	}
-	mas_descend(ms, w->index);
-	if (ms->status == ma_root || ms->status == ma_none) {
-		ms->index = w->index;
-		ms->last = w->last;
+	mas_descend(mas, w->index);
+	if (mas->status == ma_root || mas->status == ma_none) {
+		mas->index = w->index;
+		mas->last = w->last;
 	}
 	return old;
 }
 
 /*
  * mas_wr_replace() - the store of an iteration that replaces the entry it
- * found: @val (not NULL) over exactly the range @ms stands on, which
+ * found: @val (not NULL) over exactly the range @mas stands on, which
  * holds an entry.  The leaf is checked to still say so (its bounds around
- * ms->offset); then only the slot changes, in place, as the fast path's
+ * mas->offset); then only the slot changes, in place, as the fast path's
  * exact fit does it, without the fast path's walk or setup.
  * Return: false, nothing done, when any of that does not hold.
  */
-static inline bool mas_wr_replace(struct ma_state *ms, void *val,
+static inline bool mas_wr_replace(struct ma_state *mas, void *val,
 				  void **oldp)
 {
-	unsigned char off = ms->offset, end;
-	struct maple_node *nd;
+	unsigned char off = mas->offset, end;
+	struct maple_node *node;
 	unsigned long *pivs;
-	void __rcu **slts;
+	void __rcu **slots;
 	void *old;
 
-	if (!val || ms->status != ma_active || !ms->node ||
-	    !mte_is_leaf(ms->node))
+	if (!val || mas->status != ma_active || !mas->node ||
+	    !mte_is_leaf(mas->node))
 		return false;
-	nd = mte_to_node(ms->node);
-	pivs = nd->mr64.pivot;
-	slts = nd->mr64.slot;
-	end = ma_data_end(nd, maple_leaf_64, ms->max);
-	if (off > end || ma_dead(nd) ||
-	    (off ? pivs[off - 1] + 1 : ms->min) != ms->index ||
-	    (off < end ? pivs[off] : ms->max) != ms->last)
+	node = mte_to_node(mas->node);
+	pivs = node->mr64.pivot;
+	slots = node->mr64.slot;
+	end = ma_data_end(node, maple_leaf_64, mas->max);
+	if (off > end || ma_dead(node) ||
+	    (off ? pivs[off - 1] + 1 : mas->min) != mas->index ||
+	    (off < end ? pivs[off] : mas->max) != mas->last)
 		return false;
-	old = mt_slot(ms->tree, slts, off);
-	if (!old || (end < 2 && ma_is_root(nd)))
+	old = mt_slot(mas->tree, slots, off);
+	if (!old || (end < 2 && ma_is_root(node)))
 		return false;	/* not entry over entry, or the root's shape */
-	rcu_assign_pointer(slts[off], val);
-	ms->end = end;
-	ms->store_type = wr_invalid;
+	rcu_assign_pointer(slots[off], val);
+	mas->end = end;
+	mas->store_type = wr_invalid;
 	*oldp = old;
 	return true;
 }
@@ -3162,8 +3162,8 @@ static inline bool mas_wr_replace(struct ma_state *ms, void *val,
 #define MT_GFP_NOSLEEP	(GFP_NOWAIT | __GFP_NOWARN)
 
 /**
- * mas_store() - store @val over [ms->index, ms->last].
- * @ms: the maple state
+ * mas_store() - store @val over [mas->index, mas->last].
+ * @mas: the maple state
  * @val: the value (NULL erases)
  *
  * Uses the nodes of mas_preallocate()/mas_expected_entries() when there
@@ -3171,22 +3171,22 @@ static inline bool mas_wr_replace(struct ma_state *ms, void *val,
  * true (-ENOMEM: see mas_nomem()) and the tree is unchanged.
  *
  * Context: the write lock.
- * Return: the value that was at ms->index.
+ * Return: the value that was at mas->index.
  */
-void *mas_store(struct ma_state *ms, void *val)
+void *mas_store(struct ma_state *mas, void *val)
 {
 	void *old;
 
-	if (MAS_WARN_ON(ms, ms->index > ms->last)) {
-		mas_set_err(ms, -EINVAL);
+	if (MAS_WARN_ON(mas, mas->index > mas->last)) {
+		mas_set_err(mas, -EINVAL);
 		return NULL;
 	}
-	if (!mas_wr_replace(ms, val, &old))
-		old = mas_wr_run(ms, val, MT_GFP_NOSLEEP);
-	if (mas_is_err(ms))
+	if (!mas_wr_replace(mas, val, &old))
+		old = mas_wr_run(mas, val, MT_GFP_NOSLEEP);
+	if (mas_is_err(mas))
 		return NULL;
-	if (!(ms->mas_flags & (MT_MAS_PREALLOC | MT_MAS_BULK)))
-		mas_destroy(ms);
+	if (!(mas->mas_flags & (MT_MAS_PREALLOC | MT_MAS_BULK)))
+		mas_destroy(mas);
 	return old;
 }
 MT_EXPORT_GPL(mas_store);
@@ -3198,54 +3198,54 @@ MT_EXPORT_GPL(mas_store);
  * Context: the write lock.
  * Return: 0, -EINVAL for index > last, or -ENOMEM (tree unchanged).
  */
-int mas_store_gfp(struct ma_state *ms, void *val, gfp_t gflags)
+int mas_store_gfp(struct ma_state *mas, void *val, gfp_t gflags)
 {
-	unsigned long index = ms->index, last = ms->last;
+	unsigned long index = mas->index, last = mas->last;
 	int ret = 0;
 
-	if (ms->index > ms->last)
+	if (mas->index > mas->last)
 		return -EINVAL;
 	for (;;) {
-		mas_wr_run(ms, val, MT_GFP_NOSLEEP);
-		if (!mas_nomem(ms, gflags))
+		mas_wr_run(mas, val, MT_GFP_NOSLEEP);
+		if (!mas_nomem(mas, gflags))
 			break;
-		ms->index = index;
-		ms->last = last;
+		mas->index = index;
+		mas->last = last;
 	}
-	if (mas_is_err(ms))
-		ret = xa_err(ms->node);
-	mas_destroy(ms);
+	if (mas_is_err(mas))
+		ret = xa_err(mas->node);
+	mas_destroy(mas);
 	return ret;
 }
 MT_EXPORT_GPL(mas_store_gfp);
 
 /**
- * mas_preallocate() - get every node storing @val over ms->index..last
+ * mas_preallocate() - get every node storing @val over mas->index..last
  * can need, so that mas_store_prealloc() cannot fail.
- * @ms: the maple state
+ * @mas: the maple state
  * @val: the value that will be stored
  * @gflags: how to allocate (the lock is not dropped)
  *
  * Context: the write lock, held until the store.
  * Return: 0 or -ENOMEM (nothing kept).
  */
-int mas_preallocate(struct ma_state *ms, void *val, gfp_t gflags)
+int mas_preallocate(struct ma_state *mas, void *val, gfp_t gflags)
 {
 	struct mt_write wstate;
 	unsigned int need;
 
-	if (ms->index > ms->last)
+	if (mas->index > mas->last)
 		return -EINVAL;
-	mas_wr_prepare(ms, &wstate, val, NULL, false);
+	mas_wr_prepare(mas, &wstate, val, NULL, false);
 	need = mt_wr_count(&wstate);
-	ms->mas_flags &= ~MT_MAS_PREALLOC;
-	if (need > mas_spares(ms) &&
-	    !mas_grab(ms, need - mas_spares(ms), gflags)) {
-		mas_destroy(ms);
-		mas_reset(ms);
+	mas->mas_flags &= ~MT_MAS_PREALLOC;
+	if (need > mas_spares(mas) &&
+	    !mas_grab(mas, need - mas_spares(mas), gflags)) {
+		mas_destroy(mas);
+		mas_reset(mas);
 		return -ENOMEM;
 	}
-	ms->mas_flags |= MT_MAS_PREALLOC;
+	mas->mas_flags |= MT_MAS_PREALLOC;
 	return 0;
 }
 MT_EXPORT_GPL(mas_preallocate);
@@ -3256,12 +3256,12 @@ MT_EXPORT_GPL(mas_preallocate);
  *
  * Context: the write lock, held since mas_preallocate().
  */
-void mas_store_prealloc(struct ma_state *ms, void *val)
+void mas_store_prealloc(struct ma_state *mas, void *val)
 {
-	mas_wr_run(ms, val, MT_GFP_NOSLEEP);
+	mas_wr_run(mas, val, MT_GFP_NOSLEEP);
 	/* The preallocation was for this store: falling short is a bug. */
-	MAS_WARN_ON(ms, mas_is_err(ms));
-	mas_destroy(ms);
+	MAS_WARN_ON(mas, mas_is_err(mas));
+	mas_destroy(mas);
 }
 MT_EXPORT_GPL(mas_store_prealloc);
 
@@ -3273,11 +3273,11 @@ MT_EXPORT_GPL(mas_store_prealloc);
  * Context: the write lock; may sleep (GFP_KERNEL).
  * Return: 0 or -ENOMEM.
  */
-int mas_expected_entries(struct ma_state *ms, unsigned long cnt)
+int mas_expected_entries(struct ma_state *mas, unsigned long cnt)
 {
 	unsigned long per_leaf = MAPLE_RANGE64_SLOTS -
 				 mt_min_slots[maple_leaf_64];
-	unsigned long per_inner = mt_slots[mt_level_type(ms->tree, 1)] / 2;
+	unsigned long per_inner = mt_slots[mt_level_type(mas->tree, 1)] / 2;
 	unsigned long nodes, level;
 
 	/*
@@ -3294,9 +3294,9 @@ int mas_expected_entries(struct ma_state *ms, unsigned long cnt)
 		nodes += 3 * level;
 	}
 	nodes += 3;
-	ms->mas_flags |= MT_MAS_BULK | MT_MAS_PREALLOC;
-	if (!mas_grab(ms, nodes, GFP_KERNEL)) {
-		mas_destroy(ms);
+	mas->mas_flags |= MT_MAS_BULK | MT_MAS_PREALLOC;
+	if (!mas_grab(mas, nodes, GFP_KERNEL)) {
+		mas_destroy(mas);
 		return -ENOMEM;
 	}
 	return 0;
@@ -3307,7 +3307,7 @@ MT_EXPORT_GPL(mas_expected_entries);
 #define MT_ERASE_TRIES	16
 
 /**
- * mas_erase() - erase the whole range holding ms->index.
+ * mas_erase() - erase the whole range holding mas->index.
  *
  * An erase cannot report -ENOMEM, so it keeps asking for memory (it
  * allocates with GFP_KERNEL, dropping the lock) rather than fail; should
@@ -3317,27 +3317,27 @@ MT_EXPORT_GPL(mas_expected_entries);
  * Context: the write lock; may drop it to allocate.
  * Return: the value erased, or NULL; index and last bound its range.
  */
-void *mas_erase(struct ma_state *ms)
+void *mas_erase(struct ma_state *mas)
 {
-	unsigned long index = ms->index;
+	unsigned long index = mas->index;
 	unsigned int tries = 0;
 	void *val;
 
 	for (;;) {
-		ms->index = ms->last = index;
-		ms->status = ma_start;
-		val = mas_walk(ms);
+		mas->index = mas->last = index;
+		mas->status = ma_start;
+		val = mas_walk(mas);
 		if (!val)
 			break;
-		mas_wr_run(ms, NULL, MT_GFP_NOSLEEP);
-		if (!mas_is_err(ms))
+		mas_wr_run(mas, NULL, MT_GFP_NOSLEEP);
+		if (!mas_is_err(mas))
 			break;
-		if (!mas_nomem(ms, GFP_KERNEL) && ++tries >= MT_ERASE_TRIES) {
+		if (!mas_nomem(mas, GFP_KERNEL) && ++tries >= MT_ERASE_TRIES) {
 			val = NULL;
 			break;
 		}
 	}
-	mas_destroy(ms);
+	mas_destroy(mas);
 	return val;
 }
 MT_EXPORT_GPL(mas_erase);
@@ -3353,40 +3353,40 @@ static inline bool mt_entry_refused(const void *val)
  * Context: takes the tree's lock; may sleep if @gflags allows.
  * Return: 0, -EINVAL (index > last, or a reserved val), -ENOMEM.
  */
-int mtree_store_range(struct maple_tree *tr, unsigned long index,
+int mtree_store_range(struct maple_tree *mt, unsigned long index,
 		      unsigned long last, void *val, gfp_t gflags)
 {
-	MA_STATE(ms, tr, index, last);
+	MA_STATE(mas, mt, index, last);
 	int ret;
 
 	if (WARN_ON_ONCE(mt_entry_refused(val)))
 		return -EINVAL;
 	if (index > last)
 		return -EINVAL;
-	ms.mas_flags |= MT_MAS_DISCARD;
-	mtree_lock(tr);
-	ret = mas_store_gfp(&ms, val, gflags);
-	mtree_unlock(tr);
+	mas.mas_flags |= MT_MAS_DISCARD;
+	mtree_lock(mt);
+	ret = mas_store_gfp(&mas, val, gflags);
+	mtree_unlock(mt);
 	return ret;
 }
 MT_EXPORT(mtree_store_range);
 
 /** mtree_store() - store @val at @index alone.  See mtree_store_range(). */
-int mtree_store(struct maple_tree *tr, unsigned long index, void *val,
+int mtree_store(struct maple_tree *mt, unsigned long index, void *val,
 		gfp_t gflags)
 {
-	return mtree_store_range(tr, index, index, val, gflags);
+	return mtree_store_range(mt, index, index, val, gflags);
 }
 MT_EXPORT(mtree_store);
 
 /* Is any index of [index, last] occupied?  Context: the lock. */
-static bool mt_range_busy(struct maple_tree *tr, unsigned long index,
+static bool mt_range_busy(struct maple_tree *mt, unsigned long index,
 			  unsigned long last)
 {
 	unsigned long lo, hi;
 
 	for (;;) {
-		if (mt_lookup(tr, index, &lo, &hi))
+		if (mt_lookup(mt, index, &lo, &hi))
 			return true;
 		if (hi >= last)
 			return false;
@@ -3395,18 +3395,18 @@ static bool mt_range_busy(struct maple_tree *tr, unsigned long index,
 }
 
 /* Insert under the lock: the write of mtree_insert_range() and friends. */
-static int mas_insert_gfp(struct ma_state *ms, void *val, gfp_t gflags)
+static int mas_insert_gfp(struct ma_state *mas, void *val, gfp_t gflags)
 {
-	unsigned long index = ms->index, last = ms->last;
+	unsigned long index = mas->index, last = mas->last;
 
-	/* The walk leaves @ms on the leaf the store then starts from. */
-	if (mas_walk(ms))
+	/* The walk leaves @mas on the leaf the store then starts from. */
+	if (mas_walk(mas))
 		return -EEXIST;
-	if (ms->last < last && mt_range_busy(ms->tree, ms->last + 1, last))
+	if (mas->last < last && mt_range_busy(mas->tree, mas->last + 1, last))
 		return -EEXIST;
-	ms->index = index;
-	ms->last = last;
-	return mas_store_gfp(ms, val, gflags);
+	mas->index = index;
+	mas->last = last;
+	return mas_store_gfp(mas, val, gflags);
 }
 
 /**
@@ -3415,28 +3415,28 @@ static int mas_insert_gfp(struct ma_state *ms, void *val, gfp_t gflags)
  * Context: takes the tree's lock; may sleep if @gflags allows.
  * Return: 0, -EEXIST (nothing changed), -EINVAL, -ENOMEM.
  */
-int mtree_insert_range(struct maple_tree *tr, unsigned long index,
+int mtree_insert_range(struct maple_tree *mt, unsigned long index,
 		       unsigned long last, void *val, gfp_t gflags)
 {
-	MA_STATE(ms, tr, index, last);
+	MA_STATE(mas, mt, index, last);
 	int ret;
 
 	if (WARN_ON_ONCE(mt_entry_refused(val)))
 		return -EINVAL;
 	if (index > last)
 		return -EINVAL;
-	mtree_lock(tr);
-	ret = mas_insert_gfp(&ms, val, gflags);
-	mtree_unlock(tr);
+	mtree_lock(mt);
+	ret = mas_insert_gfp(&mas, val, gflags);
+	mtree_unlock(mt);
 	return ret;
 }
 MT_EXPORT(mtree_insert_range);
 
 /** mtree_insert() - mtree_insert_range() of the single index @index. */
-int mtree_insert(struct maple_tree *tr, unsigned long index, void *val,
+int mtree_insert(struct maple_tree *mt, unsigned long index, void *val,
 		 gfp_t gflags)
 {
-	return mtree_insert_range(tr, index, index, val, gflags);
+	return mtree_insert_range(mt, index, index, val, gflags);
 }
 MT_EXPORT(mtree_insert);
 
@@ -3445,19 +3445,19 @@ MT_EXPORT(mtree_insert);
  * Context: takes the tree's lock.
  * Return: the value that was there, or NULL.
  */
-void *mtree_erase(struct maple_tree *tr, unsigned long index)
+void *mtree_erase(struct maple_tree *mt, unsigned long index)
 {
-	MA_STATE(ms, tr, index, index);
+	MA_STATE(mas, mt, index, index);
 	void *val;
 
-	mtree_lock(tr);
-	val = mas_erase(&ms);
-	mtree_unlock(tr);
+	mtree_lock(mt);
+	val = mas_erase(&mas);
+	mtree_unlock(mt);
 	return val;
 }
 MT_EXPORT(mtree_erase);
 
-/* ------------------------------------------------------------- gapv */
+/* ------------------------------------------------------------- gaps */
 
 /*
  * The free-space search of an allocation tree.  By I5 every maximal run
@@ -3493,18 +3493,18 @@ static bool mt_gap_fits(struct mt_gap_search *gs, unsigned long a,
 	return true;
 }
 
-/* Search below @en, which covers [@lo_lim, @hi_lim], @depth levels down. */
-static int mt_gap_descend(struct mt_gap_search *gs, struct maple_enode *en,
+/* Search below @enode, which covers [@lo_lim, @hi_lim], @depth levels down. */
+static int mt_gap_descend(struct mt_gap_search *gs, struct maple_enode *enode,
 			  unsigned long lo_lim, unsigned long hi_lim,
 			  unsigned char depth)
 {
-	struct maple_tree *tr = gs->mas->tree;
-	struct maple_node *nd = mte_to_node(en);
-	enum maple_type ntype = mte_node_type(en);
-	unsigned long *pivs = ma_pivots(nd, ntype);
-	unsigned long *gapv = ma_gaps(nd, ntype);
-	void __rcu **slts = ma_slots(nd, ntype);
-	unsigned char last_slot = ma_data_end(nd, ntype, hi_lim);
+	struct maple_tree *mt = gs->mas->tree;
+	struct maple_node *node = mte_to_node(enode);
+	enum maple_type ntype = mte_node_type(enode);
+	unsigned long *pivs = ma_pivots(node, ntype);
+	unsigned long *gaps = ma_gaps(node, ntype);
+	void __rcu **slots = ma_slots(node, ntype);
+	unsigned char last_slot = ma_data_end(node, ntype, hi_lim);
 	int i, step = gs->rev ? -1 : 1, ret;
 	unsigned long a, b;
 	void *val;
@@ -3521,11 +3521,11 @@ static int mt_gap_descend(struct mt_gap_search *gs, struct maple_enode *en,
 			b = i < last_slot ? pivs[i] : hi_lim;
 			if (b < gs->lo || a > gs->hi)
 				break;	/* past the window's far edge */
-			if (mt_slot(tr, slts, i) || !mt_gap_fits(gs, a, b))
+			if (mt_slot(mt, slots, i) || !mt_gap_fits(gs, a, b))
 				continue;
-			if (unlikely(ma_dead(nd)))
+			if (unlikely(ma_dead(node)))
 				return MT_GAP_RETRY;
-			gs->mas->node = en;
+			gs->mas->node = enode;
 			gs->mas->offset = i;
 			gs->mas->end = last_slot;
 			gs->mas->min = lo_lim;
@@ -3540,33 +3540,33 @@ static int mt_gap_descend(struct mt_gap_search *gs, struct maple_enode *en,
 			b = i < last_slot ? pivs[i] : hi_lim;
 			if (b < gs->lo || a > gs->hi)
 				break;	/* past the window's far edge */
-			if (gapv[i] < gs->span)
+			if (gaps[i] < gs->span)
 				continue;
-			val = mt_slot(tr, slts, i);
-			if (unlikely(ma_dead(nd)))
+			val = mt_slot(mt, slots, i);
+			if (unlikely(ma_dead(node)))
 				return MT_GAP_RETRY;
 			ret = mt_gap_descend(gs, val, a, b, depth + 1);
 			if (ret != MT_GAP_NONE)
 				return ret;
 		}
 	}
-	if (unlikely(ma_dead(nd)))
+	if (unlikely(ma_dead(node)))
 		return MT_GAP_RETRY;
 	return MT_GAP_NONE;
 }
 
 /* mt_gap_search() - the search of an allocation tree, from its root. */
-static int mt_gap_search(struct ma_state *ms, unsigned long lo_lim,
+static int mt_gap_search(struct ma_state *mas, unsigned long lo_lim,
 			 unsigned long hi_lim, unsigned long span, bool rev)
 {
 	struct mt_gap_search gs = {
 		.lo = lo_lim, .hi = hi_lim, .span = span, .rev = rev,
-		.mas = ms,
+		.mas = mas,
 	};
 	int ret;
 
 	do {
-		ret = mt_gap_descend(&gs, mt_root_get(ms->tree), 0,
+		ret = mt_gap_descend(&gs, mt_root_get(mas->tree), 0,
 				     ULONG_MAX, 1);
 	} while (ret == MT_GAP_RETRY);
 	return ret == MT_GAP_FOUND ? 0 : -EBUSY;
@@ -3574,11 +3574,11 @@ static int mt_gap_search(struct ma_state *ms, unsigned long lo_lim,
 
 /*
  * mas_empty_area() - the lowest run of @span NULL indices within [@lo_lim,
- * @hi_lim]; sets ms->index and ms->last to it.
+ * @hi_lim]; sets mas->index and mas->last to it.
  * Context: the lock or rcu_read_lock().
  * Return: 0, -EINVAL (bad bounds), -EBUSY (no such run).
  */
-int mas_empty_area(struct ma_state *ms, unsigned long lo_lim,
+int mas_empty_area(struct ma_state *mas, unsigned long lo_lim,
 		   unsigned long hi_lim, unsigned long span)
 {
 	unsigned long lo, hi, at;
@@ -3586,38 +3586,38 @@ int mas_empty_area(struct ma_state *ms, unsigned long lo_lim,
 
 	if (lo_lim > hi_lim || !span || hi_lim - lo_lim < span - 1)
 		return -EINVAL;
-	if (!mt_is_enode(mt_root_get(ms->tree))) {
-		if (mt_root_get(ms->tree) && !lo_lim) {
+	if (!mt_is_enode(mt_root_get(mas->tree))) {
+		if (mt_root_get(mas->tree) && !lo_lim) {
 			lo_lim = 1;
 			if (lo_lim > hi_lim || hi_lim - lo_lim + 1 < span)
 				return -EBUSY;
 		}
-		mas_descend(ms, lo_lim);
-		ms->index = lo_lim;
-		ms->last = lo_lim + span - 1;
+		mas_descend(mas, lo_lim);
+		mas->index = lo_lim;
+		mas->last = lo_lim + span - 1;
 		return 0;
 	}
-	if (mt_is_alloc(ms->tree))
-		return mt_gap_search(ms, lo_lim, hi_lim, span, false);
+	if (mt_is_alloc(mas->tree))
+		return mt_gap_search(mas, lo_lim, hi_lim, span, false);
 	at = lo_lim;
 	for (;;) {
-		val = mas_descend(ms, at);
-		lo = max(ms->index, lo_lim);
-		hi = min(ms->last, hi_lim);
+		val = mas_descend(mas, at);
+		lo = max(mas->index, lo_lim);
+		hi = min(mas->last, hi_lim);
 		if (!val && hi - lo >= span - 1) {
-			ms->index = lo;
-			ms->last = lo + span - 1;
+			mas->index = lo;
+			mas->last = lo + span - 1;
 			return 0;
 		}
-		if (ms->last >= hi_lim)
+		if (mas->last >= hi_lim)
 			return -EBUSY;
-		at = ms->last + 1;
+		at = mas->last + 1;
 	}
 }
 MT_EXPORT_GPL(mas_empty_area);
 
 /* mas_empty_area_rev() - like mas_empty_area(), the highest such run. */
-int mas_empty_area_rev(struct ma_state *ms, unsigned long lo_lim,
+int mas_empty_area_rev(struct ma_state *mas, unsigned long lo_lim,
 		       unsigned long hi_lim, unsigned long span)
 {
 	unsigned long lo, hi, at;
@@ -3625,58 +3625,58 @@ int mas_empty_area_rev(struct ma_state *ms, unsigned long lo_lim,
 
 	if (lo_lim > hi_lim || !span || hi_lim - lo_lim < span - 1)
 		return -EINVAL;
-	if (!mt_is_enode(mt_root_get(ms->tree))) {
-		if (mt_root_get(ms->tree) && !lo_lim) {
+	if (!mt_is_enode(mt_root_get(mas->tree))) {
+		if (mt_root_get(mas->tree) && !lo_lim) {
 			lo_lim = 1;
 			if (lo_lim > hi_lim || hi_lim - lo_lim + 1 < span)
 				return -EBUSY;
 		}
-		mas_descend(ms, hi_lim);
-		ms->last = hi_lim;
-		ms->index = hi_lim - span + 1;
+		mas_descend(mas, hi_lim);
+		mas->last = hi_lim;
+		mas->index = hi_lim - span + 1;
 		return 0;
 	}
-	if (mt_is_alloc(ms->tree))
-		return mt_gap_search(ms, lo_lim, hi_lim, span, true);
+	if (mt_is_alloc(mas->tree))
+		return mt_gap_search(mas, lo_lim, hi_lim, span, true);
 	at = hi_lim;
 	for (;;) {
-		val = mas_descend(ms, at);
-		lo = max(ms->index, lo_lim);
-		hi = min(ms->last, hi_lim);
+		val = mas_descend(mas, at);
+		lo = max(mas->index, lo_lim);
+		hi = min(mas->last, hi_lim);
 		if (!val && hi - lo >= span - 1) {
-			ms->last = hi;
-			ms->index = hi - span + 1;
+			mas->last = hi;
+			mas->index = hi - span + 1;
 			return 0;
 		}
-		if (ms->index <= lo_lim)
+		if (mas->index <= lo_lim)
 			return -EBUSY;
-		at = ms->index - 1;
+		at = mas->index - 1;
 	}
 }
 MT_EXPORT_GPL(mas_empty_area_rev);
 
-static int mtree_alloc_any(struct maple_tree *tr, unsigned long *startp,
+static int mtree_alloc_any(struct maple_tree *mt, unsigned long *startp,
 			   void *val, unsigned long span, unsigned long lo_lim,
 			   unsigned long hi_lim, gfp_t gflags, bool rev)
 {
-	MA_STATE(ms, tr, 0, 0);
+	MA_STATE(mas, mt, 0, 0);
 	int ret;
 
-	if (!mt_is_alloc(tr))
+	if (!mt_is_alloc(mt))
 		return -EINVAL;
 	if (WARN_ON_ONCE(mt_entry_refused(val)))
 		return -EINVAL;
-	mtree_lock(tr);
+	mtree_lock(mt);
 	if (rev)
-		ret = mas_empty_area_rev(&ms, lo_lim, hi_lim, span);
+		ret = mas_empty_area_rev(&mas, lo_lim, hi_lim, span);
 	else
-		ret = mas_empty_area(&ms, lo_lim, hi_lim, span);
+		ret = mas_empty_area(&mas, lo_lim, hi_lim, span);
 	if (!ret) {
-		ret = mas_store_gfp(&ms, val, gflags);
+		ret = mas_store_gfp(&mas, val, gflags);
 		if (!ret)
-			*startp = ms.index;
+			*startp = mas.index;
 	}
-	mtree_unlock(tr);
+	mtree_unlock(mt);
 	return ret;
 }
 
@@ -3686,21 +3686,21 @@ static int mtree_alloc_any(struct maple_tree *tr, unsigned long *startp,
  * first index.
  * Return: 0, -EINVAL, -EBUSY (no room), -ENOMEM.
  */
-int mtree_alloc_range(struct maple_tree *tr, unsigned long *startp,
+int mtree_alloc_range(struct maple_tree *mt, unsigned long *startp,
 		      void *val, unsigned long span, unsigned long lo_lim,
 		      unsigned long hi_lim, gfp_t gflags)
 {
-	return mtree_alloc_any(tr, startp, val, span, lo_lim, hi_lim, gflags,
+	return mtree_alloc_any(mt, startp, val, span, lo_lim, hi_lim, gflags,
 			       false);
 }
 MT_EXPORT(mtree_alloc_range);
 
 /** mtree_alloc_rrange() - mtree_alloc_range() from the top down. */
-int mtree_alloc_rrange(struct maple_tree *tr, unsigned long *startp,
+int mtree_alloc_rrange(struct maple_tree *mt, unsigned long *startp,
 		       void *val, unsigned long span, unsigned long lo_lim,
 		       unsigned long hi_lim, gfp_t gflags)
 {
-	return mtree_alloc_any(tr, startp, val, span, lo_lim, hi_lim, gflags, true);
+	return mtree_alloc_any(mt, startp, val, span, lo_lim, hi_lim, gflags, true);
 }
 MT_EXPORT(mtree_alloc_rrange);
 
@@ -3710,54 +3710,54 @@ MT_EXPORT(mtree_alloc_rrange);
  * Context: the write lock; may drop it to allocate.
  * Return: 0, 1 if the search wrapped, -EBUSY, -ENOMEM.
  */
-int mas_alloc_cyclic(struct ma_state *ms, unsigned long *startp,
+int mas_alloc_cyclic(struct ma_state *mas, unsigned long *startp,
 		     void *val, unsigned long range_lo,
 		     unsigned long range_hi, unsigned long *next, gfp_t gflags)
 {
-	struct maple_tree *tr = ms->tree;
+	struct maple_tree *mt = mas->tree;
 	unsigned long from = max(range_lo, *next);
 	int ret, wrapped = 0;
 
-	ret = mas_empty_area(ms, from, range_hi, 1);
-	if (!ret && (tr->ma_flags & MT_FLAGS_ALLOC_WRAPPED)) {
-		tr->ma_flags &= ~MT_FLAGS_ALLOC_WRAPPED;
+	ret = mas_empty_area(mas, from, range_hi, 1);
+	if (!ret && (mt->ma_flags & MT_FLAGS_ALLOC_WRAPPED)) {
+		mt->ma_flags &= ~MT_FLAGS_ALLOC_WRAPPED;
 		wrapped = 1;
 	}
 	if (ret && from > range_lo) {
-		mas_reset(ms);
-		ret = mas_empty_area(ms, range_lo, range_hi, 1);
+		mas_reset(mas);
+		ret = mas_empty_area(mas, range_lo, range_hi, 1);
 		if (!ret)
 			wrapped = 1;
 	}
 	if (ret)
 		return ret;
-	ret = mas_store_gfp(ms, val, gflags);
+	ret = mas_store_gfp(mas, val, gflags);
 	if (ret)
 		return ret;
-	*startp = ms->index;
+	*startp = mas->index;
 	*next = *startp + 1;
 	if (!*next)
-		tr->ma_flags |= MT_FLAGS_ALLOC_WRAPPED;
+		mt->ma_flags |= MT_FLAGS_ALLOC_WRAPPED;
 	return wrapped;
 }
 MT_EXPORT(mas_alloc_cyclic);
 
 /** mtree_alloc_cyclic() - mas_alloc_cyclic() under the tree's lock. */
-int mtree_alloc_cyclic(struct maple_tree *tr, unsigned long *startp,
+int mtree_alloc_cyclic(struct maple_tree *mt, unsigned long *startp,
 		       void *val, unsigned long range_lo,
 		       unsigned long range_hi, unsigned long *next, gfp_t gflags)
 {
-	MA_STATE(ms, tr, 0, 0);
+	MA_STATE(mas, mt, 0, 0);
 	int ret;
 
-	if (!mt_is_alloc(tr))
+	if (!mt_is_alloc(mt))
 		return -EINVAL;
 	if (WARN_ON_ONCE(mt_entry_refused(val)))
 		return -EINVAL;
-	mtree_lock(tr);
-	ret = mas_alloc_cyclic(&ms, startp, val, range_lo, range_hi,
+	mtree_lock(mt);
+	ret = mas_alloc_cyclic(&mas, startp, val, range_lo, range_hi,
 			       next, gflags);
-	mtree_unlock(tr);
+	mtree_unlock(mt);
 	return ret;
 }
 MT_EXPORT(mtree_alloc_cyclic);
@@ -3765,59 +3765,59 @@ MT_EXPORT(mtree_alloc_cyclic);
 /* ------------------------------------------------- destroy and duplicate */
 
 /*
- * Retire @en and everything below it: outside RCU mode into @fb, to be
+ * Retire @enode and everything below it: outside RCU mode into @fb, to be
  * freed in bulk; in RCU mode each after a grace period.
  */
-static void mt_free_subtree(struct maple_tree *tr, struct maple_enode *en,
+static void mt_free_subtree(struct maple_tree *mt, struct maple_enode *enode,
 			    unsigned long hi_lim, struct mt_free_batch *fb)
 {
-	struct maple_node *nd = mte_to_node(en);
-	enum maple_type ntype = mte_node_type(en);
+	struct maple_node *node = mte_to_node(enode);
+	enum maple_type ntype = mte_node_type(enode);
 	unsigned long *pivs;
-	void __rcu **slts;
+	void __rcu **slots;
 	unsigned char last_slot, i;
 
 	if (!ma_is_leaf(ntype)) {
-		pivs = ma_pivots(nd, ntype);
-		slts = ma_slots(nd, ntype);
-		last_slot = ma_data_end(nd, ntype, hi_lim);
+		pivs = ma_pivots(node, ntype);
+		slots = ma_slots(node, ntype);
+		last_slot = ma_data_end(node, ntype, hi_lim);
 		for (i = 0; i <= last_slot; i++)
-			mt_free_subtree(tr, rcu_dereference_protected(slts[i],
+			mt_free_subtree(mt, rcu_dereference_protected(slots[i],
 								      true),
 					i < last_slot ? pivs[i] : hi_lim, fb);
 	}
-	if (mt_in_rcu(tr)) {
-		mt_retire(tr, en);
+	if (mt_in_rcu(mt)) {
+		mt_retire(mt, enode);
 		return;
 	}
-	mt_batch_add(fb, nd);
+	mt_batch_add(fb, node);
 }
 
 /**
- * __mt_destroy() - empty @tr and free its nodes (after a grace period
+ * __mt_destroy() - empty @mt and free its nodes (after a grace period
  * in RCU mode).
  * Context: the write lock, or no other user.
  */
-void __mt_destroy(struct maple_tree *tr)
+void __mt_destroy(struct maple_tree *mt)
 {
-	void *top = rcu_dereference_protected(tr->ma_root, true);
+	void *top = rcu_dereference_protected(mt->ma_root, true);
 	struct mt_free_batch fb;
 
 	fb.nr = 0;	/* only the count: the array fills as it goes */
-	rcu_assign_pointer(tr->ma_root, NULL);
+	rcu_assign_pointer(mt->ma_root, NULL);
 	if (mt_is_enode(top))
-		mt_free_subtree(tr, top, ULONG_MAX, &fb);
+		mt_free_subtree(mt, top, ULONG_MAX, &fb);
 	mt_batch_flush(&fb);
-	tr->ma_flags = mt_attr(tr);
+	mt->ma_flags = mt_attr(mt);
 }
 MT_EXPORT_GPL(__mt_destroy);
 
 /** mtree_destroy() - __mt_destroy() under the tree's lock. */
-void mtree_destroy(struct maple_tree *tr)
+void mtree_destroy(struct maple_tree *mt)
 {
-	mtree_lock(tr);
-	__mt_destroy(tr);
-	mtree_unlock(tr);
+	mtree_lock(mt);
+	__mt_destroy(mt);
+	mtree_unlock(mt);
 }
 MT_EXPORT(mtree_destroy);
 
@@ -3855,7 +3855,7 @@ static bool mt_dup_children(struct mt_dup_step *step, enum maple_type ctype,
 			    gfp_t gflags)
 {
 	void __rcu **from = ma_slots(step->src, step->ntype);
-	void __rcu **slts = ma_slots(step->dst, step->ntype);
+	void __rcu **slots = ma_slots(step->dst, step->ntype);
 	struct maple_node *child;
 	unsigned int i, n = step->end + 1U;
 
@@ -3868,39 +3868,39 @@ static bool mt_dup_children(struct mt_dup_step *step, enum maple_type ctype,
 		mt_prefetch_node(mte_to_node(rcu_dereference_protected(from[i],
 								       true)));
 	if (kmem_cache_alloc_bulk(maple_node_cache, gflags, n,
-				  (void **)slts) != n)
+				  (void **)slots) != n)
 		return false;
 	for (i = 0; i < n; i++) {
-		child = (struct maple_node *)slts[i];
+		child = (struct maple_node *)slots[i];
 		child->parent = NULL;	/* not filled yet */
-		RCU_INIT_POINTER(slts[i], mt_mk_node(child, ctype));
+		RCU_INIT_POINTER(slots[i], mt_mk_node(child, ctype));
 	}
 	return true;
 }
 
 /*
- * mt_dup_unwind() - free the unpublished copy below @en after a failed
+ * mt_dup_unwind() - free the unpublished copy below @enode after a failed
  * allocation; @failed is the node whose children could not be had (its
  * slots are stale).  Nodes not filled yet are freed without a look inside.
  */
-static void mt_dup_unwind(struct maple_enode *en, unsigned long hi_lim,
+static void mt_dup_unwind(struct maple_enode *enode, unsigned long hi_lim,
 			  struct maple_node *failed)
 {
-	struct maple_node *nd = mte_to_node(en);
-	enum maple_type ntype = mte_node_type(en);
+	struct maple_node *node = mte_to_node(enode);
+	enum maple_type ntype = mte_node_type(enode);
 	unsigned long *pivs;
-	void __rcu **slts;
+	void __rcu **slots;
 	unsigned char last_slot, i;
 
-	if (nd->parent && nd != failed && !ma_is_leaf(ntype)) {
-		pivs = ma_pivots(nd, ntype);
-		slts = ma_slots(nd, ntype);
-		last_slot = ma_data_end(nd, ntype, hi_lim);
+	if (node->parent && node != failed && !ma_is_leaf(ntype)) {
+		pivs = ma_pivots(node, ntype);
+		slots = ma_slots(node, ntype);
+		last_slot = ma_data_end(node, ntype, hi_lim);
 		for (i = 0; i <= last_slot; i++)
-			mt_dup_unwind(rcu_dereference_protected(slts[i], true),
+			mt_dup_unwind(rcu_dereference_protected(slots[i], true),
 				      i < last_slot ? pivs[i] : hi_lim, failed);
 	}
-	mt_free_one(nd);
+	mt_free_one(node);
 }
 
 /* Copy @src's node into @dst's, adopted at slot @off of @parent. */
@@ -3985,7 +3985,7 @@ int __mt_dup(struct maple_tree *src, struct maple_tree *dst, gfp_t gflags)
 {
 	void *top = rcu_dereference_protected(src->ma_root, true);
 	struct maple_node *copy, *failed = NULL;
-	struct maple_enode *en;
+	struct maple_enode *enode;
 
 	/* Both trees must have the same attributes (node types, RCU, lock). */
 	if (!mtree_empty(dst) || mt_attr(src) != mt_attr(dst))
@@ -3999,16 +3999,16 @@ int __mt_dup(struct maple_tree *src, struct maple_tree *dst, gfp_t gflags)
 	if (!copy)
 		return -ENOMEM;
 	memcpy(copy, mte_to_node(top), sizeof(*copy));
-	en = mt_mk_node(copy, mte_node_type(top));
-	mte_set_root_parent(en, dst);
+	enode = mt_mk_node(copy, mte_node_type(top));
+	mte_set_root_parent(enode, dst);
 	if (mt_height(src) > 1)
 		failed = mt_dup_nodes(src, top, copy, gflags);
 	if (failed) {
-		mt_dup_unwind(en, ULONG_MAX, failed);
+		mt_dup_unwind(enode, ULONG_MAX, failed);
 		return -ENOMEM;
 	}
 	dst->ma_flags = src->ma_flags;
-	rcu_assign_pointer(dst->ma_root, en);
+	rcu_assign_pointer(dst->ma_root, enode);
 	return 0;
 }
 MT_EXPORT(__mt_dup);
@@ -4112,17 +4112,17 @@ static void mt_dump_index(unsigned long v, enum mt_dump_format fmt)
 		pr_cont("%lu", v);
 }
 
-static void mt_dump_node(const struct maple_tree *tr,
-			 struct maple_enode *en, unsigned long lo_lim,
+static void mt_dump_node(const struct maple_tree *mt,
+			 struct maple_enode *enode, unsigned long lo_lim,
 			 unsigned long hi_lim, unsigned int depth,
 			 enum mt_dump_format fmt)
 {
-	struct maple_node *nd = mte_to_node(en);
-	enum maple_type ntype = mte_node_type(en);
-	unsigned long *pivs = ma_pivots(nd, ntype);
-	unsigned long *gapv = ma_gaps(nd, ntype);
-	void __rcu **slts = ma_slots(nd, ntype);
-	unsigned char last_slot = ma_data_end(nd, ntype, hi_lim);
+	struct maple_node *node = mte_to_node(enode);
+	enum maple_type ntype = mte_node_type(enode);
+	unsigned long *pivs = ma_pivots(node, ntype);
+	unsigned long *gaps = ma_gaps(node, ntype);
+	void __rcu **slots = ma_slots(node, ntype);
+	unsigned char last_slot = ma_data_end(node, ntype, hi_lim);
 	unsigned long lo = lo_lim, hi;
 	unsigned int i;
 	void *val;
@@ -4131,11 +4131,11 @@ static void mt_dump_node(const struct maple_tree *tr,
 	mt_dump_index(lo_lim, fmt);
 	pr_cont("-");
 	mt_dump_index(hi_lim, fmt);
-	pr_cont(": nd %p %s last_slot %u parent %p%s\n", nd, mt_type_names[ntype],
-		last_slot, nd->parent, ma_dead(nd) ? " DEAD" : "");
+	pr_cont(": node %p %s last_slot %u parent %p%s\n", node, mt_type_names[ntype],
+		last_slot, node->parent, ma_dead(node) ? " DEAD" : "");
 	for (i = 0; i <= last_slot && i < mt_slots[ntype]; i++) {
 		hi = i < last_slot ? pivs[i] : hi_lim;
-		val = rcu_dereference_raw(slts[i]);
+		val = rcu_dereference_raw(slots[i]);
 		if (ma_is_leaf(ntype)) {
 			pr_info("%*s", depth * 2 + 2, "");
 			mt_dump_index(lo, fmt);
@@ -4150,11 +4150,11 @@ static void mt_dump_node(const struct maple_tree *tr,
 			else
 				pr_cont(": %p\n", val);
 		} else {
-			if (gapv)
+			if (gaps)
 				pr_info("%*sgap %lu\n", depth * 2 + 2, "",
-					gapv[i]);
+					gaps[i]);
 			if (mt_is_enode(val) && !ma_dead(mte_to_node(val)))
-				mt_dump_node(tr, val, lo, hi, depth + 1,
+				mt_dump_node(mt, val, lo, hi, depth + 1,
 					     fmt);
 			else
 				pr_info("%*sbad child %p\n", depth * 2 + 2,
@@ -4165,27 +4165,27 @@ static void mt_dump_node(const struct maple_tree *tr,
 }
 
 /**
- * mt_dump() - print @tr, one line per node and per leaf range.
+ * mt_dump() - print @mt, one line per node and per leaf range.
  * Context: the lock or rcu_read_lock() (or no concurrent writer).
  */
-void mt_dump(const struct maple_tree *tr, enum mt_dump_format fmt)
+void mt_dump(const struct maple_tree *mt, enum mt_dump_format fmt)
 {
-	void *top = rcu_dereference_raw(tr->ma_root);
+	void *top = rcu_dereference_raw(mt->ma_root);
 
-	pr_info("maple_tree(%p) flags %X, height %u top %p\n", tr,
-		tr->ma_flags, mt_height(tr), top);
+	pr_info("maple_tree(%p) flags %X, height %u top %p\n", mt,
+		mt->ma_flags, mt_height(mt), top);
 	if (!top)
 		return;
 	if (!mt_is_enode(top)) {
 		pr_info("0: %p\n", top);
 		return;
 	}
-	mt_dump_node(tr, top, 0, ULONG_MAX, 0, fmt);
+	mt_dump_node(mt, top, 0, ULONG_MAX, 0, fmt);
 }
 MT_EXPORT_GPL(mt_dump);
 
-/** mas_dump() - print the fields of @ms. */
-void mas_dump(const struct ma_state *ms)
+/** mas_dump() - print the fields of @mas. */
+void mas_dump(const struct ma_state *mas)
 {
 	static const char *const names[] = {
 		[ma_active] = "active", [ma_start] = "start",
@@ -4194,20 +4194,20 @@ void mas_dump(const struct ma_state *ms)
 		[ma_underflow] = "underflow", [ma_error] = "error",
 	};
 
-	pr_info("ma_state %p: tr %p status %s nd %p\n", ms, ms->tree,
-		ms->status <= ma_error ? names[ms->status] : "?",
-		ms->node);
-	pr_info("  index %lx last %lx lo_lim %lx hi_lim %lx\n", ms->index,
-		ms->last, ms->min, ms->max);
+	pr_info("ma_state %p: mt %p status %s node %p\n", mas, mas->tree,
+		mas->status <= ma_error ? names[mas->status] : "?",
+		mas->node);
+	pr_info("  index %lx last %lx lo_lim %lx hi_lim %lx\n", mas->index,
+		mas->last, mas->min, mas->max);
 	pr_info("  depth %u off %u last_slot %u flags %x alloc %p\n",
-		ms->depth, ms->offset, ms->end, ms->mas_flags, ms->alloc);
+		mas->depth, mas->offset, mas->end, mas->mas_flags, mas->alloc);
 }
 MT_EXPORT_GPL(mas_dump);
 
 /** mas_wr_dump() - print a write state. */
 void mas_wr_dump(const struct ma_wr_state *wr)
 {
-	pr_info("ma_wr_state %p: nd %p r_min %lx r_max %lx ntype %u\n", wr,
+	pr_info("ma_wr_state %p: node %p r_min %lx r_max %lx ntype %u\n", wr,
 		wr->node, wr->r_min, wr->r_max, wr->type);
 	pr_info("  offset_end %u end_piv %lx val %p content %p\n",
 		wr->offset_end, wr->end_piv, wr->entry, wr->content);
@@ -4230,48 +4230,48 @@ struct mt_check {
 
 /* Check the node and everything below; return its largest NULL run. */
 static unsigned long mt_check_node(struct mt_check *chk,
-				   struct maple_enode *en,
+				   struct maple_enode *enode,
 				   unsigned long lo_lim, unsigned long hi_lim,
 				   unsigned int level, bool is_root)
 {
-	struct maple_node *nd = mte_to_node(en);
-	enum maple_type ntype = mte_node_type(en);
-	unsigned long *pivs = ma_pivots(nd, ntype);
-	unsigned long *gapv = ma_gaps(nd, ntype);
-	void __rcu **slts = ma_slots(nd, ntype);
+	struct maple_node *node = mte_to_node(enode);
+	enum maple_type ntype = mte_node_type(enode);
+	unsigned long *pivs = ma_pivots(node, ntype);
+	unsigned long *gaps = ma_gaps(node, ntype);
+	void __rcu **slots = ma_slots(node, ntype);
 	unsigned char last_slot, cap = mt_slots[ntype];
 	unsigned long lo = lo_lim, hi, gap = 0, child_gap, len;
 	struct maple_node *child;
 	unsigned int i;
 	void *val;
 
-	if (ma_dead(nd)) {
-		mt_check_fail(chk, "dead nd %p reachable (I3)", nd);
+	if (ma_dead(node)) {
+		mt_check_fail(chk, "dead node %p reachable (I3)", node);
 		return 0;
 	}
 	if (ntype != mt_level_type(chk->tree, level)) {
-		mt_check_fail(chk, "nd %p ntype %u at level %u", nd, ntype,
+		mt_check_fail(chk, "node %p ntype %u at level %u", node, ntype,
 			      level);
 		return 0;
 	}
-	last_slot = ma_data_end(nd, ntype, hi_lim);
+	last_slot = ma_data_end(node, ntype, hi_lim);
 	if (last_slot >= cap) {
-		mt_check_fail(chk, "nd %p last_slot %u", nd, last_slot);
+		mt_check_fail(chk, "node %p last_slot %u", node, last_slot);
 		return 0;
 	}
 	if (!is_root && last_slot + 1 < mt_min_slots[ntype])
-		mt_check_fail(chk, "nd %p holds %u slts, under %u (I4)",
-			      nd, last_slot + 1, mt_min_slots[ntype]);
+		mt_check_fail(chk, "node %p holds %u slots, under %u (I4)",
+			      node, last_slot + 1, mt_min_slots[ntype]);
 	for (i = 0; i <= last_slot; i++) {
 		hi = i < last_slot ? pivs[i] : hi_lim;
 		if (hi < lo || hi > hi_lim)
-			mt_check_fail(chk, "nd %p slot %u covers %lx-%lx in %lx-%lx (I1)",
-				      nd, i, lo, hi, lo_lim, hi_lim);
-		val = rcu_dereference_check(slts[i], true);
+			mt_check_fail(chk, "node %p slot %u covers %lx-%lx in %lx-%lx (I1)",
+				      node, i, lo, hi, lo_lim, hi_lim);
+		val = rcu_dereference_check(slots[i], true);
 		if (ma_is_leaf(ntype)) {
 			if (lo != chk->next && chk->started)
 				mt_check_fail(chk, "leaf %p slot %u starts at %lx, expected %lx (I5)",
-					      nd, i, lo, chk->next);
+					      node, i, lo, chk->next);
 			if (!val && chk->prev_null && chk->started)
 				mt_check_fail(chk, "NULL ranges side by side at %lx (I5)",
 					      lo);
@@ -4287,21 +4287,21 @@ static unsigned long mt_check_node(struct mt_check *chk,
 			}
 		} else {
 			if (!mt_is_enode(val)) {
-				mt_check_fail(chk, "nd %p slot %u holds %p",
-					      nd, i, val);
+				mt_check_fail(chk, "node %p slot %u holds %p",
+					      node, i, val);
 				lo = hi + 1;
 				continue;
 			}
 			child = mte_to_node(val);
-			if (ma_parent(child) != nd ||
+			if (ma_parent(child) != node ||
 			    ma_parent_slot(child) != i || ma_is_root(child))
 				mt_check_fail(chk, "child %p of %p slot %u has parent word %p (I2)",
-					      child, nd, i, child->parent);
+					      child, node, i, child->parent);
 			child_gap = mt_check_node(chk, val, lo, hi,
 						  level - 1, false);
-			if (gapv && gapv[i] != child_gap)
-				mt_check_fail(chk, "nd %p gap[%u] %lu, counted %lu (I6)",
-					      nd, i, gapv[i], child_gap);
+			if (gaps && gaps[i] != child_gap)
+				mt_check_fail(chk, "node %p gap[%u] %lu, counted %lu (I6)",
+					      node, i, gaps[i], child_gap);
 			if (child_gap > gap)
 				gap = child_gap;
 		}
@@ -4309,68 +4309,68 @@ static unsigned long mt_check_node(struct mt_check *chk,
 	}
 	if (last_slot < cap - 1) {
 		if (ntype != maple_arange_64 && pivs[last_slot] != hi_lim)
-			mt_check_fail(chk, "nd %p pivot[%u] %lx is not its hi_lim %lx",
-				      nd, last_slot, pivs[last_slot], hi_lim);
+			mt_check_fail(chk, "node %p pivot[%u] %lx is not its hi_lim %lx",
+				      node, last_slot, pivs[last_slot], hi_lim);
 		for (i = last_slot + 1; i < cap - 1U; i++)
 			if (pivs[i])
-				mt_check_fail(chk, "nd %p pivot[%u] %lx past the last_slot",
-					      nd, i, pivs[i]);
+				mt_check_fail(chk, "node %p pivot[%u] %lx past the last_slot",
+					      node, i, pivs[i]);
 	}
-	if (gapv && gapv[nd->ma64.meta.gap] != gap)
-		mt_check_fail(chk, "nd %p meta.gap slot %u is not the largest",
-			      nd, nd->ma64.meta.gap);
+	if (gaps && gaps[node->ma64.meta.gap] != gap)
+		mt_check_fail(chk, "node %p meta.gap slot %u is not the largest",
+			      node, node->ma64.meta.gap);
 	return gap;
 }
 
 /**
- * mt_validate() - check every invariant of @tr (see the top of this
+ * mt_validate() - check every invariant of @mt (see the top of this
  * file); on failure print what is wrong and dump the tree.  Counts as one
  * test in maple_tree_tests_run/passed.
  * Context: the lock or rcu_read_lock() (or no concurrent writer).
  */
-void mt_validate(struct maple_tree *tr)
+void mt_validate(struct maple_tree *mt)
 {
-	struct mt_check chk = { .tree = tr };
+	struct mt_check chk = { .tree = mt };
 	void *top;
 
 	rcu_read_lock();
-	top = rcu_dereference_check(tr->ma_root, mt_locked(tr));
+	top = rcu_dereference_check(mt->ma_root, mt_locked(mt));
 	if (mt_is_enode(top)) {
 		if ((unsigned long)mte_to_node(top)->parent !=
-		    ((unsigned long)tr | MT_PARENT_ROOT))
-			mt_check_fail(&chk, "top nd %p has parent word %p",
+		    ((unsigned long)mt | MT_PARENT_ROOT))
+			mt_check_fail(&chk, "top node %p has parent word %p",
 				      mte_to_node(top),
 				      mte_to_node(top)->parent);
-		if (!mt_height(tr))
-			mt_check_fail(&chk, "height 0 with a top nd (I7)");
+		if (!mt_height(mt))
+			mt_check_fail(&chk, "height 0 with a top node (I7)");
 		else
 			mt_check_node(&chk, top, 0, ULONG_MAX,
-				      mt_height(tr) - 1, true);
+				      mt_height(mt) - 1, true);
 		if (chk.next != 0)
 			mt_check_fail(&chk, "leaves last_slot at %lx, not ULONG_MAX (I5)",
 				      chk.next - 1);
-		if (!chk.errors && mt_height(tr) == 1) {
+		if (!chk.errors && mt_height(mt) == 1) {
 			/* I8: a lone value at 0 belongs in ma_root */
-			struct maple_node *nd = mte_to_node(top);
-			unsigned char last_slot = ma_data_end(nd, maple_leaf_64,
+			struct maple_node *node = mte_to_node(top);
+			unsigned char last_slot = ma_data_end(node, maple_leaf_64,
 							ULONG_MAX);
-			void *first = rcu_dereference_check(nd->mr64.slot[0],
+			void *first = rcu_dereference_check(node->mr64.slot[0],
 							    true);
 
 			if ((last_slot == 0 && !first) ||
-			    (last_slot == 1 && !nd->mr64.pivot[0] && first &&
+			    (last_slot == 1 && !node->mr64.pivot[0] && first &&
 			     !xa_is_internal(first) &&
-			     !rcu_dereference_check(nd->mr64.slot[1], true)))
+			     !rcu_dereference_check(node->mr64.slot[1], true)))
 				mt_check_fail(&chk, "leaf top holds what ma_root should (I8)");
 		}
-	} else if (mt_height(tr)) {
-		mt_check_fail(&chk, "height %u without a top nd (I7)",
-			      mt_height(tr));
+	} else if (mt_height(mt)) {
+		mt_check_fail(&chk, "height %u without a top node (I7)",
+			      mt_height(mt));
 	} else if (top && xa_is_internal(top)) {
 		mt_check_fail(&chk, "internal val %p in ma_root", top);
 	}
 	rcu_read_unlock();
-	MT_BUG_ON(tr, chk.errors);
+	MT_BUG_ON(mt, chk.errors);
 }
 MT_EXPORT_GPL(mt_validate);
 

@@ -1433,5 +1433,5 @@ static void __exit maple_tree_unload(void)
 module_init(maple_tree_seed);	/* runs every check */
 module_exit(maple_tree_unload);	/* nothing to undo */
 MODULE_AUTHOR("the maple project");
-MODULE_DESCRIPTION("white-box tests of the maple tr");
+MODULE_DESCRIPTION("white-box tests of the maple tree");
 MODULE_LICENSE("GPL");
