@@ -120,6 +120,7 @@ unsigned long harness_lockdep_failures;
 unsigned long harness_rcu_suspicious_count;
 int harness_abort_on_bug;
 int harness_quiet;
+__thread int harness_preempt_count;	/* linux/preempt.h */
 int harness_rcu_quiet;
 __thread char harness_thread_token;
 

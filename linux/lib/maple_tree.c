@@ -121,15 +121,12 @@
 #include <linux/slab.h>		/* the node cache */
 #include <linux/limits.h>	/* ULONG_MAX */
 #include <linux/cache.h>	/* L1_CACHE_BYTES */
-#include <linux/prefetch.h>	/* duplication's look-ahead */
+#include <linux/percpu.h>	/* the engine's scratch, one per CPU */
 #include <asm/barrier.h>	/* smp_rmb/smp_wmb around dead marks */
 
 /* Every exported symbol goes through these, GPL-only or not as in 6.12. */
 #define MT_EXPORT(sym)		EXPORT_SYMBOL(sym)
 #define MT_EXPORT_GPL(sym)	EXPORT_SYMBOL_GPL(sym)
-#ifndef __KERNEL__
-#include <harness.h>
-#endif
 
 /* ------------------------------------------------------------- constants */
 
@@ -435,8 +432,10 @@ static inline void mt_prefetch_node(const struct maple_node *node)
 	unsigned long line = (unsigned long)node;
 	unsigned int off;
 
+	/* the builtin: tools/testing, which builds this file too, has no
+	 * <linux/prefetch.h> */
 	for (off = 0; off < sizeof(*node); off += L1_CACHE_BYTES)
-		prefetch((const void *)(line + off));
+		__builtin_prefetch((const void *)(line + off));
 }
 
 static inline struct maple_node *mt_alloc_one(gfp_t gflags)
@@ -1594,12 +1593,22 @@ struct mt_item {
 	unsigned long gap;	/* largest NULL run below (allocation trees) */
 };
 
-/* The items of one level, in index order. */
+/* Items in index order, in an array of the user's (engine or fast path). */
 struct mt_buf {
 	unsigned long min;	/* first index the items cover */
 	unsigned int nr;	/* items used */
-	struct mt_item item[MT_BUF_ITEMS];
+	unsigned int cap;	/* items the array holds */
+	struct mt_item *item;	/* the array */
 };
+
+static inline void mt_buf_init(struct mt_buf *buf, struct mt_item *items,
+			       unsigned int cap)
+{
+	buf->min = 0;
+	buf->nr = 0;
+	buf->cap = cap;
+	buf->item = items;
+}
 
 /* One node of a write's left or right path. */
 struct mt_step {
@@ -1634,6 +1643,8 @@ struct mt_write {
 	struct mt_used used[MT_USED_MAX];
 	struct mt_buf level;		/* items of the level at work */
 	struct mt_buf below;		/* what the level below produced */
+	struct mt_item level_items[MT_BUF_ITEMS];	/* level's array */
+	struct mt_item below_items[MT_BUF_ITEMS];	/* below's array */
 };
 
 /* Append an item; at the leaves a NULL after a NULL widens the first. */
@@ -1646,7 +1657,7 @@ static void mt_buf_push(struct mt_buf *buf, unsigned long last, void *ptr,
 		prev->last = last;
 		return;
 	}
-	BUG_ON(buf->nr >= MT_BUF_ITEMS);
+	BUG_ON(buf->nr >= buf->cap);
 	buf->item[buf->nr].last = last;
 	buf->item[buf->nr].ptr = ptr;
 	buf->item[buf->nr].gap = gap;
@@ -1887,7 +1898,7 @@ static void mt_widen(struct mt_write *w, unsigned int h, bool go_left)
 		w->l[k].offset = w->l[k].end;
 	}
 	n = mt_node_items(w->tree, w->l[h].enode, w->l[h].max, items);
-	BUG_ON(buf->nr + n > MT_BUF_ITEMS);
+	BUG_ON(buf->nr + n > buf->cap);
 	memmove(&buf->item[n], &buf->item[0], buf->nr * sizeof(buf->item[0]));
 	memcpy(&buf->item[0], items, n * sizeof(items[0]));
 	buf->nr += n;
@@ -1920,6 +1931,18 @@ static void mt_widen(struct mt_write *w, unsigned int h, bool go_left)
  */
 enum mt_share { MT_SHARE_NONE, MT_SHARE_LEFT, MT_SHARE_RIGHT };
 
+/*
+ * The items a node of @cap slots and its sibling may hold together, less
+ * one, for the pair to share rather than split (see above): leaves keep
+ * one more slot free, and so does the node at the right edge of the tree
+ * (@max, its last index, is ULONG_MAX).
+ */
+static inline unsigned int mt_share_room(unsigned int cap, bool leaf,
+					 unsigned long max)
+{
+	return 2 * cap - (leaf ? 1 : 0) - (max == ULONG_MAX ? 1 : 0);
+}
+
 /* How many items of a sibling at level @h would join the window. */
 static unsigned int mt_sibling_items(struct mt_write *w, unsigned int h,
 				     bool left)
@@ -1950,7 +1973,7 @@ static enum mt_share mt_plan_overflow(struct mt_write *w, unsigned int h)
 	w->first = (nr + 1) / 2;
 	if (h + 1 >= w->height)
 		return MT_SHARE_NONE;
-	room = 2 * cap - (h ? 0 : 1) - (w->l[h].max == ULONG_MAX ? 1 : 0);
+	room = mt_share_room(cap, !h, w->l[h].max);
 	parent = &w->l[h + 1];
 	if (parent->offset > 0) {
 		sib = mt_sibling_items(w, h, true);
@@ -2423,16 +2446,116 @@ static unsigned int mt_wr_count(struct mt_write *w)
 }
 
 /*
- * The one-leaf fast path.  Most stores stay inside one leaf and leave it
- * with a legal number of slots: an overwrite, an erase that does not
- * empty the leaf, an insertion or an append into a leaf with room.  Such a
- * store needs no memory outside RCU mode (the leaf is rewritten where it
- * is) and, in RCU mode, none when only one slot changes (the slot is
- * swapped).  It walks once and leaves @mas on the stored range, as the
- * general engine does.  Anything else (a split, a merge, a NULL range
- * meeting a NULL in the next leaf, a change of the root's shape) returns
- * false before touching the tree.
+ * The engine's working memory.  struct mt_write (about 9 KiB on 64-bit:
+ * both paths to the root, the nodes taken apart, two level buffers) does
+ * not belong on a kernel stack.  Each CPU has one, taken with preemption
+ * off for one engine store, which never sleeps.  A store that finds its
+ * CPU's copy taken (one in an interrupt that came in the middle of a
+ * store, or, where per-CPU data is one global, as in a userspace
+ * harness, another thread's) uses kmalloc() with the caller's @gflags:
+ * only such a store can fail for want of it, with -ENOMEM.  So a store
+ * through preallocated nodes (mas_store_prealloc()) allocates nothing.
  */
+struct mt_write_scratch {
+	struct mt_write w;
+	int busy;		/* this_cpu_xchg(): taken */
+};
+static DEFINE_PER_CPU(struct mt_write_scratch, mt_write_pcpu);
+
+static struct mt_write *mt_write_get(gfp_t gflags)
+{
+	struct mt_write_scratch *sc;
+	struct mt_write *w;
+
+	preempt_disable();
+	sc = this_cpu_ptr(&mt_write_pcpu);
+	if (likely(!this_cpu_xchg(mt_write_pcpu.busy, 1))) {
+		w = &sc->w;
+	} else {
+		preempt_enable();
+		w = kmalloc(sizeof(*w), gflags | __GFP_NOWARN);
+		if (!w)
+			return NULL;
+	}
+	mt_buf_init(&w->level, w->level_items, MT_BUF_ITEMS);
+	mt_buf_init(&w->below, w->below_items, MT_BUF_ITEMS);
+	return w;
+}
+
+static void mt_write_put(struct mt_write *w)
+{
+	struct mt_write_scratch *sc = container_of(w, struct mt_write_scratch,
+						   w);
+
+	if (likely(sc == this_cpu_ptr(&mt_write_pcpu))) {
+		this_cpu_write(mt_write_pcpu.busy, 0);
+		preempt_enable();
+	} else {
+		kfree(w);
+	}
+}
+
+/*
+ * Stores that stay in one leaf.  mas_wr_store_type() walks to the leaf
+ * once, sorts the store into one of the kernel's store types (kept in
+ * mas->store_type) and plans it in a struct mt_wr_leaf; mas_wr_leaf_store()
+ * switches on the type, one function a type.  Every plan is made before
+ * the tree is touched.  Outside RCU mode most of them change the leaf (and
+ * at most its parent's pivots and one slot) where it is, with no memory;
+ * in RCU mode only a slot swap is done in place.  Whatever a type cannot
+ * do in place goes to the engine (mas_wr_engine()), which gives the same
+ * cut and the same shape.
+ *
+ *   wr_exact_fit      one slot's value changes, no pivot moves: swap it
+ *   wr_append         into the leaf's last range, with room (mas_wr_tail())
+ *   wr_slot_store     the up to three ranges around the store are written,
+ *                     the tail slides; the leaf keeps a legal fill
+ *   wr_node_store     the leaf is refilled from its items with the store
+ *   wr_split_store    the leaf overflows: share with a sibling, or split
+ *   wr_rebalance      a new NULL edge meets a NULL in the sibling (I5), or
+ *                     the leaf falls under its minimum fill (I4)
+ *   wr_spanning_store the store crosses leaves: the engine
+ *   wr_new_root       the tree has no node yet: the engine
+ *   wr_store_root     a store that changes what the root is: the engine
+ */
+
+/* What mas_wr_store_type() learned of a store within one leaf. */
+struct mt_wr_leaf {
+	struct maple_node *node;	/* the leaf (mas->node, decoded) */
+	void *val;			/* the value stored */
+	unsigned long index, last;	/* where */
+	bool rcu;			/* readers may be looking */
+	bool in_place;			/* the type is done without the engine */
+	unsigned char swap;		/* wr_exact_fit: the slot */
+	unsigned char keep, roff;	/* wr_slot_store: slots before the */
+	unsigned char nmid, at;		/* middle, its last old slot, its */
+	struct mt_item mid[3];		/* ranges and the stored one's place */
+	unsigned char soff;		/* wr_rebalance in place: sibling slot */
+	unsigned long smax;		/* and its last index */
+	struct mt_buf buf;		/* the leaf's items with the store */
+	struct mt_item buf_items[MAPLE_RANGE64_SLOTS + 2];
+};
+
+/*
+ * The last used slot of @parent (of type @ptype), whose own maximum the
+ * caller does not know: a full range node's last slot holds a child, not
+ * the metadata.
+ */
+static unsigned char ma_parent_end(const struct maple_tree *mt,
+				   struct maple_node *parent,
+				   enum maple_type ptype)
+{
+	unsigned char pcap = mt_slots[ptype];
+	void *last;
+
+	if (ptype == maple_arange_64)
+		return parent->ma64.meta.end;
+	if (!parent->mr64.pivot[pcap - 2])
+		return parent->mr64.meta.end;
+	last = rcu_dereference_protected(parent->mr64.slot[pcap - 1],
+					 mt_locked(mt));
+	return mt_is_enode(last) ? pcap - 1 : pcap - 2;
+}
 
 /* Tell the ancestors of leaf @node its new largest gap @gap. */
 static void mt_leaf_gap_up(struct maple_node *node, unsigned long gap)
@@ -2459,6 +2582,29 @@ static void mt_leaf_gap_up(struct maple_node *node, unsigned long gap)
 	}
 }
 
+/* Largest NULL run of the leaf @node with @cnt slots, covering [lo, hi]. */
+static unsigned long ma_leaf_gap(const struct maple_tree *mt,
+				 struct maple_node *node, unsigned int cnt,
+				 unsigned long lo, unsigned long hi)
+{
+	unsigned long *pivs = node->mr64.pivot;
+	void __rcu **slots = node->mr64.slot;
+	unsigned long gap = 0, end, len;
+	unsigned int i;
+
+	for (i = 0; i < cnt; i++, lo = end + 1) {
+		end = i + 1 < cnt ? pivs[i] : hi;
+		if (mt_slot(mt, slots, i))
+			continue;
+		len = end - lo + 1;
+		if (!len)	/* the whole index space */
+			len = ULONG_MAX;
+		if (len > gap)
+			gap = len;
+	}
+	return gap;
+}
+
 /* Would leaf items @buf, replacing a leaf of @mas, change the root's shape? */
 static bool mt_fast_shape_ok(struct ma_state *mas, const struct mt_buf *buf,
 			     struct maple_node *node)
@@ -2478,24 +2624,32 @@ static bool mt_fast_shape_ok(struct ma_state *mas, const struct mt_buf *buf,
 	return true;
 }
 
-/*
- * mas_wr_tail() - outside RCU mode, store @val (not NULL) over [index,
- * last] inside the last range of the leaf @node where @mas stands: the
- * slots before it stay, the range is cut in up to three in place.
- * Return: false when the leaf has no room (nothing changed).
- */
-static bool mas_wr_tail(struct ma_state *mas, struct maple_node *node,
-			void *val, unsigned long index, unsigned long last)
+/* The last slot used after a wr_append of [@index, @last]. */
+static inline unsigned char mas_wr_tail_end(const struct ma_state *mas,
+					    unsigned long index,
+					    unsigned long last)
 {
+	return mas->offset + (mas->index < index) + (last < mas->max);
+}
+
+/*
+ * mas_wr_tail() - wr_append: outside RCU mode, store @val (not NULL) over
+ * [index, last] inside the last range of the leaf where @mas stands, which
+ * has room (mas_wr_tail_end() < slots): the slots before it stay, the
+ * range is cut in up to three in place.
+ */
+static void mas_wr_tail(struct ma_state *mas, struct mt_wr_leaf *wl)
+{
+	struct maple_node *node = wl->node;
 	unsigned long *pivs = node->mr64.pivot;
 	void __rcu **slots = node->mr64.slot;
 	unsigned char cap = mt_slots[maple_leaf_64];
 	unsigned char off = mas->offset, end;
-	void *was = mt_slot(mas->tree, slots, off);
+	unsigned long index = wl->index, last = wl->last;
+	void *was = mt_slot(mas->tree, slots, off), *val = wl->val;
 
-	end = off + (mas->index < index) + (last < mas->max);
-	if (end >= cap)
-		return false;
+	end = mas_wr_tail_end(mas, index, last);
+	BUG_ON(end >= cap);
 	if (mas->index < index) {
 		/* slot off keeps what it held, now ending at index - 1 */
 		pivs[off++] = index - 1;
@@ -2514,8 +2668,9 @@ static bool mas_wr_tail(struct ma_state *mas, struct maple_node *node,
 	mas->end = end;
 	mas->index = index;
 	mas->last = last;
-	mas->store_type = wr_invalid;
-	return true;
+	if (mt_is_alloc(mas->tree))
+		mt_leaf_gap_up(node, ma_leaf_gap(mas->tree, node, end + 1U,
+						 mas->min, mas->max));
 }
 
 /*
@@ -2578,10 +2733,11 @@ static unsigned long mt_node_min(struct maple_tree *mt, struct maple_node *node)
  * place.  The pair's items are cut so that the sibling (left) or the leaf
  * (right) keeps slots - 1 of them; the parent only moves a pivot.
  */
-static void mas_wr_share_leaf(struct ma_state *mas, const struct mt_buf *buf,
-			      struct maple_node *node, struct maple_node *parent,
-			      enum maple_type ptype, unsigned char soff,
-			      unsigned long smax, bool even)
+static noinline void mas_wr_share_leaf(struct ma_state *mas,
+				       const struct mt_buf *buf,
+				       struct maple_node *node, struct maple_node *parent,
+				       enum maple_type ptype, unsigned char soff,
+				       unsigned long smax, bool even)
 {
 	struct maple_tree *mt = mas->tree;
 	unsigned char poff = ma_parent_slot(node), cap = mt_slots[maple_leaf_64];
@@ -2590,9 +2746,13 @@ static void mas_wr_share_leaf(struct ma_state *mas, const struct mt_buf *buf,
 	struct maple_node *lnode = soff < poff ? sib : node;
 	struct maple_node *rnode = soff < poff ? node : sib;
 	unsigned char loff = soff < poff ? soff : poff;
+	/* two leaves' items, fewer than 2 * cap (see the callers' room) */
+	struct mt_item pair_items[2 * MAPLE_RANGE64_SLOTS + 2];
 	struct mt_buf pair;
 	unsigned long lmin;
 	unsigned int n, cnt;
+
+	mt_buf_init(&pair, pair_items, ARRAY_SIZE(pair_items));
 
 	/* The pair's items, in index order. */
 	if (soff < poff) {
@@ -2602,6 +2762,7 @@ static void mas_wr_share_leaf(struct ma_state *mas, const struct mt_buf *buf,
 				  pair.item);
 		memcpy(&pair.item[n], buf->item, buf->nr * sizeof(buf->item[0]));
 		pair.nr = n + buf->nr;
+		BUG_ON(pair.nr > pair.cap);
 		cnt = cap - 1;
 	} else {
 		lmin = mas->min;
@@ -2609,6 +2770,7 @@ static void mas_wr_share_leaf(struct ma_state *mas, const struct mt_buf *buf,
 		n = mt_node_items(mt, mt_mk_node(sib, maple_leaf_64), smax,
 				  &pair.item[buf->nr]);
 		pair.nr = buf->nr + n;
+		BUG_ON(pair.nr > pair.cap);
 		cnt = pair.nr - cap + 1;
 		n = buf->nr;
 	}
@@ -2665,12 +2827,29 @@ static void mas_wr_share_leaf(struct ma_state *mas, const struct mt_buf *buf,
  * than the parent.  Return: false when that is not so or no memory was
  * had (nothing changed).
  */
-static bool mas_wr_split_leaf(struct ma_state *mas, const struct mt_buf *buf,
-			      struct maple_node *node, gfp_t gflags)
+/*
+ * Can a wr_split_store be done in place: a leaf under a parent with a
+ * free slot (so the climb stops there), with no more than two leaves of
+ * items?
+ */
+static bool mas_wr_split_fits(struct ma_state *mas, struct maple_node *node,
+			      unsigned int nr)
+{
+	enum maple_type ptype = mt_level_type(mas->tree, 1);
+
+	if (ma_is_root(node) || nr > 2U * mt_slots[maple_leaf_64])
+		return false;
+	return ma_parent_end(mas->tree, ma_parent(node), ptype) + 1U <
+	       mt_slots[ptype];
+}
+
+static noinline void mas_wr_split_leaf(struct ma_state *mas,
+				       const struct mt_buf *buf,
+				       struct maple_node *node, gfp_t gflags)
 {
 	struct maple_tree *mt = mas->tree;
 	enum maple_type ptype = mt_level_type(mt, 1);
-	unsigned char cap = mt_slots[maple_leaf_64], pcap = mt_slots[ptype];
+	unsigned char cap = mt_slots[maple_leaf_64];
 	struct mt_item pitems[MAPLE_RANGE64_SLOTS + 1];
 	struct maple_node *parent, *sib, *right;
 	unsigned long *ppivs, pmax, smax, lgap = 0, rgap = 0;
@@ -2678,37 +2857,25 @@ static bool mas_wr_split_leaf(struct ma_state *mas, const struct mt_buf *buf,
 	unsigned char poff, pend;
 	void __rcu **pslots;
 
-	if (ma_is_root(node) || nr > 2U * cap)
-		return false;
 	parent = ma_parent(node);
 	poff = ma_parent_slot(node);
 	ppivs = ma_pivots(parent, ptype);
 	pslots = ma_slots(parent, ptype);
-	if (ptype == maple_arange_64)
-		pend = parent->ma64.meta.end;
-	else if (!ppivs[pcap - 2])
-		pend = parent->mr64.meta.end;
-	else if (!mt_is_enode(rcu_dereference_protected(pslots[pcap - 1],
-							 true)))
-		pend = pcap - 2;	/* the last slot holds the metadata */
-	else
-		return false;		/* parent full */
-	if (pend + 1U >= pcap)
-		return false;
+	pend = ma_parent_end(mt, parent, ptype);
 	pmax = ppivs[pend];
 	/*
 	 * Would the engine share with a sibling (mt_plan_overflow())?  A bulk
 	 * load shares only to the left: there it fills the node its last
 	 * split left with room.
 	 */
-	room = 2 * cap - 1 - (mas->max == ULONG_MAX ? 1 : 0);
+	room = mt_share_room(cap, true, mas->max);
 	if (poff > 0) {
 		sib = mte_to_node(mt_slot(mt, pslots, poff - 1));
 		if (nr + ma_data_end(sib, maple_leaf_64,
 				     ppivs[poff - 1]) + 1 < room) {
 			mas_wr_share_leaf(mas, buf, node, parent, ptype,
 					  poff - 1, ppivs[poff - 1], false);
-			return true;
+			return;
 		}
 	}
 	if (!(mas->mas_flags & MT_MAS_BULK) && poff < pend) {
@@ -2717,14 +2884,14 @@ static bool mas_wr_split_leaf(struct ma_state *mas, const struct mt_buf *buf,
 		if (nr + ma_data_end(sib, maple_leaf_64, smax) + 1 < room) {
 			mas_wr_share_leaf(mas, buf, node, parent, ptype,
 					  poff + 1, smax, false);
-			return true;
+			return;
 		}
 	}
 	if (!mas_spares(mas) && !mas_grab(mas, 1, gflags)) {
 		/* As the engine would fail: the caller may retry. */
 		mas_set_alloc_req(mas, 1);
 		mas_set_err(mas, -ENOMEM);
-		return true;
+		return;
 	}
 	right = mas_pop_spare(mas);
 	/* The cut of mt_split_level(). */
@@ -2762,24 +2929,24 @@ static bool mas_wr_split_leaf(struct ma_state *mas, const struct mt_buf *buf,
 		mas->end = cnt - 1;
 	}
 	mas_leaf_seek(mas, mas->index);
-	mas->store_type = wr_invalid;
-	return true;
 }
 
 /*
- * mas_wr_null_edge() - outside RCU mode, the leaf items @buf (the leaf
- * @node under @mas with the store applied) start (@left) or end with a NULL
+ * mas_wr_null_edge() - outside RCU mode, the leaf items wl->buf (the leaf
+ * under @mas with the store applied) start (@left) or end with a NULL
  * that was not there, next to the sibling under the same parent.  When
  * that sibling's edge is NULL too, the engine would take both leaves in
  * one window, merge the two NULLs and, with more than a node of items,
- * cut them evenly: done here in place.
- * Return: 1 when done, 0 when the sibling's edge is not NULL (the leaf
+ * cut them evenly: that is planned here (wl->soff, wl->smax) and done in
+ * place by mas_wr_rebalance().
+ * Return: 1 when planned, 0 when the sibling's edge is not NULL (the leaf
  * alone takes the store), -1 for the engine.
  */
-static int mas_wr_null_edge(struct ma_state *mas, const struct mt_buf *buf,
-			    struct maple_node *node, bool left)
+static int mas_wr_null_edge(struct ma_state *mas, struct mt_wr_leaf *wl,
+			    bool left)
 {
 	struct maple_tree *mt = mas->tree;
+	struct maple_node *node = wl->node;
 	enum maple_type ptype = mt_level_type(mt, 1);
 	unsigned char cap = mt_slots[maple_leaf_64], pcap = mt_slots[ptype];
 	struct maple_node *parent, *sib;
@@ -2794,15 +2961,7 @@ static int mas_wr_null_edge(struct ma_state *mas, const struct mt_buf *buf,
 	poff = ma_parent_slot(node);
 	ppivs = ma_pivots(parent, ptype);
 	pslots = ma_slots(parent, ptype);
-	if (ptype == maple_arange_64)
-		pend = parent->ma64.meta.end;
-	else if (!ppivs[pcap - 2])
-		pend = parent->mr64.meta.end;
-	else if (!mt_is_enode(rcu_dereference_protected(pslots[pcap - 1],
-							 true)))
-		pend = pcap - 2;
-	else
-		pend = pcap - 1;
+	pend = ma_parent_end(mt, parent, ptype);
 	if (left) {
 		if (!poff)
 			return -1;
@@ -2817,58 +2976,36 @@ static int mas_wr_null_edge(struct ma_state *mas, const struct mt_buf *buf,
 	send = ma_data_end(sib, maple_leaf_64, smax);
 	if (mt_slot(mt, ma_slots(sib, maple_leaf_64), left ? send : 0))
 		return 0;
-	total = buf->nr + send;	/* send + 1 items, one NULL merged */
+	total = wl->buf.nr + send;	/* send + 1 items, one NULL merged */
 	if (total <= cap || total > 2U * cap)
 		return -1;
-	mas_wr_share_leaf(mas, buf, node, parent, ptype, soff, smax, true);
+	wl->soff = soff;
+	wl->smax = smax;
 	return 1;
 }
 
-/* Largest NULL run of the leaf @node with @cnt slots, covering [lo, hi]. */
-static unsigned long ma_leaf_gap(const struct maple_tree *mt,
-				 struct maple_node *node, unsigned int cnt,
-				 unsigned long lo, unsigned long hi)
-{
-	unsigned long *pivs = node->mr64.pivot;
-	void __rcu **slots = node->mr64.slot;
-	unsigned long gap = 0, end, len;
-	unsigned int i;
-
-	for (i = 0; i < cnt; i++, lo = end + 1) {
-		end = i + 1 < cnt ? pivs[i] : hi;
-		if (mt_slot(mt, slots, i))
-			continue;
-		len = end - lo + 1;
-		if (!len)	/* the whole index space */
-			len = ULONG_MAX;
-		if (len > gap)
-			gap = len;
-	}
-	return gap;
-}
-
 /*
- * mas_wr_leaf_edit() - outside RCU mode, store @val over [@index, @last]
- * in the non-root leaf @node where @mas stands (mas->offset holds @index),
- * when the result fits the leaf and keeps I4 and I5: the slots before
- * and after the stored range stay where they are or slide, only the up
- * to three ranges in the middle are written.  The same result as
- * mt_fill() of the leaf's items with the range replaced.
- * Return: false when it does not apply (nothing changed).
+ * mas_wr_slot_plan() - can the store wl->val over [wl->index, wl->last],
+ * in the non-root leaf where @mas stands (mas->offset holds the index), be
+ * a wr_slot_store: the slots before and after the stored range stay where
+ * they are or slide, only the up to three ranges in the middle are
+ * written, and the leaf keeps I4 and I5?  The same result as mt_fill() of
+ * the leaf's items with the range replaced.
+ * Return: true, with the plan in @wl, or false (nothing planned).
  */
-static bool mas_wr_leaf_edit(struct ma_state *mas, struct maple_node *node,
-			     void *val, unsigned long index,
-			     unsigned long last)
+static bool mas_wr_slot_plan(struct ma_state *mas, struct mt_wr_leaf *wl)
 {
 	struct maple_tree *mt = mas->tree;
+	struct maple_node *node = wl->node;
 	unsigned long *pivs = node->mr64.pivot;
 	void __rcu **slots = node->mr64.slot;
 	const unsigned char cap = mt_slots[maple_leaf_64];
 	unsigned char end = mas->end, roff = mas->offset, keep = mas->offset;
 	unsigned long max = mas->max, start = mas->index, rlast;
-	struct mt_item mid[3];
-	unsigned int nmid = 0, nn, tail, p, i, at = 0;
-	void *lptr = mt_slot(mt, slots, keep), *rptr;
+	unsigned long index = wl->index, last = wl->last;
+	struct mt_item *mid = wl->mid;
+	unsigned int nmid = 0, nn, tail, at;
+	void *lptr = mt_slot(mt, slots, keep), *rptr, *val = wl->val;
 
 	while (roff < end && pivs[roff] < last)
 		roff++;
@@ -2883,17 +3020,16 @@ static bool mas_wr_leaf_edit(struct ma_state *mas, struct maple_node *node,
 	mid[nmid].last = last;
 	mid[nmid++].ptr = val;
 	if (rlast > last) {
-		if (!rptr && !val)
+		if (!rptr && !val) {
 			mid[nmid - 1].last = rlast;
-		else {
+		} else {
 			mid[nmid].last = rlast;
 			mid[nmid++].ptr = rptr;
 		}
 	}
 	/* NULL meets NULL across the middle's edges (I5). */
-	if (!mid[0].ptr && keep && !mt_slot(mt, slots, keep - 1)) {
+	if (!mid[0].ptr && keep && !mt_slot(mt, slots, keep - 1))
 		keep--;
-	}
 	if (!mid[nmid - 1].ptr && roff < end &&
 	    !mt_slot(mt, slots, roff + 1)) {
 		roff++;
@@ -2909,6 +3045,27 @@ static bool mas_wr_leaf_edit(struct ma_state *mas, struct maple_node *node,
 	if (!tail && !mid[nmid - 1].ptr && mt_slot(mt, slots, end) &&
 	    max != ULONG_MAX)
 		return false;
+	wl->keep = keep;
+	wl->roff = roff;
+	wl->nmid = nmid;
+	wl->at = at;
+	return true;
+}
+
+/* mas_wr_slot_store() - wr_slot_store: carry out mas_wr_slot_plan(). */
+static void mas_wr_slot_store(struct ma_state *mas, struct mt_wr_leaf *wl)
+{
+	struct maple_tree *mt = mas->tree;
+	struct maple_node *node = wl->node;
+	unsigned long *pivs = node->mr64.pivot;
+	void __rcu **slots = node->mr64.slot;
+	const unsigned char cap = mt_slots[maple_leaf_64];
+	unsigned char end = mas->end, keep = wl->keep, roff = wl->roff;
+	unsigned int nmid = wl->nmid, tail = end - roff;
+	unsigned int nn = keep + nmid + tail, p, i;
+	unsigned long max = mas->max;
+	const struct mt_item *mid = wl->mid;
+
 	/* Slide the tail to its place, then write the middle. */
 	p = keep + nmid;
 	if (tail && p != roff + 1U) {
@@ -2942,133 +3099,309 @@ static bool mas_wr_leaf_edit(struct ma_state *mas, struct maple_node *node,
 	if (mt_is_alloc(mt))
 		mt_leaf_gap_up(node, ma_leaf_gap(mt, node, nn, mas->min, max));
 	/* Point @mas at the stored range, as the engine leaves it. */
-	mas->offset = keep + at;
+	mas->offset = keep + wl->at;
 	mas->end = nn - 1;
 	mas->index = mas->offset ? pivs[mas->offset - 1] + 1 : mas->min;
-	mas->last = mid[at].last;
-	mas->store_type = wr_invalid;
-	return true;
+	mas->last = mid[wl->at].last;
 }
 
-static bool mas_wr_fast(struct ma_state *mas, void *val, void **oldp,
-			gfp_t gflags)
+/*
+ * mas_wr_leaf_items() - wl->buf: the items of the leaf where @mas stands,
+ * with [wl->index, wl->last] replaced by wl->val (NULLs merged).
+ * Return: whether the store gives either edge of the leaf a NULL that was
+ * not there (*@lnull: the left one, *@rnull: the right one), which may
+ * meet a NULL next door (I5).
+ */
+static noinline void mas_wr_leaf_items(struct ma_state *mas,
+				       struct mt_wr_leaf *wl,
+				       bool *lnull, bool *rnull)
+{
+	struct mt_item items[MAPLE_RANGE64_SLOTS];
+	struct mt_buf *buf = &wl->buf;
+	unsigned long index = wl->index, last = wl->last, start;
+	unsigned int n, i, loff, roff;
+
+	n = mt_node_items(mas->tree, mas->node, mas->max, items);
+	loff = mas->offset;
+	for (roff = loff; items[roff].last < last; roff++)
+		;
+	mt_buf_init(buf, wl->buf_items, ARRAY_SIZE(wl->buf_items));
+	buf->min = mas->min;
+	for (i = 0; i < loff; i++)
+		mt_buf_push(buf, items[i].last, items[i].ptr, 0, true);
+	start = loff ? items[loff - 1].last + 1 : mas->min;
+	if (start < index)
+		mt_buf_push(buf, index - 1, items[loff].ptr, 0, true);
+	mt_buf_push(buf, last, wl->val, 0, true);
+	if (items[roff].last > last)
+		mt_buf_push(buf, items[roff].last, items[roff].ptr, 0, true);
+	for (i = roff + 1; i < n; i++)
+		mt_buf_push(buf, items[i].last, items[i].ptr, 0, true);
+	*lnull = !buf->item[0].ptr && items[0].ptr && mas->min;
+	*rnull = !buf->item[buf->nr - 1].ptr && items[n - 1].ptr &&
+		 mas->max != ULONG_MAX;
+	/* The one slot a store over unchanged pivots changes, if any. */
+	wl->swap = MAPLE_NODE_SLOTS;
+	if (buf->nr != n)
+		return;
+	for (i = 0; i < n; i++) {
+		if (items[i].last != buf->item[i].last)
+			return;
+	}
+	for (i = 0; i < n; i++) {
+		if (items[i].ptr == buf->item[i].ptr)
+			continue;
+		if (wl->swap != MAPLE_NODE_SLOTS) {
+			wl->swap = MAPLE_NODE_SLOTS + 1;	/* two or more */
+			return;
+		}
+		wl->swap = i;
+	}
+	if (wl->swap == MAPLE_NODE_SLOTS)
+		wl->swap = mas->offset;		/* nothing changes: a no-op */
+}
+
+/*
+ * mas_wr_store_type() - walk to the leaf of [mas->index, mas->last] and
+ * sort the store of @val there into a store type (see above), with its
+ * plan in @wl.  Nothing is changed.  *@oldp gets the value at mas->index
+ * when the walk read it.
+ * Return: the type, also set in mas->store_type.
+ */
+static enum store_type mas_wr_store_type(struct ma_state *mas, void *val,
+					 struct mt_wr_leaf *wl, void **oldp)
 {
 	struct maple_tree *mt = mas->tree;
-	struct mt_item items[MAPLE_RANGE64_SLOTS];
-	struct mt_buf buf;
+	unsigned long index = mas->index, last = mas->last;
+	enum store_type type;
 	struct maple_node *node;
-	struct maple_enode *leaf;
-	unsigned long index = mas->index, last = mas->last, lo, start;
-	unsigned int n, i, loff, roff, pos = 0;
-	bool rcu = mt_in_rcu(mt), lnull, rnull;
-	int swap = -1;
+	bool lnull, rnull;
+	int edge;
 
-	if (!mt_is_enode(mt_root_get(mt)))
-		return false;
+	wl->val = val;
+	wl->index = index;
+	wl->last = last;
+	wl->buf.nr = 0;		/* built only where a type needs it */
+	wl->rcu = mt_in_rcu(mt);
+	wl->in_place = !wl->rcu;
+	if (!mt_is_enode(mt_root_get(mt))) {
+		type = mt_root_get(mt) || val ? wr_store_root : wr_new_root;
+		goto out;
+	}
 	if (mas_wr_on_leaf(mas, index, last))
 		*oldp = mas_leaf_seek(mas, index);
 	else
 		*oldp = mas_descend(mas, index);
-	if (mas->status != ma_active || last > mas->max)
-		return false;
-	leaf = mas->node;
-	node = mte_to_node(leaf);
+	if (mas->status != ma_active || last > mas->max) {
+		type = wr_spanning_store;
+		goto out;
+	}
+	node = mte_to_node(mas->node);
+	wl->node = node;
 	if (val && *oldp && mas->index == index && mas->last == last &&
 	    (mas->end > 1 || !ma_is_root(node))) {
-		/* exact fit, entry over entry: no pivot or gap changes */
-		rcu_assign_pointer(ma_slots(node, maple_leaf_64)[mas->offset],
-				   val);
-		mas->store_type = wr_invalid;
-		return true;
+		/* entry over entry: no pivot or gap changes */
+		wl->swap = mas->offset;
+		wl->in_place = true;
+		type = wr_exact_fit;
+		goto out;
 	}
-	if (val && !rcu && mas->offset == mas->end &&
-	    mas_wr_tail(mas, node, val, index, last)) {
-		if (mt_is_alloc(mt))
-			mt_leaf_gap_up(node, ma_leaf_gap(mt, node, mas->end + 1U,
-						       mas->min, mas->max));
-		return true;
+	if (!wl->rcu && val && mas->offset == mas->end &&
+	    mas_wr_tail_end(mas, index, last) < mt_slots[maple_leaf_64]) {
+		type = wr_append;
+		goto out;
 	}
-	if (!rcu && !ma_is_root(node) &&
-	    mas_wr_leaf_edit(mas, node, val, index, last))
-		return true;
-	n = mt_node_items(mt, leaf, mas->max, items);
-	loff = mas->offset;
-	for (roff = loff; items[roff].last < last; roff++)
-		;
-	/* The leaf's items with [index, last] replaced by @val. */
-	buf.nr = 0;
-	buf.min = mas->min;
-	for (i = 0; i < loff; i++)
-		mt_buf_push(&buf, items[i].last, items[i].ptr, 0, true);
-	start = loff ? items[loff - 1].last + 1 : mas->min;
-	if (start < index)
-		mt_buf_push(&buf, index - 1, items[loff].ptr, 0, true);
-	mt_buf_push(&buf, last, val, 0, true);
-	if (items[roff].last > last)
-		mt_buf_push(&buf, items[roff].last, items[roff].ptr, 0, true);
-	for (i = roff + 1; i < n; i++)
-		mt_buf_push(&buf, items[i].last, items[i].ptr, 0, true);
-	/* A NULL edge that was not NULL may meet a NULL next door (I5). */
-	lnull = !buf.item[0].ptr && items[0].ptr && mas->min;
-	rnull = !buf.item[buf.nr - 1].ptr && items[n - 1].ptr &&
-		mas->max != ULONG_MAX;
+	if (!wl->rcu && !ma_is_root(node) && mas_wr_slot_plan(mas, wl)) {
+		type = wr_slot_store;
+		goto out;
+	}
+	mas_wr_leaf_items(mas, wl, &lnull, &rnull);
 	if (lnull || rnull) {
-		if (rcu || (lnull && rnull))
-			return false;
-		mas->index = index;
-		switch (mas_wr_null_edge(mas, &buf, node, lnull)) {
-		case 1:
-			return true;
-		case -1:
-			return false;
+		if (wl->rcu || (lnull && rnull)) {
+			wl->in_place = false;
+			type = wr_rebalance;
+			goto out;
+		}
+		edge = mas_wr_null_edge(mas, wl, lnull);
+		if (edge) {
+			wl->in_place = edge > 0;
+			type = wr_rebalance;
+			goto out;
 		}
 	}
-	if (!rcu && buf.nr > mt_slots[maple_leaf_64]) {
-		mas->index = index;
-		return mas_wr_split_leaf(mas, &buf, node, gflags);
+	if (wl->buf.nr > mt_slots[maple_leaf_64]) {
+		wl->in_place = !wl->rcu &&
+			       mas_wr_split_fits(mas, node, wl->buf.nr);
+		type = wr_split_store;
+		goto out;
 	}
-	if (!mt_fast_shape_ok(mas, &buf, node))
-		return false;
-	if (rcu) {
-		if (buf.nr != n)
-			return false;
-		for (i = 0; i < n; i++) {
-			if (items[i].last != buf.item[i].last)
-				return false;
-			if (items[i].ptr == buf.item[i].ptr)
-				continue;
-			if (swap >= 0)
-				return false;
-			swap = i;
-		}
-		if (swap >= 0)
-			rcu_assign_pointer(ma_slots(node, maple_leaf_64)[swap],
-					   val);
-	} else {
-		mt_fill(mt, node, maple_leaf_64, buf.item, buf.nr);
+	if (!mt_fast_shape_ok(mas, &wl->buf, node)) {
+		wl->in_place = false;
+		type = ma_is_root(node) ? wr_store_root : wr_rebalance;
+		goto out;
 	}
-	if (mt_is_alloc(mt))
-		mt_leaf_gap_up(node, mt_leaf_gap(buf.item, buf.nr, buf.min));
-	/* Point @mas at the stored range, as the engine leaves it. */
+	if (wl->rcu && wl->swap < MAPLE_NODE_SLOTS) {
+		wl->in_place = true;
+		type = wr_exact_fit;	/* a NULL in or out, pivots kept */
+		goto out;
+	}
+	type = wr_node_store;
+out:
+	mas->store_type = type;
+	return type;
+}
+
+/* wr_exact_fit: swap the one slot, for readers too. */
+static void mas_wr_exact_fit(struct ma_state *mas, struct mt_wr_leaf *wl)
+{
+	struct mt_buf *buf = &wl->buf;
+	unsigned int pos = 0;
+	unsigned long lo;
+
+	rcu_assign_pointer(ma_slots(wl->node, maple_leaf_64)[wl->swap],
+			   wl->val);
+	if (!buf->nr)
+		return;		/* entry over entry: @mas is on the range */
+	/* A NULL stored or replaced: the gaps, and @mas onto the range. */
+	if (mt_is_alloc(mas->tree))
+		mt_leaf_gap_up(wl->node, mt_leaf_gap(buf->item, buf->nr,
+						     buf->min));
 	lo = mas->min;
-	while (buf.item[pos].last < index) {
-		lo = buf.item[pos].last + 1;
+	while (buf->item[pos].last < wl->index) {
+		lo = buf->item[pos].last + 1;
 		pos++;
 	}
 	mas->offset = pos;
-	mas->end = buf.nr - 1;
+	mas->end = buf->nr - 1;
 	mas->index = lo;
-	mas->last = pos < buf.nr - 1U ? buf.item[pos].last : mas->max;
+	mas->last = pos < buf->nr - 1U ? buf->item[pos].last : mas->max;
+}
+
+/* wr_node_store, outside RCU mode: refill the leaf from wl->buf. */
+static void mas_wr_node_store(struct ma_state *mas, struct mt_wr_leaf *wl)
+{
+	struct maple_tree *mt = mas->tree;
+	struct mt_buf *buf = &wl->buf;
+	unsigned int pos = 0;
+	unsigned long lo;
+
+	mt_fill(mt, wl->node, maple_leaf_64, buf->item, buf->nr);
+	if (mt_is_alloc(mt))
+		mt_leaf_gap_up(wl->node, mt_leaf_gap(buf->item, buf->nr,
+						     buf->min));
+	/* Point @mas at the stored range, as the engine leaves it. */
+	lo = mas->min;
+	while (buf->item[pos].last < wl->index) {
+		lo = buf->item[pos].last + 1;
+		pos++;
+	}
+	mas->offset = pos;
+	mas->end = buf->nr - 1;
+	mas->index = lo;
+	mas->last = pos < buf->nr - 1U ? buf->item[pos].last : mas->max;
+}
+
+/* wr_rebalance in place: the two leaves cut evenly (mas_wr_null_edge()). */
+static void mas_wr_rebalance(struct ma_state *mas, struct mt_wr_leaf *wl)
+{
+	enum maple_type ptype = mt_level_type(mas->tree, 1);
+
+	mas->index = wl->index;
+	mas_wr_share_leaf(mas, &wl->buf, wl->node, ma_parent(wl->node),
+			  ptype, wl->soff, wl->smax, true);
+}
+
+/*
+ * mas_wr_leaf_store() - carry out the store that mas_wr_store_type()
+ * planned in @wl, when it is done in place.
+ * Return: false when it is the engine's (nothing changed).
+ */
+static bool mas_wr_leaf_store(struct ma_state *mas, struct mt_wr_leaf *wl,
+			      enum store_type type, gfp_t gflags)
+{
+	if (!wl->in_place)
+		return false;
+	switch (type) {
+	case wr_exact_fit:
+		mas_wr_exact_fit(mas, wl);
+		break;
+	case wr_append:
+		mas_wr_tail(mas, wl);
+		break;
+	case wr_slot_store:
+		mas_wr_slot_store(mas, wl);
+		break;
+	case wr_node_store:
+		mas_wr_node_store(mas, wl);
+		break;
+	case wr_split_store:
+		mas->index = wl->index;
+		mas_wr_split_leaf(mas, &wl->buf, wl->node, gflags);
+		break;
+	case wr_rebalance:
+		mas_wr_rebalance(mas, wl);
+		break;
+	default:
+		return false;
+	}
 	mas->store_type = wr_invalid;
 	return true;
 }
 
 /*
  * No value a tree holds can be the address of this file's own object:
- * mas_wr_fast() gave up before its walk read the old value.
+ * mas_wr_store_type() sorted the store out before its walk read the old
+ * value.
  */
 static const unsigned long mt_old_unknown;
 #define MT_OLD_UNKNOWN		((void *)&mt_old_unknown)
+
+/*
+ * mas_wr_engine() - the general store (see THE WRITES at the top): count
+ * the nodes, obtain them, rewrite the levels.  @old is the value at
+ * mas->index when the caller's walk read it, else MT_OLD_UNKNOWN.
+ * Return: the value that was at mas->index.
+ */
+/* @gflags never sleeps: the engine holds its CPU's scratch meanwhile. */
+static noinline void *mas_wr_engine(struct ma_state *mas, void *val,
+				    void *old, gfp_t gflags)
+{
+	struct mt_write *w = mt_write_get(gflags);
+	unsigned long index, last;
+	unsigned int need;
+
+	if (unlikely(!w)) {
+		mas_set_alloc_req(mas, 1);
+		mas_set_err(mas, -ENOMEM);
+		return NULL;
+	}
+	old = mas_wr_prepare(mas, w, val, old, old != MT_OLD_UNKNOWN);
+	need = mt_wr_count(w);
+	if (need > mas_spares(mas) &&
+	    !mas_grab(mas, need - mas_spares(mas), gflags)) {
+		mt_write_put(w);
+		mas_set_alloc_req(mas, need - mas_spares(mas));
+		mas_set_err(mas, -ENOMEM);
+		return NULL;
+	}
+	w->commit = true;
+	mt_run(w);
+	index = w->index;
+	last = w->last;
+	mt_write_put(w);
+	if (mas->mas_flags & MT_MAS_DISCARD) {
+		/* Nobody looks at @mas again: no walk to the stored range. */
+		mas->node = NULL;
+		mas->status = ma_start;
+		return old;
+	}
+	mas_descend(mas, index);
+	if (mas->status == ma_root || mas->status == ma_none) {
+		mas->index = index;
+		mas->last = last;
+	}
+	return old;
+}
 
 /*
  * mas_wr_run() - store @val over [mas->index, mas->last] with nodes
@@ -3079,45 +3412,22 @@ static const unsigned long mt_old_unknown;
  */
 static void *mas_wr_run(struct ma_state *mas, void *val, gfp_t gflags)
 {
-	struct mt_write wstate;
-	struct mt_write *w = &wstate;
 	unsigned long index = mas->index, last = mas->last;
-	unsigned int need;
-	void *old;
+	void *old = MT_OLD_UNKNOWN;
+	enum store_type type;
+	struct mt_wr_leaf wl;
 
 	if (unlikely(mas->index > mas->last)) {
 		mas_set_err(mas, -EINVAL);
 		return NULL;
 	}
-	old = MT_OLD_UNKNOWN;
-	if (mas_wr_fast(mas, val, &old, gflags))
+	type = mas_wr_store_type(mas, val, &wl, &old);
+	if (mas_wr_leaf_store(mas, &wl, type, gflags))
 		return old;
-	mas->index = index;	/* the fast path's walk moved them */
+	mas->index = index;	/* the walk moved them */
 	mas->last = last;
-	/* The fast path's walk read the old value unless it gave up first. */
-	old = mas_wr_prepare(mas, w, val, old, old != MT_OLD_UNKNOWN);
-	need = mt_wr_count(w);
-	if (need > mas_spares(mas) &&
-	    !mas_grab(mas, need - mas_spares(mas), gflags)) {
-		mas_set_alloc_req(mas, need - mas_spares(mas));
-		mas_set_err(mas, -ENOMEM);
-		return NULL;
-	}
-	w->commit = true;
-	mt_run(w);
 	mas->store_type = wr_invalid;
-	if (mas->mas_flags & MT_MAS_DISCARD) {
-		/* Nobody looks at @mas again: no walk to the stored range. */
-		mas->node = NULL;
-		mas->status = ma_start;
-		return old;
-	}
-	mas_descend(mas, w->index);
-	if (mas->status == ma_root || mas->status == ma_none) {
-		mas->index = w->index;
-		mas->last = w->last;
-	}
-	return old;
+	return mas_wr_engine(mas, val, old, gflags);
 }
 
 /*
@@ -3231,13 +3541,18 @@ MT_EXPORT_GPL(mas_store_gfp);
  */
 int mas_preallocate(struct ma_state *mas, void *val, gfp_t gflags)
 {
-	struct mt_write wstate;
+	struct mt_write *w;
 	unsigned int need;
 
 	if (mas->index > mas->last)
 		return -EINVAL;
-	mas_wr_prepare(mas, &wstate, val, NULL, false);
-	need = mt_wr_count(&wstate);
+	/* counted with the scratch, obtained (maybe sleeping) without it */
+	w = mt_write_get(gflags);
+	if (!w)
+		return -ENOMEM;
+	mas_wr_prepare(mas, w, val, NULL, false);
+	need = mt_wr_count(w);
+	mt_write_put(w);
 	mas->mas_flags &= ~MT_MAS_PREALLOC;
 	if (need > mas_spares(mas) &&
 	    !mas_grab(mas, need - mas_spares(mas), gflags)) {
@@ -3783,7 +4098,7 @@ static void mt_free_subtree(struct maple_tree *mt, struct maple_enode *enode,
 		last_slot = ma_data_end(node, ntype, hi_lim);
 		for (i = 0; i <= last_slot; i++)
 			mt_free_subtree(mt, rcu_dereference_protected(slots[i],
-								      true),
+							mt_locked(mt)),
 					i < last_slot ? pivs[i] : hi_lim, fb);
 	}
 	if (mt_in_rcu(mt)) {
@@ -3796,11 +4111,13 @@ static void mt_free_subtree(struct maple_tree *mt, struct maple_enode *enode,
 /**
  * __mt_destroy() - empty @mt and free its nodes (after a grace period
  * in RCU mode).
- * Context: the write lock, or no other user.
+ * @mt: the maple tree
+ *
+ * Context: the write lock.
  */
 void __mt_destroy(struct maple_tree *mt)
 {
-	void *top = rcu_dereference_protected(mt->ma_root, true);
+	void *top = rcu_dereference_protected(mt->ma_root, mt_locked(mt));
 	struct mt_free_batch fb;
 
 	fb.nr = 0;	/* only the count: the array fills as it goes */
@@ -3835,29 +4152,40 @@ MT_EXPORT(mtree_destroy);
  *                                   (a') (b') (c')   empty, parent NULL
  */
 
-/* Where the copy stands at one level of the walk. */
+/*
+ * Where the copy stands at one level of the walk.  The type of the nodes
+ * follows from the level, and the next slot and the last used one are
+ * kept apart (struct mt_dup), so that a path as deep as a tree can be
+ * stays small on the stack.
+ */
 struct mt_dup_step {
 	struct maple_node *src;		/* node being copied from */
 	struct maple_node *dst;		/* its copy */
-	enum maple_type ntype;		/* type of both */
 	unsigned long max;		/* last index they cover */
-	unsigned char offset;		/* next child to fill */
-	unsigned char end;		/* last used slot */
+};
+
+/* The walk of mt_dup_nodes(). */
+struct mt_dup {
+	struct maple_tree *src, *dst;		/* the trees */
+	struct mt_dup_step path[MAPLE_HEIGHT_MAX];	/* by level */
+	unsigned char offset[MAPLE_HEIGHT_MAX];	/* next child to fill */
+	unsigned char end[MAPLE_HEIGHT_MAX];	/* last used slot */
 };
 
 /*
- * mt_dup_children() - obtain the children of the copy @step->dst in one
+ * mt_dup_children() - obtain the children of the copy at level @h in one
  * bulk allocation, into its slots, tagged with their type.
- * Return: false when the allocation failed: @step->dst's slots then hold
+ * Return: false when the allocation failed: that copy's slots then hold
  * stale pointers and must not be followed.
  */
-static bool mt_dup_children(struct mt_dup_step *step, enum maple_type ctype,
-			    gfp_t gflags)
+static bool mt_dup_children(struct mt_dup *dup, unsigned int h, gfp_t gflags)
 {
-	void __rcu **from = ma_slots(step->src, step->ntype);
-	void __rcu **slots = ma_slots(step->dst, step->ntype);
+	enum maple_type ntype = mt_level_type(dup->src, h);
+	enum maple_type ctype = mt_level_type(dup->src, h - 1);
+	void __rcu **from = ma_slots(dup->path[h].src, ntype);
+	void __rcu **slots = ma_slots(dup->path[h].dst, ntype);
 	struct maple_node *child;
-	unsigned int i, n = step->end + 1U;
+	unsigned int i, n = dup->end[h] + 1U;
 
 	/*
 	 * The walk copies these children next, one after another: ask for
@@ -3866,7 +4194,7 @@ static bool mt_dup_children(struct mt_dup_step *step, enum maple_type ctype,
 	 */
 	for (i = 0; i < n; i++)
 		mt_prefetch_node(mte_to_node(rcu_dereference_protected(from[i],
-								       true)));
+						mt_locked(dup->src))));
 	if (kmem_cache_alloc_bulk(maple_node_cache, gflags, n,
 				  (void **)slots) != n)
 		return false;
@@ -3883,8 +4211,8 @@ static bool mt_dup_children(struct mt_dup_step *step, enum maple_type ctype,
  * allocation; @failed is the node whose children could not be had (its
  * slots are stale).  Nodes not filled yet are freed without a look inside.
  */
-static void mt_dup_unwind(struct maple_enode *enode, unsigned long hi_lim,
-			  struct maple_node *failed)
+static void mt_dup_unwind(struct maple_tree *dst, struct maple_enode *enode,
+			  unsigned long hi_lim, struct maple_node *failed)
 {
 	struct maple_node *node = mte_to_node(enode);
 	enum maple_type ntype = mte_node_type(enode);
@@ -3897,7 +4225,8 @@ static void mt_dup_unwind(struct maple_enode *enode, unsigned long hi_lim,
 		slots = ma_slots(node, ntype);
 		last_slot = ma_data_end(node, ntype, hi_lim);
 		for (i = 0; i <= last_slot; i++)
-			mt_dup_unwind(rcu_dereference_protected(slots[i], true),
+			mt_dup_unwind(dst, rcu_dereference_protected(slots[i],
+							mt_locked(dst)),
 				      i < last_slot ? pivs[i] : hi_lim, failed);
 	}
 	mt_free_one(node);
@@ -3918,49 +4247,53 @@ static inline void mt_dup_copy(struct maple_node *dst,
  * Return: NULL, or the node whose children could not be allocated.
  */
 static struct maple_node *mt_dup_nodes(struct maple_tree *src,
+				       struct maple_tree *dst,
 				       struct maple_enode *top,
 				       struct maple_node *copy, gfp_t gflags)
 {
-	struct mt_dup_step path[MAPLE_HEIGHT_MAX];
+	struct mt_dup dup;
 	struct mt_dup_step *step, *down;
 	unsigned int h = mt_height(src) - 1;
+	enum maple_type ntype;
 	struct maple_enode *child;
 	unsigned long *pivs;
 	unsigned char off;
 
-	step = &path[h];
+	dup.src = src;
+	dup.dst = dst;
+	step = &dup.path[h];
 	step->src = mte_to_node(top);
 	step->dst = copy;
-	step->ntype = mte_node_type(top);
 	step->max = ULONG_MAX;
-	step->offset = 0;
-	step->end = ma_data_end(step->src, step->ntype, ULONG_MAX);
-	if (!mt_dup_children(step, mt_level_type(src, h - 1), gflags))
+	dup.offset[h] = 0;
+	dup.end[h] = ma_data_end(step->src, mte_node_type(top), ULONG_MAX);
+	if (!mt_dup_children(&dup, h, gflags))
 		return copy;
 	for (;;) {
-		if (step->offset > step->end) {
+		if (dup.offset[h] > dup.end[h]) {
 			if (++h == mt_height(src))
 				return NULL;	/* past the rightmost leaf */
-			step = &path[h];
+			step = &dup.path[h];
 			continue;
 		}
-		off = step->offset++;
-		child = rcu_dereference_protected(
-				ma_slots(step->src, step->ntype)[off], true);
+		ntype = mt_level_type(src, h);
+		off = dup.offset[h]++;
+		child = rcu_dereference_protected(ma_slots(step->src, ntype)[off],
+						  mt_locked(src));
 		copy = mte_to_node(rcu_dereference_protected(
-				ma_slots(step->dst, step->ntype)[off], true));
+				ma_slots(step->dst, ntype)[off], mt_locked(dst)));
 		mt_dup_copy(copy, mte_to_node(child), step->dst, off);
 		if (h == 1)
 			continue;	/* a leaf: nothing below */
-		pivs = ma_pivots(step->src, step->ntype);
-		down = &path[h - 1];
+		pivs = ma_pivots(step->src, ntype);
+		down = &dup.path[h - 1];
 		down->src = mte_to_node(child);
 		down->dst = copy;
-		down->ntype = mte_node_type(child);
-		down->max = off < step->end ? pivs[off] : step->max;
-		down->offset = 0;
-		down->end = ma_data_end(down->src, down->ntype, down->max);
-		if (!mt_dup_children(down, mt_level_type(src, h - 2), gflags))
+		down->max = off < dup.end[h] ? pivs[off] : step->max;
+		dup.offset[h - 1] = 0;
+		dup.end[h - 1] = ma_data_end(down->src, mte_node_type(child),
+					     down->max);
+		if (!mt_dup_children(&dup, h - 1, gflags))
 			return copy;
 		step = down;
 		h--;
@@ -3983,7 +4316,7 @@ static struct maple_node *mt_dup_nodes(struct maple_tree *src,
  */
 int __mt_dup(struct maple_tree *src, struct maple_tree *dst, gfp_t gflags)
 {
-	void *top = rcu_dereference_protected(src->ma_root, true);
+	void *top = rcu_dereference_protected(src->ma_root, mt_locked(src));
 	struct maple_node *copy, *failed = NULL;
 	struct maple_enode *enode;
 
@@ -4002,9 +4335,9 @@ int __mt_dup(struct maple_tree *src, struct maple_tree *dst, gfp_t gflags)
 	enode = mt_mk_node(copy, mte_node_type(top));
 	mte_set_root_parent(enode, dst);
 	if (mt_height(src) > 1)
-		failed = mt_dup_nodes(src, top, copy, gflags);
+		failed = mt_dup_nodes(src, dst, top, copy, gflags);
 	if (failed) {
-		mt_dup_unwind(enode, ULONG_MAX, failed);
+		mt_dup_unwind(dst, enode, ULONG_MAX, failed);
 		return -ENOMEM;
 	}
 	dst->ma_flags = src->ma_flags;
@@ -4039,21 +4372,28 @@ void __init maple_tree_init(void)
 					     SLAB_PANIC, NULL);
 }
 
-/** mt_cache_shrink() - give the node cache's free objects back. */
-void mt_cache_shrink(void)
-{
-#ifndef __KERNEL__
-	kmem_cache_shrink(maple_node_cache);
-#endif
-}
-MT_EXPORT_GPL(mt_cache_shrink);
-
 #ifndef __KERNEL__
 /*
- * The harness's allocator hooks (include/harness.h), each aimed at the
- * node cache: the tests see nodes, the harness sees a kmem_cache.
+ * A userspace harness's allocator hooks, each aimed at the node cache:
+ * the tests see nodes, the harness sees a kmem_cache.  The harness
+ * (ours, or the kernel's tools/testing) defines the kmem_cache_*() ones.
  */
 #define MT_NODES	maple_node_cache
+
+void kmem_cache_set_non_kernel(struct kmem_cache *cache, unsigned int budget);
+void kmem_cache_set_callback(struct kmem_cache *cache, void (*fn)(void *));
+void kmem_cache_set_private(struct kmem_cache *cache, void *arg);
+unsigned long kmem_cache_get_alloc(struct kmem_cache *cache);
+void kmem_cache_zero_nr_tallocated(struct kmem_cache *cache);
+unsigned int kmem_cache_nr_tallocated(struct kmem_cache *cache);
+unsigned int kmem_cache_nr_allocated(struct kmem_cache *cache);
+void mt_set_non_kernel(unsigned int budget);
+void mt_set_callback(void (*fn)(void *));
+void mt_set_private(void *arg);
+unsigned long mt_get_alloc_size(void);
+void mt_zero_nr_tallocated(void);
+unsigned int mt_nr_tallocated(void);
+unsigned int mt_nr_allocated(void);
 
 void mt_set_non_kernel(unsigned int budget)
 {
@@ -4096,6 +4436,15 @@ unsigned int mt_nr_allocated(void)
 /* ------------------------------------------------------ debugging aids */
 
 #ifdef CONFIG_DEBUG_MAPLE_TREE	/* test counters, dumps, validation */
+
+/** mt_cache_shrink() - give the node cache's free objects back (tests). */
+void mt_cache_shrink(void)
+{
+#ifndef __KERNEL__
+	kmem_cache_shrink(maple_node_cache);
+#endif
+}
+MT_EXPORT_GPL(mt_cache_shrink);
 
 static const char *const mt_type_names[] = {
 	[maple_dense]		= "dense",
