@@ -15,7 +15,6 @@
 
 #define this_cpu_ptr(ptr)		(ptr)
 #define this_cpu_read(var)		(var)
-#define this_cpu_write(var, val)	do { (var) = (val); } while (0)
 #define this_cpu_xchg(var, val)		__atomic_exchange_n(&(var), (val), \
 							    __ATOMIC_SEQ_CST)
 

@@ -122,6 +122,7 @@
 #include <linux/limits.h>	/* ULONG_MAX */
 #include <linux/cache.h>	/* L1_CACHE_BYTES */
 #include <linux/percpu.h>	/* the engine's scratch, one per CPU */
+#include <linux/preempt.h>	/* held with preemption off */
 #include <asm/barrier.h>	/* smp_rmb/smp_wmb around dead marks */
 
 /* Every exported symbol goes through these, GPL-only or not as in 6.12. */
@@ -1209,6 +1210,11 @@ MT_EXPORT_GPL(mas_next);
 
 /**
  * mas_next_range() - like mas_next(), but NULL ranges count as ranges.
+ * @mas: the maple state
+ * @hi_lim: the last index to look at
+ *
+ * Return: the value or NULL (also for a NULL range); ma_overflow when
+ * @hi_lim was reached.
  */
 void *mas_next_range(struct ma_state *mas, unsigned long hi_lim)
 {
@@ -1223,6 +1229,11 @@ MT_EXPORT_GPL(mas_next_range);
 /**
  * mt_next() - the first value after @idx, up to @hi_lim.  Takes
  * rcu_read_lock() itself.
+ * @mt: the maple tree
+ * @idx: the index to look after
+ * @hi_lim: the last index to look at
+ *
+ * Return: the value, or NULL.
  */
 void *mt_next(struct maple_tree *mt, unsigned long idx, unsigned long hi_lim)
 {
@@ -1337,6 +1348,7 @@ MT_EXPORT_GPL(mt_prev);
 /**
  * mas_pause() - make @mas safe to keep while the lock is dropped; the next
  * iteration walks again from where it stood.
+ * @mas: the maple state
  */
 void mas_pause(struct ma_state *mas)
 {
@@ -1509,6 +1521,8 @@ static bool mas_find_rev_setup(struct ma_state *mas, unsigned long lo_lim,
 /**
  * mas_find_rev() - first call: the last value at or below mas->index down
  * to @lo_lim; later calls: the previous val.
+ * @mas: the maple state
+ * @lo_lim: the lowest index to look at
  *
  * Context: the lock or rcu_read_lock().
  * Return: the value or NULL; ma_underflow when @lo_lim was reached.
@@ -1574,6 +1588,11 @@ MT_EXPORT(mt_find);
 
 /**
  * mt_find_after() - mt_find() that gives up when *@idx has wrapped to 0.
+ * @mt: the maple tree
+ * @idx: where to start; moved past the value found
+ * @hi_lim: the last index to look at
+ *
+ * Return: the value, or NULL.
  */
 void *mt_find_after(struct maple_tree *mt, unsigned long *idx,
 		    unsigned long hi_lim)
@@ -1645,6 +1664,7 @@ struct mt_write {
 	struct mt_buf below;		/* what the level below produced */
 	struct mt_item level_items[MT_BUF_ITEMS];	/* level's array */
 	struct mt_item below_items[MT_BUF_ITEMS];	/* below's array */
+	bool pcpu;			/* the CPU's scratch, not kmalloc()'s */
 };
 
 /* Append an item; at the leaves a NULL after a NULL widens the first. */
@@ -2471,11 +2491,13 @@ static struct mt_write *mt_write_get(gfp_t gflags)
 	sc = this_cpu_ptr(&mt_write_pcpu);
 	if (likely(!this_cpu_xchg(mt_write_pcpu.busy, 1))) {
 		w = &sc->w;
+		w->pcpu = true;
 	} else {
 		preempt_enable();
 		w = kmalloc(sizeof(*w), gflags | __GFP_NOWARN);
 		if (!w)
 			return NULL;
+		w->pcpu = false;
 	}
 	mt_buf_init(&w->level, w->level_items, MT_BUF_ITEMS);
 	mt_buf_init(&w->below, w->below_items, MT_BUF_ITEMS);
@@ -2484,11 +2506,8 @@ static struct mt_write *mt_write_get(gfp_t gflags)
 
 static void mt_write_put(struct mt_write *w)
 {
-	struct mt_write_scratch *sc = container_of(w, struct mt_write_scratch,
-						   w);
-
-	if (likely(sc == this_cpu_ptr(&mt_write_pcpu))) {
-		this_cpu_write(mt_write_pcpu.busy, 0);
+	if (likely(w->pcpu)) {
+		this_cpu_xchg(mt_write_pcpu.busy, 0);
 		preempt_enable();
 	} else {
 		kfree(w);
@@ -3504,6 +3523,9 @@ MT_EXPORT_GPL(mas_store);
 /**
  * mas_store_gfp() - mas_store() that allocates with @gflags, dropping the lock
  * for it when @gflags may sleep (see mas_nomem()).
+ * @mas: the maple state; index and last give the range
+ * @val: the value to store
+ * @gflags: how to allocate
  *
  * Context: the write lock.
  * Return: 0, -EINVAL for index > last, or -ENOMEM (tree unchanged).
@@ -3568,6 +3590,8 @@ MT_EXPORT_GPL(mas_preallocate);
 /**
  * mas_store_prealloc() - store @val with the nodes of mas_preallocate(),
  * then release the ones left over.
+ * @mas: the maple state of mas_preallocate()
+ * @val: the value given to mas_preallocate()
  *
  * Context: the write lock, held since mas_preallocate().
  */
@@ -3584,6 +3608,8 @@ MT_EXPORT_GPL(mas_store_prealloc);
  * mas_expected_entries() - get ready to store about @cnt entries in
  * order into an empty tree: obtain their nodes now, in bulk.  Call
  * mas_destroy() at the end to release what was not used.
+ * @mas: the maple state of an empty tree
+ * @cnt: how many entries will be stored
  *
  * Context: the write lock; may sleep (GFP_KERNEL).
  * Return: 0 or -ENOMEM.
@@ -3623,6 +3649,7 @@ MT_EXPORT_GPL(mas_expected_entries);
 
 /**
  * mas_erase() - erase the whole range holding mas->index.
+ * @mas: the maple state; mas->index names the range
  *
  * An erase cannot report -ENOMEM, so it keeps asking for memory (it
  * allocates with GFP_KERNEL, dropping the lock) rather than fail; should
@@ -3665,6 +3692,12 @@ static inline bool mt_entry_refused(const void *val)
 
 /**
  * mtree_store_range() - store @val over [@index, @last].
+ * @mt: the maple tree
+ * @index: the first index
+ * @last: the last index
+ * @val: the value to store; NULL erases
+ * @gflags: how to allocate
+ *
  * Context: takes the tree's lock; may sleep if @gflags allows.
  * Return: 0, -EINVAL (index > last, or a reserved val), -ENOMEM.
  */
@@ -3727,6 +3760,12 @@ static int mas_insert_gfp(struct ma_state *mas, void *val, gfp_t gflags)
 /**
  * mtree_insert_range() - store @val over [@index, @last] if every index
  * there is empty.
+ * @mt: the maple tree
+ * @index: the first index
+ * @last: the last index
+ * @val: the value to store (not NULL)
+ * @gflags: how to allocate
+ *
  * Context: takes the tree's lock; may sleep if @gflags allows.
  * Return: 0, -EEXIST (nothing changed), -EINVAL, -ENOMEM.
  */
@@ -3757,6 +3796,9 @@ MT_EXPORT(mtree_insert);
 
 /**
  * mtree_erase() - erase the range holding @index.
+ * @mt: the maple tree
+ * @index: an index of the range to erase
+ *
  * Context: takes the tree's lock.
  * Return: the value that was there, or NULL.
  */
@@ -3999,6 +4041,14 @@ static int mtree_alloc_any(struct maple_tree *mt, unsigned long *startp,
  * mtree_alloc_range() - store @val in the lowest free run of @span
  * indices within [@lo_lim, @hi_lim] of an allocation tree; *@startp gets its
  * first index.
+ * @mt: the maple tree (MT_FLAGS_ALLOC_RANGE)
+ * @startp: where the first index of the run is stored
+ * @val: the value to store (not NULL)
+ * @span: how many indices the value takes
+ * @lo_lim: the lowest index of the run
+ * @hi_lim: the highest index of the run
+ * @gflags: how to allocate
+ *
  * Return: 0, -EINVAL, -EBUSY (no room), -ENOMEM.
  */
 int mtree_alloc_range(struct maple_tree *mt, unsigned long *startp,
@@ -4022,6 +4072,14 @@ MT_EXPORT(mtree_alloc_rrange);
 /**
  * mas_alloc_cyclic() - store @val at the first free index from *@next
  * up to @range_hi, wrapping to @range_lo; *@next moves past it.
+ * @mas: the maple state of an allocation tree
+ * @startp: where the index found is stored
+ * @val: the value to store (not NULL)
+ * @range_lo: the lowest index to use
+ * @range_hi: the highest index to use
+ * @next: where the search starts; moved past the index found
+ * @gflags: how to allocate
+ *
  * Context: the write lock; may drop it to allocate.
  * Return: 0, 1 if the search wrapped, -EBUSY, -ENOMEM.
  */
@@ -4515,6 +4573,9 @@ static void mt_dump_node(const struct maple_tree *mt,
 
 /**
  * mt_dump() - print @mt, one line per node and per leaf range.
+ * @mt: the maple tree
+ * @fmt: mt_dump_dec or mt_dump_hex
+ *
  * Context: the lock or rcu_read_lock() (or no concurrent writer).
  */
 void mt_dump(const struct maple_tree *mt, enum mt_dump_format fmt)
@@ -4675,6 +4736,8 @@ static unsigned long mt_check_node(struct mt_check *chk,
  * mt_validate() - check every invariant of @mt (see the top of this
  * file); on failure print what is wrong and dump the tree.  Counts as one
  * test in maple_tree_tests_run/passed.
+ * @mt: the maple tree
+ *
  * Context: the lock or rcu_read_lock() (or no concurrent writer).
  */
 void mt_validate(struct maple_tree *mt)
