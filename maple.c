@@ -101,6 +101,8 @@ static const struct harness_check *find_check(const char *name)
 	return NULL;
 }
 
+static int checks_skipped;	/* checks that reported check_skip() */
+
 static double now_seconds(void)
 {
 	struct timespec ts;
@@ -127,6 +129,11 @@ static void run_check(const struct harness_check *c)
 	}
 	c->run(&ctx);
 	rcu_barrier();
+	if (ctx.skipped[0]) {
+		checks_skipped++;
+		printf("check %s: skipped: %s\n", c->name, ctx.skipped);
+		return;
+	}
 	if (opt_verbose || ctx.failed)
 		printf("check %s: %s (%.2fs)\n", c->name,
 		       ctx.failed ? "FAILED" : "ok", now_seconds() - start);
@@ -275,6 +282,9 @@ int main(int argc, char **argv)
 		   (long)harness_rcu_suspicious_count);
 	if (harness_warnings)
 		printf("note: %lu WARN_ON() hits\n", harness_warnings);
+	if (checks_skipped)
+		printf("note: %d checks skipped (the subject lacks what they "
+		       "need; see above)\n", checks_skipped);
 
 	run = atomic_read(&maple_tree_tests_run);
 	passed = atomic_read(&maple_tree_tests_passed);

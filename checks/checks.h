@@ -28,6 +28,7 @@ struct check_ctx {
 	unsigned long seed;	/* --seed, for random checks */
 	int verbose;		/* -v given */
 	unsigned long failed;	/* CHECK() failures in this check */
+	char skipped[160];	/* why the check did not run, if it did not */
 };
 
 struct harness_check {
@@ -42,6 +43,12 @@ struct harness_check {
 		       __aligned__(sizeof(void *)))) = {		\
 		.name = #fn, .help = text, .run = fn,			\
 	}
+
+/*
+ * The subject lacks what this check needs: say why, never a silent pass.
+ * The driver prints it and counts the check as skipped.
+ */
+void check_skip(struct check_ctx *ctx, const char *fmt, ...) __printf(2, 3);
 
 void check_failed(struct check_ctx *ctx, struct maple_tree *mt,
 		  const char *file, int line, const char *cond,
@@ -66,6 +73,14 @@ struct model;
  */
 bool check_tree_matches(struct maple_tree *mt, const struct model *m,
 			char *why, size_t len);
+
+/*
+ * Are @a and @b the same node for node (checks/mtree_dup.c): type, pivots,
+ * entries, gaps, metadata, tag bits; each parent pointer naming its own
+ * tree's node?  *@nodes counts the pairs compared; @why says what differs.
+ */
+bool check_same_shape(struct maple_tree *a, struct maple_tree *b,
+		      unsigned long *nodes, char *why, size_t len);
 
 /* A small, seeded generator: the same seed replays the same run. */
 static inline unsigned long check_random(unsigned long long *state)

@@ -2,6 +2,7 @@
 /*
  * Helpers shared by the checks.
  */
+#include <stdarg.h>
 #include <stdio.h>
 
 #include <linux/kernel.h>
@@ -36,4 +37,13 @@ bool check_tree_matches(struct maple_tree *mt, const struct model *m,
 		ok = false;
 	}
 	return ok;
+}
+
+void check_skip(struct check_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ctx->skipped, sizeof(ctx->skipped), fmt, ap);
+	va_end(ap);
 }

@@ -360,8 +360,8 @@ static bool same_node(struct shape_cmp *sc, void *ea, void *eb,
 }
 
 /* Compare @b's shape with @a's; count the node pairs in *nodes. */
-static bool same_shape(struct maple_tree *a, struct maple_tree *b,
-		       unsigned long *nodes, char *why, size_t len)
+bool check_same_shape(struct maple_tree *a, struct maple_tree *b,
+		      unsigned long *nodes, char *why, size_t len)
 {
 	struct shape_cmp sc = { .a = a, .b = b };
 	void *ra, *rb;
@@ -529,7 +529,7 @@ static void judge_copy(struct check_ctx *ctx, struct dup_pair *p,
 
 	CHECK(ctx, p->dst, same_content(p->src, p->dst, why, sizeof(why)),
 	      "%s: the copy's ranges differ: %s", what, why);
-	CHECK(ctx, p->dst, same_shape(p->src, p->dst, &pairs, why,
+	CHECK(ctx, p->dst, check_same_shape(p->src, p->dst, &pairs, why,
 				      sizeof(why)),
 	      "%s: the copy's shape differs: %s", what, why);
 	CHECK(ctx, p->dst, pairs == nodes, "%s: compared %lu node pairs of "

@@ -2514,6 +2514,23 @@ static void mt_write_put(struct mt_write *w)
 	}
 }
 
+#ifndef __KERNEL__
+/*
+ * A userspace harness may send every store to the engine
+ * (mt_set_fast_writes(false)) to check that the in-place store types cut
+ * and shape the tree exactly as the engine does.
+ */
+static bool mt_fast_writes_off;
+void mt_set_fast_writes(bool on);
+void mt_set_fast_writes(bool on)
+{
+	mt_fast_writes_off = !on;
+}
+#define mt_fast_writes()	(!mt_fast_writes_off)
+#else
+#define mt_fast_writes()	true
+#endif
+
 /*
  * Stores that stay in one leaf.  mas_wr_store_type() walks to the leaf
  * once, sorts the store into one of the kernel's store types (kept in
@@ -3338,7 +3355,7 @@ static void mas_wr_rebalance(struct ma_state *mas, struct mt_wr_leaf *wl)
 static bool mas_wr_leaf_store(struct ma_state *mas, struct mt_wr_leaf *wl,
 			      enum store_type type, gfp_t gflags)
 {
-	if (!wl->in_place)
+	if (!wl->in_place || !mt_fast_writes())
 		return false;
 	switch (type) {
 	case wr_exact_fit:
@@ -3510,7 +3527,7 @@ void *mas_store(struct ma_state *mas, void *val)
 		mas_set_err(mas, -EINVAL);
 		return NULL;
 	}
-	if (!mas_wr_replace(mas, val, &old))
+	if (!mt_fast_writes() || !mas_wr_replace(mas, val, &old))
 		old = mas_wr_run(mas, val, MT_GFP_NOSLEEP);
 	if (mas_is_err(mas))
 		return NULL;

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The in-place store types against the engine: "same cut, same shape".
+ *
+ * Our tree carries out most stores in place (the store types of
+ * mas_wr_store_type(): exact fit, append, slot store, node store, split,
+ * rebalance) and leaves the rest to its general engine, which claims to
+ * cut and shape the tree exactly as those would.  Here every sequence is
+ * played twice, from the same seed, into two trees: one as usual and one
+ * with mt_set_fast_writes(false), which sends every store to the engine.
+ * After each operation both trees must hold the same ranges, and after
+ * every few operations they must be the same node for node
+ * (check_same_shape()).  Sequences: random stores of short and long
+ * ranges, erases, NULL stores, inserts, ascending appends and bulk loads,
+ * in plain and allocation trees, in and out of RCU mode.
+ *
+ * Only our tree has the switch; another subject reports the check as
+ * skipped.
+ */
+#include <linux/kernel.h>
+#include <linux/maple_tree.h>
+#include <linux/xarray.h>
+#include <harness.h>
+#include "checks.h"
+
+void mt_set_fast_writes(bool on) __attribute__((weak));
+
+#define SEQUENCES	24		/* per tree kind */
+#define OPS		1500		/* per sequence */
+#define SHAPE_EVERY	25		/* compare shapes this often */
+#define KEY_SPACE	(1UL << 20)
+
+struct fw_stats {
+	unsigned long sequences, ops, shapes, node_pairs, differences;
+};
+
+/* One seeded operation, applied to @mt; the same @rng gives the same op. */
+static void fw_op(struct maple_tree *mt, unsigned long long *rng,
+		  unsigned long i, bool bulk_order)
+{
+	unsigned long op = check_random(rng) % 16;
+	unsigned long first = check_random(rng) % KEY_SPACE, last, len;
+	void *entry;
+
+	if (bulk_order) {
+		/* ascending, as a bulk load or a growing mapping stores */
+		first = i * 16;
+		last = first + check_random(rng) % 12;
+		mtree_store_range(mt, first, last, xa_mk_value(first),
+				  GFP_KERNEL);
+		return;
+	}
+	len = op < 3 ? check_random(rng) % 40000 : check_random(rng) % 64;
+	last = min(first + len, KEY_SPACE);
+	entry = xa_mk_value(first & 0xffff);
+	switch (op) {
+	case 0 ... 2:	/* long ranges: spanning stores */
+	case 3 ... 9:
+		mtree_store_range(mt, first, last, entry, GFP_KERNEL);
+		break;
+	case 10:
+	case 11:
+		mtree_store_range(mt, first, last, NULL, GFP_KERNEL);
+		break;
+	case 12:
+		mtree_erase(mt, first);
+		break;
+	case 13:
+		mtree_insert_range(mt, first, last, entry, GFP_KERNEL);
+		break;
+	default:	/* exact overwrite of what is there */
+		{
+			MA_STATE(mas, mt, first, first);
+			void *old;
+
+			mtree_lock(mt);
+			old = mas_walk(&mas);
+			if (old && mas.status == ma_active)
+				mas_store_gfp(&mas, xa_mk_value(i & 0xffff),
+					      GFP_KERNEL);
+			mtree_unlock(mt);
+		}
+		break;
+	}
+}
+
+static bool fw_same(struct check_ctx *ctx, struct maple_tree *a,
+		    struct maple_tree *b, struct fw_stats *st,
+		    const char *what, unsigned long seq, unsigned long i)
+{
+	char why[256];
+	unsigned long pairs = 0;
+	bool same;
+
+	mtree_lock(a);
+	mtree_lock(b);
+	same = check_same_shape(a, b, &pairs, why, sizeof(why));
+	mtree_unlock(b);
+	mtree_unlock(a);
+	st->shapes++;
+	st->node_pairs += pairs;
+	if (!same)
+		st->differences++;
+	return CHECK(ctx, b, same, "%s sequence %lu (seed %lu), after op %lu: "
+		     "the engine's tree differs from the in-place one: %s",
+		     what, seq, ctx->seed, i, why);
+}
+
+static void fw_sequence(struct check_ctx *ctx, unsigned int flags,
+			const char *what, unsigned long seq, bool bulk_order,
+			struct fw_stats *st)
+{
+	unsigned long long seed = ctx->seed * 1000003ULL + seq * 7919 + flags;
+	unsigned long long ra = seed, rb = seed;
+	struct maple_tree a, b;
+	unsigned long i;
+
+	mt_init_flags(&a, flags);
+	mt_init_flags(&b, flags);
+	for (i = 0; i < OPS; i++) {
+		mt_set_fast_writes(true);
+		fw_op(&a, &ra, i, bulk_order);
+		mt_set_fast_writes(false);
+		fw_op(&b, &rb, i, bulk_order);
+		mt_set_fast_writes(true);
+		st->ops++;
+		if ((i % SHAPE_EVERY == SHAPE_EVERY - 1 || i == OPS - 1) &&
+		    !fw_same(ctx, &a, &b, st, what, seq, i))
+			break;
+	}
+	mt_validate(&a);
+	mt_validate(&b);
+	mtree_destroy(&a);
+	mtree_destroy(&b);
+	st->sequences++;
+}
+
+static void check_fast_writes(struct check_ctx *ctx)
+{
+	static const struct { unsigned int flags; const char *what; } kinds[] = {
+		{ 0, "plain" },
+		{ MT_FLAGS_ALLOC_RANGE, "allocation" },
+		{ MT_FLAGS_USE_RCU, "RCU" },
+		{ MT_FLAGS_ALLOC_RANGE | MT_FLAGS_USE_RCU, "allocation+RCU" },
+	};
+	struct fw_stats st = { 0 };
+	unsigned long k, seq;
+
+	if (!mt_set_fast_writes) {
+		check_skip(ctx, "the subject has no mt_set_fast_writes()");
+		return;
+	}
+	for (k = 0; k < ARRAY_SIZE(kinds); k++)
+		for (seq = 0; seq < SEQUENCES; seq++)
+			fw_sequence(ctx, kinds[k].flags, kinds[k].what, seq,
+				    seq % 4 == 3, &st);
+	if (ctx->verbose)
+		printf("  %lu sequences, %lu operations, %lu shape comparisons, "
+		       "%lu node pairs, %lu differences\n", st.sequences,
+		       st.ops, st.shapes, st.node_pairs, st.differences);
+}
+DEFINE_CHECK(check_fast_writes, "in-place store types against the engine: "
+	     "the same trees, node for node");
