@@ -156,7 +156,9 @@ LIB := $(OUT)/libmaple-harness.a
 PROG := $(OUT)/maple
 CHECK_SRCS := $(wildcard $(SRC)/checks/*.c)
 CHECK_OBJS := $(patsubst $(SRC)/checks/%.c,$(OBJ)/checks/%.o,$(CHECK_SRCS))
-LIB_OBJS := $(OBJ)/maple_tree.o $(OBJ)/linux.o $(OBJ)/harness/stress.o
+HARNESS_SRCS := $(wildcard $(SRC)/harness/*.c)
+LIB_OBJS := $(OBJ)/maple_tree.o $(OBJ)/linux.o \
+	    $(patsubst $(SRC)/%.c,$(OBJ)/%.o,$(HARNESS_SRCS))
 PROG_OBJS := $(OBJ)/maple.o $(OBJ)/test_maple_tree.o $(CHECK_OBJS)
 # Components in their own folders add objects and targets of their own.
 -include $(wildcard $(SRC)/*/component.mk)

@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * linux.c: the kernel services a maple tree needs, in userspace.
+ * linux.c: the kernel's object caches and kmalloc(), in userspace.
+ *
+ * The other kernel services live beside it in harness/: call_rcu() and
+ * the threads (rcu.c), failure injection (inject.c), messages, WARN_ON()
+ * and lockdep reports (messages.c), the stress build's yield points
+ * (stress.c); harness/internal.h is what they share.
  *
  * Object caches
  * -------------
@@ -61,6 +66,7 @@
 #include <linux/rcupdate.h>	/* liburcu */
 #include <linux/maple_tree.h>	/* the layout we export */
 #include <harness.h>
+#include "harness/internal.h"
 
 #if defined(__has_include)
 #if __has_include(<valgrind/memcheck.h>) && !defined(HARNESS_NO_VALGRIND)
@@ -115,19 +121,7 @@ static pthread_mutex_t caches_lock = PTHREAD_MUTEX_INITIALIZER;
 
 long nr_allocated;			/* atomic: every live object */
 int kmalloc_verbose;
-unsigned long harness_warnings;
-unsigned long harness_lockdep_failures;
-unsigned long harness_rcu_suspicious_count;
-int harness_abort_on_bug;
-int harness_quiet;
-__thread int harness_preempt_count;	/* linux/preempt.h */
-int harness_rcu_quiet;
-__thread char harness_thread_token;
 
-/* Countdown to an injected failure; negative when none is armed. */
-static long fail_countdown = -1;
-static unsigned long alloc_count;
-static pthread_mutex_t inject_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* The configuration this library was built with, for outside programs. */
 #ifdef CONFIG_64BIT
@@ -137,285 +131,6 @@ const int harness_layout_is_32bit = 32;
 #endif
 const unsigned int harness_long_bits = BITS_PER_LONG;
 const unsigned int harness_maple_node_slots = MAPLE_NODE_SLOTS;
-
-struct lockdep_map rcu_callback_map = {
-	.name = "rcu_callback",
-	.kind = LOCKDEP_RCU_CALLBACK,
-};
-
-/* ---------------------------------------------------------------- messages */
-
-int harness_printk(const char *fmt, ...)
-{
-	va_list args;
-	int ret;
-
-	if (harness_quiet)
-		return 0;
-	va_start(args, fmt);
-	ret = vprintf(fmt, args);
-	va_end(args);
-	return ret;
-}
-
-void dump_stack(void)
-{
-	void *frames[32];
-	int depth = backtrace(frames, ARRAY_SIZE(frames));
-
-	fflush(stdout);
-	backtrace_symbols_fd(frames, depth, STDERR_FILENO);
-	if (harness_abort_on_bug)
-		abort();
-}
-
-void harness_bug(const char *file, int line, const char *func,
-		 const char *cond)
-{
-	fflush(stdout);
-	fprintf(stderr, "BUG: %s:%d in %s(): %s\n", file, line, func, cond);
-	harness_abort_on_bug = 1;
-	dump_stack();
-	abort();
-}
-
-void harness_warn(const char *file, int line, const char *func,
-		  const char *cond)
-{
-	__atomic_fetch_add(&harness_warnings, 1, __ATOMIC_RELAXED);
-	if (harness_quiet)
-		return;
-	fflush(stdout);
-	fprintf(stderr, "WARNING: %s:%d in %s(): %s\n", file, line, func, cond);
-}
-
-void harness_lockdep_fail(const char *file, int line, const char *what)
-{
-	__atomic_fetch_add(&harness_lockdep_failures, 1, __ATOMIC_RELAXED);
-	if (harness_quiet)
-		return;
-	fflush(stdout);
-	fprintf(stderr, "lockdep: %s:%d: %s\n", file, line, what);
-	dump_stack();
-}
-
-void harness_rcu_suspicious(const char *file, int line, const char *cond)
-{
-	unsigned long seen;
-
-	seen = __atomic_fetch_add(&harness_rcu_suspicious_count, 1,
-				  __ATOMIC_RELAXED);
-	if (seen < 5 && !harness_quiet && !harness_rcu_quiet)
-		fprintf(stderr, "suspicious RCU usage: %s:%d: neither in a "
-			"read-side section nor %s\n", file, line, cond);
-}
-
-/* ------------------------------------------------------------------ RCU */
-
-/*
- * The callback queue.  call_rcu() appends under rcu_queue.lock; the worker
- * takes the whole list, waits for a grace period outside the lock, runs the
- * batch, and advances rcu_queue.done so rcu_barrier() can tell when the
- * callbacks queued before it have all run.  The list is linked through the
- * queue node liburcu puts in struct rcu_head.
- */
-static struct {
-	pthread_mutex_t lock;
-	pthread_cond_t work;		/* signalled when callbacks arrive */
-	pthread_cond_t progress;	/* broadcast when a batch has run */
-	struct cds_wfcq_node *head;	/* oldest queued callback's node */
-	struct cds_wfcq_node **tail;	/* where the next one is linked */
-	unsigned long queued;		/* callbacks queued since start */
-	unsigned long done;		/* callbacks run since start */
-	bool started;			/* the worker exists */
-} rcu_queue = {
-	.lock = PTHREAD_MUTEX_INITIALIZER,
-	.work = PTHREAD_COND_INITIALIZER,
-	.progress = PTHREAD_COND_INITIALIZER,
-	.tail = &rcu_queue.head,
-};
-
-static __thread bool in_rcu_callback;
-
-bool harness_in_rcu_callback(void)
-{
-	return in_rcu_callback;
-}
-
-#ifdef HARNESS_TSAN
-char harness_tsan_grace;	/* see linux/rcupdate.h */
-#endif
-
-static void *rcu_worker(void *unused)
-{
-	struct cds_wfcq_node *batch, *next;
-	struct rcu_head *head;
-	unsigned long nr;
-
-	(void)unused;
-	in_rcu_callback = true;
-	pthread_mutex_lock(&rcu_queue.lock);
-	for (;;) {
-		while (!rcu_queue.head)
-			pthread_cond_wait(&rcu_queue.work, &rcu_queue.lock);
-		batch = rcu_queue.head;
-		rcu_queue.head = NULL;
-		rcu_queue.tail = &rcu_queue.head;
-		pthread_mutex_unlock(&rcu_queue.lock);
-
-		/* Readers that could see these objects are gone after this. */
-		synchronize_rcu();
-#ifdef HARNESS_TSAN
-		__tsan_acquire(&harness_tsan_grace);
-#endif
-		for (nr = 0; batch; batch = next, nr++) {
-			next = batch->next;
-			head = container_of(batch, struct rcu_head, next);
-			head->func(head);
-		}
-
-		pthread_mutex_lock(&rcu_queue.lock);
-		rcu_queue.done += nr;
-		pthread_cond_broadcast(&rcu_queue.progress);
-	}
-	return NULL;
-}
-
-void harness_call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *))
-{
-	pthread_t tid;
-
-	head->func = func;
-	head->next.next = NULL;
-	pthread_mutex_lock(&rcu_queue.lock);
-	if (!rcu_queue.started) {
-		/* The worker never reads under RCU, so it is not registered. */
-		if (pthread_create(&tid, NULL, rcu_worker, NULL))
-			BUG();
-		pthread_detach(tid);
-		rcu_queue.started = true;
-	}
-	*rcu_queue.tail = &head->next;
-	rcu_queue.tail = &head->next.next;
-	rcu_queue.queued++;
-	pthread_cond_signal(&rcu_queue.work);
-	pthread_mutex_unlock(&rcu_queue.lock);
-}
-
-void harness_rcu_barrier(void)
-{
-	unsigned long target;
-
-	pthread_mutex_lock(&rcu_queue.lock);
-	target = rcu_queue.queued;
-	while (rcu_queue.done < target)
-		pthread_cond_wait(&rcu_queue.progress, &rcu_queue.lock);
-	pthread_mutex_unlock(&rcu_queue.lock);
-}
-
-struct harness_thread_arg {
-	void *(*fn)(void *);
-	void *arg;
-};
-
-static void *harness_thread_main(void *p)
-{
-	struct harness_thread_arg start = *(struct harness_thread_arg *)p;
-	void *ret;
-
-	free(p);
-	rcu_register_thread();
-	ret = start.fn(start.arg);
-	rcu_unregister_thread();
-	return ret;
-}
-
-int harness_thread_start(unsigned long *thread, void *(*fn)(void *), void *arg)
-{
-	struct harness_thread_arg *start = malloc(sizeof(*start));
-	pthread_t tid;
-	int ret;
-
-	if (!start)
-		return -ENOMEM;
-	start->fn = fn;
-	start->arg = arg;
-	ret = pthread_create(&tid, NULL, harness_thread_main, start);
-	if (ret) {
-		free(start);
-		return -ret;
-	}
-	*thread = (unsigned long)tid;
-	return 0;
-}
-
-int harness_thread_join(unsigned long thread)
-{
-	return -pthread_join((pthread_t)thread, NULL);
-}
-
-/* The main thread reads under RCU too: register it before main(). */
-__attribute__((constructor)) static void harness_register_main(void)
-{
-	rcu_register_thread();
-}
-
-__attribute__((destructor)) static void harness_unregister_main(void)
-{
-	rcu_unregister_thread();
-}
-
-/* ------------------------------------------------------- failure injection */
-
-void harness_fail_nth_alloc(long n)
-{
-	pthread_mutex_lock(&inject_lock);
-	fail_countdown = n;
-	pthread_mutex_unlock(&inject_lock);
-}
-
-bool harness_fail_pending(void)
-{
-	return __atomic_load_n(&fail_countdown, __ATOMIC_RELAXED) >= 0;
-}
-
-unsigned long harness_alloc_count(void)
-{
-	return __atomic_load_n(&alloc_count, __ATOMIC_RELAXED);
-}
-
-/*
- * Count @nr objects about to be allocated; if the armed injected failure
- * falls among them, disarm it and return its position (0 .. nr - 1), else
- * return -1.
- */
-#ifdef HARNESS_RELEASE
-static long inject_failure(unsigned long nr)
-{
-	(void)nr;
-	return -1;
-}
-#else
-static long inject_failure(unsigned long nr)
-{
-	long fail = -1;
-
-	__atomic_fetch_add(&alloc_count, nr, __ATOMIC_RELAXED);
-	if (__atomic_load_n(&fail_countdown, __ATOMIC_RELAXED) < 0)
-		return -1;
-	pthread_mutex_lock(&inject_lock);
-	if (fail_countdown >= 0) {
-		if ((unsigned long)fail_countdown < nr) {
-			fail = fail_countdown;
-			fail_countdown = -1;
-		} else {
-			fail_countdown -= nr;
-		}
-	}
-	pthread_mutex_unlock(&inject_lock);
-	return fail;
-}
-#endif
 
 /* -------------------------------------------------------------- caches */
 
@@ -651,7 +366,7 @@ static bool cache_may_allocate(struct kmem_cache *cache, gfp_t gfp,
 /* One object, unless an injected failure falls on it.  Lock held. */
 static void *cache_take_locked(struct kmem_cache *cache)
 {
-	if (inject_failure(1) >= 0)
+	if (harness_inject_failure(1) >= 0)
 		return NULL;
 	return cache_get_locked(cache);
 }
@@ -746,7 +461,7 @@ int kmem_cache_alloc_bulk(struct kmem_cache *cache, gfp_t gfp, size_t size,
 		return 0;
 	}
 	/* One decision for the whole batch: where an injected failure falls. */
-	fail = inject_failure(size);
+	fail = harness_inject_failure(size);
 	if (fail < 0 && cache->nr_free >= size) {
 		/* The fast path: the batch is the top of the free stack. */
 		cache->nr_free -= size;
@@ -925,7 +640,7 @@ void *kmalloc(size_t size, gfp_t gfp)
 	void *objp;
 
 	/* kmalloc() has no non-kernel budget: only an injected failure fails. */
-	if (inject_failure(1) >= 0)
+	if (harness_inject_failure(1) >= 0)
 		return NULL;
 	objp = (gfp & __GFP_ZERO) ? calloc(1, size ? size : 1) :
 				    malloc(size ? size : 1);
@@ -943,7 +658,7 @@ void *krealloc(const void *objp, size_t size, gfp_t gfp)
 
 	if (!objp)
 		return kmalloc(size, gfp);
-	if (inject_failure(1) >= 0)
+	if (harness_inject_failure(1) >= 0)
 		return NULL;
 	ret = realloc((void *)objp, size ? size : 1);
 	return ret;
@@ -958,3 +673,20 @@ void kfree(const void *objp)
 		printf("kfree %p\n", objp);
 	free((void *)objp);
 }
+
+/* ------------------------------------------------------------ the start */
+
+#ifdef HARNESS_RELEASE
+/*
+ * The installed library (make install) starts itself: a program linked
+ * with libmaple may use a tree without calling maple_tree_init() first.
+ * Calling it again is harmless (ours keeps the cache it made).  It lives
+ * here, in an object every program using a tree links in, so that the
+ * static library brings it along too.  The harness's own programs call
+ * maple_tree_init() themselves, whatever the subject.
+ */
+__attribute__((constructor)) static void harness_start_library(void)
+{
+	maple_tree_init();
+}
+#endif

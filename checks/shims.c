@@ -5,6 +5,7 @@
  * (with a writer racing into the retry), and the seed's check_forking.
  * (RCU readers beside a writer: rcu_stress.c.)
  */
+#include <string.h>
 #include <linux/kernel.h>
 #include <linux/maple_tree.h>
 #include <linux/rcupdate.h>
@@ -258,3 +259,90 @@ static void check_forking(struct check_ctx *ctx)
 }
 DEFINE_CHECK(check_forking,
 	     "__mt_dup of a 135-range tree, then every entry overwritten");
+
+#ifdef CONFIG_PROVE_RCU
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* A thread of its own that never registered with RCU, then reads. */
+static void *unregistered_reader(void *tree)
+{
+	rcu_read_lock();
+	mtree_load(tree, 1);
+	rcu_read_unlock();
+	return NULL;
+}
+#endif
+
+/*
+ * A program's own thread (pthread_create(), not harness_thread_start())
+ * that reads without rcu_register_thread() is stopped with a message that
+ * says so, in debug builds; run in a child process, which must die of
+ * SIGABRT having said it.  Registering a registered thread twice (the
+ * kernel's tools/testing habit, while the library registered main()
+ * already) and unregistering once must leave it registered.
+ */
+static void check_rcu_registration(struct check_ctx *ctx)
+{
+#ifdef CONFIG_PROVE_RCU
+	DEFINE_MTREE(tree);
+	int fds[2], status = 0;
+	char msg[512] = "";
+	ssize_t n;
+	pid_t pid;
+
+	rcu_register_thread();		/* main() is registered already */
+	rcu_read_lock();
+	mtree_load(&tree, 1);
+	rcu_read_unlock();
+	rcu_unregister_thread();	/* still registered: the library's */
+	rcu_read_lock();
+	CHECK(ctx, NULL, mtree_load(&tree, 1) == NULL, "load after a "
+	      "register/unregister pair");
+	rcu_read_unlock();
+
+	if (!CHECK(ctx, NULL, pipe(fds) == 0, "pipe"))
+		return;
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid == 0) {
+		pthread_t t;
+
+		dup2(fds[1], STDERR_FILENO);
+		close(fds[0]);
+		pthread_create(&t, NULL, unregistered_reader, &tree);
+		pthread_join(t, NULL);
+		_exit(0);	/* not reached: the reader is stopped */
+	}
+	close(fds[1]);
+	/* Read to the end: a child writing to a closed pipe dies of SIGPIPE. */
+	for (size_t got = 0;;) {
+		char sink[256];
+
+		if (got < sizeof(msg) - 1)
+			n = read(fds[0], msg + got, sizeof(msg) - 1 - got);
+		else
+			n = read(fds[0], sink, sizeof(sink));
+		if (n <= 0)
+			break;
+		if (got < sizeof(msg) - 1)
+			got += n;
+		msg[got] = '\0';
+	}
+	close(fds[0]);
+	waitpid(pid, &status, 0);
+	CHECK(ctx, NULL, WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT,
+	      "an unregistered reader was not stopped (status %#x)", status);
+	CHECK(ctx, NULL, strstr(msg, "not registered with RCU") != NULL,
+	      "an unregistered reader was not told why: '%s'", msg);
+#else
+	check_skip(ctx, "the reader's registration is checked in debug "
+		   "(CONFIG_PROVE_RCU) builds");
+#endif
+}
+DEFINE_CHECK(check_rcu_registration, "RCU registration: counted, and an "
+	     "unregistered reader is told");

@@ -5,7 +5,10 @@
  *	cc $(pkg-config --cflags maple) ranges.c $(pkg-config --libs maple)
  *
  * It maps a few address ranges, looks them up from a reader thread under
- * RCU while the main thread keeps writing, and finds a free gap.
+ * RCU while the main thread keeps writing, and finds a free gap.  It is
+ * written as the kernel's tools/testing programs are: main() registers
+ * itself with RCU and calls maple_tree_init() (the library did both
+ * already; doing them again is harmless).  examples/noinit.c does neither.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -39,6 +42,7 @@ int main(void)
 	void *entry;
 	int i, ret;
 
+	rcu_register_thread();
 	maple_tree_init();
 	mt_init_flags(&map, MT_FLAGS_ALLOC_RANGE | MT_FLAGS_USE_RCU);
 	mtree_store_range(&map, 0x1000, 0x1fff, xa_mk_value(1), GFP_KERNEL);
@@ -61,5 +65,6 @@ int main(void)
 	printf("%d ranges mapped\n", i);
 	mtree_destroy(&map);
 	rcu_barrier();
+	rcu_unregister_thread();
 	return ret || i != 1000;
 }

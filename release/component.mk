@@ -21,7 +21,7 @@ libmaple:
 		-o $(RELEASE_OUT)/libmaple.so.$(MAPLE_VERSION) \
 		$(RELEASE_OUT)/generated/obj/maple_tree.o \
 		$(RELEASE_OUT)/generated/obj/linux.o \
-		$(RELEASE_OUT)/generated/obj/harness/stress.o -lurcu -lpthread
+		$(RELEASE_OUT)/generated/obj/harness/*.o -lurcu -lpthread
 
 install: libmaple
 	$(Q)inc=$(DESTDIR)$(PREFIX)/include/maple; lib=$(DESTDIR)$(PREFIX)/lib; \

@@ -1,7 +1,9 @@
 #!/bin/sh
-# install-test.sh: make install into an empty prefix, then build
-# examples/ranges.c with pkg-config against the shared and the static
-# library and run both.
+# install-test.sh: make install into an empty prefix, then build the
+# examples with pkg-config against the shared and the static library and
+# run them: ranges.c registers its threads and calls maple_tree_init() as
+# the kernel's tools/testing programs do; noinit.c does neither and leaves
+# the starting to the library.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -10,13 +12,18 @@ trap 'rm -rf "$prefix"' EXIT
 make -s install PREFIX="$prefix"
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
 ls -l "$prefix/lib" | sed 's/^/  /'
-# shellcheck disable=SC2046
-cc $(pkg-config --cflags maple) examples/ranges.c -o "$prefix/ranges" $(pkg-config --libs maple)
-LD_LIBRARY_PATH="$prefix/lib" "$prefix/ranges"
-readelf -d "$prefix/ranges" | grep -q 'NEEDED.*libmaple.so.0' ||
-	{ echo "FAIL: not linked against libmaple.so.0"; exit 1; }
-# shellcheck disable=SC2046
-cc $(pkg-config --cflags maple) examples/ranges.c -o "$prefix/ranges-static" \
-	"$prefix/lib/libmaple.a" -lurcu -lpthread
-"$prefix/ranges-static"
-echo "2 passed, 0 failed"
+passed=0
+for prog in ranges noinit; do
+	# shellcheck disable=SC2046
+	cc $(pkg-config --cflags maple) "examples/$prog.c" -o "$prefix/$prog" \
+		$(pkg-config --libs maple)
+	LD_LIBRARY_PATH="$prefix/lib" "$prefix/$prog"
+	readelf -d "$prefix/$prog" | grep -q 'NEEDED.*libmaple.so.0' ||
+		{ echo "FAIL: $prog is not linked against libmaple.so.0"; exit 1; }
+	# shellcheck disable=SC2046
+	cc $(pkg-config --cflags maple) "examples/$prog.c" \
+		-o "$prefix/$prog-static" "$prefix/lib/libmaple.a" -lurcu -lpthread
+	"$prefix/$prog-static"
+	passed=$((passed + 2))
+done
+echo "$passed passed, 0 failed"

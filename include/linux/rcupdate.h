@@ -56,6 +56,32 @@ void harness_rcu_barrier(void);
 	harness_stress_point();						\
 	rcu_dereference(ptr);						\
 })
+/*
+ * Thread registration, counted (harness/rcu.c): registering a thread that
+ * is registered already (the main thread is, before main()) is harmless,
+ * and each registration is undone by one unregistration.
+ */
+extern __thread unsigned int harness_rcu_registrations;
+void harness_rcu_register_thread(void);
+void harness_rcu_unregister_thread(void);
+void harness_rcu_unregistered_reader(void) __attribute__((noreturn));
+#undef rcu_register_thread
+#undef rcu_unregister_thread
+#define rcu_register_thread()	harness_rcu_register_thread()
+#define rcu_unregister_thread()	harness_rcu_unregister_thread()
+
+#ifdef CONFIG_PROVE_RCU
+/* Debug builds: a reader that never registered is told so, and stops. */
+static inline void harness_rcu_read_lock(void)
+{
+	if (__builtin_expect(!harness_rcu_registrations, 0))
+		harness_rcu_unregistered_reader();
+	urcu_memb_read_lock();
+}
+#undef rcu_read_lock
+#define rcu_read_lock()		harness_rcu_read_lock()
+#endif
+
 #ifdef HARNESS_TSAN
 /*
  * SAN=thread: ThreadSanitizer does not know liburcu's barriers or its

@@ -4437,10 +4437,18 @@ MT_EXPORT(mtree_dup);
 
 /* ------------------------------------------------------------ the cache */
 
-/** maple_tree_init() - create the node cache.  Once, before any tree. */
+/**
+ * maple_tree_init() - create the node cache, before any tree is used.
+ *
+ * A second call keeps the cache the first one made (a library may start
+ * itself, and its program call this too).
+ */
 void __init maple_tree_init(void)
 {
 	const unsigned int bytes = sizeof(struct maple_node);
+
+	if (maple_node_cache)
+		return;
 
 	/* Aligned to their size, so a node address has 8 free low bits. */
 	maple_node_cache = kmem_cache_create("maple_node", bytes, bytes,

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * messages.c: printk(), dump_stack(), BUG() and WARN_ON(), and the
+ * reports of lockdep and of RCU's lock rules, in userspace.  Each kind
+ * is counted for the driver, which fails a run on what it did not expect.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <execinfo.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <linux/kernel.h>
+#include <linux/rcupdate.h>
+#include <harness.h>
+#include "internal.h"
+
+unsigned long harness_warnings;
+unsigned long harness_lockdep_failures;
+unsigned long harness_rcu_suspicious_count;
+int harness_abort_on_bug;
+int harness_quiet;
+int harness_rcu_quiet;
+int harness_printk(const char *fmt, ...)
+{
+	va_list args;
+	int ret;
+
+	if (harness_quiet)
+		return 0;
+	va_start(args, fmt);
+	ret = vprintf(fmt, args);
+	va_end(args);
+	return ret;
+}
+
+void dump_stack(void)
+{
+	void *frames[32];
+	int depth = backtrace(frames, ARRAY_SIZE(frames));
+
+	fflush(stdout);
+	backtrace_symbols_fd(frames, depth, STDERR_FILENO);
+	if (harness_abort_on_bug)
+		abort();
+}
+
+void harness_bug(const char *file, int line, const char *func,
+		 const char *cond)
+{
+	fflush(stdout);
+	fprintf(stderr, "BUG: %s:%d in %s(): %s\n", file, line, func, cond);
+	harness_abort_on_bug = 1;
+	dump_stack();
+	abort();
+}
+
+void harness_warn(const char *file, int line, const char *func,
+		  const char *cond)
+{
+	__atomic_fetch_add(&harness_warnings, 1, __ATOMIC_RELAXED);
+	if (harness_quiet)
+		return;
+	fflush(stdout);
+	fprintf(stderr, "WARNING: %s:%d in %s(): %s\n", file, line, func, cond);
+}
+
+void harness_lockdep_fail(const char *file, int line, const char *what)
+{
+	__atomic_fetch_add(&harness_lockdep_failures, 1, __ATOMIC_RELAXED);
+	if (harness_quiet)
+		return;
+	fflush(stdout);
+	fprintf(stderr, "lockdep: %s:%d: %s\n", file, line, what);
+	dump_stack();
+}
+
+void harness_rcu_suspicious(const char *file, int line, const char *cond)
+{
+	unsigned long seen;
+
+	seen = __atomic_fetch_add(&harness_rcu_suspicious_count, 1,
+				  __ATOMIC_RELAXED);
+	if (seen < 5 && !harness_quiet && !harness_rcu_quiet)
+		fprintf(stderr, "suspicious RCU usage: %s:%d: neither in a "
+			"read-side section nor %s\n", file, line, cond);
+}
