@@ -32,18 +32,12 @@ OBJ := $(GEN)/obj
 KERNEL_VERSION := 6.12
 KCACHE := $(SRC)/.kernel/linux-source-$(KERNEL_VERSION)
 
-# "ours" (linux/) or "kernel" (the cached Linux 6.12 tree).
-DEFAULT_SUBJECT := ours
-
 ifneq ($(KDIR),)
 IMPL_DIR := $(abspath $(KDIR))
 SUBJECT := $(notdir $(IMPL_DIR))
-else ifeq ($(DEFAULT_SUBJECT),ours)
+else
 IMPL_DIR := $(SRC)/linux
 SUBJECT := ours
-else
-IMPL_DIR := $(KCACHE)
-SUBJECT := kernel-cache
 endif
 TESTS_DIR := $(IMPL_DIR)
 ifneq ($(KTESTS),)
@@ -170,8 +164,8 @@ GEN_HDRS := $(GEN)/autoconf.h $(GEN)/bit-length.h \
 	    $(GEN)/subject/include/linux/maple_tree.h
 DEPS := $(SHIM_HDRS) $(GEN_HDRS) $(GEN)/flags $(SRC)/Makefile
 
-.PHONY: all maple lib cflags libs default-subject clean kernel ktests \
-	check selftest-mutants stress tsan FORCE
+.PHONY: all maple lib cflags libs clean kernel ktests help \
+	check selftest-mutants stress tsan coverage FORCE
 
 all: maple
 maple: $(PROG)
@@ -253,8 +247,6 @@ cflags: $(GEN_HDRS)
 libs:
 	@echo '$(ALL_LDFLAGS) $(LIB) $(LDLIBS)'
 
-default-subject:
-	@echo '$(DEFAULT_SUBJECT)'
 
 # ------------------------------------------------------------------ tests
 check:
@@ -271,7 +263,56 @@ stress:
 tsan:
 	$(Q)$(SRC)/scripts/tsan.sh
 
+# Line and branch coverage of the subject's maple_tree.c (scripts/coverage.sh).
+coverage:
+	$(Q)$(SRC)/scripts/coverage.sh
+
 clean:
 	rm -rf $(GEN) $(PROG) $(LIB)
+
+# One line for every target and variable.
+help:
+	@printf '%s\n' \
+	'Targets:' \
+	'  maple (all)       build ./maple: the subject, its test module, our checks' \
+	'  lib               the subject and the kernel services as a static library' \
+	'  cflags, libs      what an outside program compiles and links with (make -s)' \
+	'  check             every CI leg (scripts/check.sh); ends "N passed, M failed"' \
+	'  selftest-mutants  the allocator self-test must catch each broken semantic' \
+	'  stress            the RCU stress campaign: many seeds, STRESS=1, 3 builds' \
+	'  tsan              check_rcu_stress under ThreadSanitizer' \
+	'  coverage          line and branch coverage of the subject (gcovr report)' \
+	'  difftest          build mtdifftest, the differential test against the model' \
+	'  difftest-run      ours and the 6.12 tree against the model (scripts/difftest.sh)' \
+	'  fuzz              the difftest engine under libFuzzer for FUZZ_SECONDS' \
+	'  mtbench, bench    the benchmarks; make bench compares ours with 6.12 as ratios' \
+	'  forkbench         the dup_mmap() model, old against new strategy' \
+	'  bench-fork        the seed fork table: table, CSV and PNG' \
+	'  spawn, bench-spawn  fork() rate of the running kernel with N VMAs' \
+	'  mtdot, tree-picture  a Graphviz picture of a tree' \
+	'  libmaple, install the installable library; install into PREFIX' \
+	'  kernel            fetch Linux 6.12 maple tree sources into .kernel/' \
+	'  ktests            Linux 6.12 test module, unmodified, against our tree' \
+	'  kernel-boot       our tree and 6.12 own in a real kernel under QEMU' \
+	'  kernel-vma        the kernel tools/testing/vma on our tree' \
+	'  kernel-w1         lib/maple_tree.o in a kernel build, W=1: warnings, frames' \
+	'  clean             remove what make made in O=' \
+	'Variables:' \
+	'  O=dir             build into dir (dir/maple, dir/generated/)' \
+	'  V=1               show the commands' \
+	'  OPT=-O2           optimisation (default -Og: gdb, valgrind, poisoning, RCU rules)' \
+	'  SAN=1 | thread    ASan+UBSan, or ThreadSanitizer' \
+	'  BUILD=32          -m32' \
+	'  STRESS=1          seeded yield points in marked accesses (harness/stress.c)' \
+	'  BENCH=name        one benchmark per build (see README)' \
+	'  KDIR=tree         another subject: a kernel-style tree' \
+	'  KTESTS=tree       that tree test module instead of the subject own' \
+	'  EXTRA_CFLAGS, EXTRA_LDFLAGS  added to every compile, link' \
+	'  HARNESS_MUTANT=name  break one allocator semantic (selftest-mutants)' \
+	'  FUZZ_SECONDS=N    how long make fuzz runs (60)' \
+	'  STRESS_ARGS=      first seed and seed count for make stress ("1 40")' \
+	'  MTDOT_ARGS=       the tree make tree-picture draws' \
+	'  PREFIX, DESTDIR   where make install puts the library' \
+	'  REPS, SIZES, OPS  rounds, tree sizes, operations of make bench'
 
 FORCE: ;

@@ -13,3 +13,7 @@ $(MTBENCH): $(OBJ)/bench/bench.o $(LIB)
 # Ours against the kernel's, same shims, OPT=-O2, one run.
 bench:
 	$(Q)$(SRC)/scripts/bench.sh
+
+clean: clean-mtbench
+clean-mtbench:
+	rm -f $(MTBENCH)

@@ -1,5 +1,6 @@
 # difftest/: the differential test against the reference model.
-DIFFTEST := $(OUT)/difftest
+# The binary is mtdifftest, so that O=. does not write over difftest/.
+DIFFTEST := $(OUT)/mtdifftest
 DIFFTEST_OBJS := $(OBJ)/difftest/difftest.o $(OBJ)/difftest/model.o
 # The checks in ./maple use the reference model too.
 PROG_OBJS += $(OBJ)/difftest/model.o
@@ -16,12 +17,6 @@ $(DIFFTEST): $(DIFFTEST_OBJS) $(LIB)
 difftest-run:
 	$(Q)$(SRC)/scripts/difftest.sh
 
-# The same engine as a libFuzzer target: make fuzz FUZZ_SECONDS=N.
-.PHONY: fuzz
-fuzz:
-	$(Q)FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60) $(SRC)/scripts/fuzz.sh
-
-# Line and branch coverage of the subject's maple_tree.c (scripts/coverage.sh).
-.PHONY: coverage
-coverage:
-	$(Q)$(SRC)/scripts/coverage.sh
+clean: clean-difftest
+clean-difftest:
+	rm -f $(DIFFTEST)

@@ -8,19 +8,12 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 out=build/coverage
-kdir=${KDIR:-}
-if [ -z "$kdir" ]; then
-	if [ "$(make -s default-subject)" = ours ]; then
-		kdir=linux
-	else
-		kdir=$(scripts/kernel-tree.sh)
-	fi
-fi
+kdir=${KDIR:-linux}
 set -- O="$out" KDIR="$kdir" OPT=-O0 EXTRA_CFLAGS='--coverage -fprofile-update=atomic' EXTRA_LDFLAGS=--coverage
 find "$out" -name '*.gcda' -delete 2>/dev/null || true
 make -s maple difftest "$@"
 "$out/maple" >"$out/maple.log" 2>&1 || { tail -5 "$out/maple.log"; echo "coverage: ./maple failed"; exit 1; }
-"$out/difftest" --seeds 100 --ops 3000 >"$out/difftest.log" 2>&1 || true
+"$out/mtdifftest" --seeds 100 --ops 3000 >"$out/difftest.log" 2>&1 || true
 objdirs="$out/generated/obj"
 # Our tree is also run by the kernel's own test module.
 if [ "$kdir" = linux ]; then

@@ -11,9 +11,6 @@ cd "$top"
 seconds=${FUZZ_SECONDS:-60}
 out=build/fuzz
 kdir=${KDIR:-}
-if [ -z "$kdir" ] && [ "$(make -s default-subject)" != ours ]; then
-	kdir=$(scripts/kernel-tree.sh)
-fi
 set -- O="$out" CC=clang SAN=1 EXTRA_CFLAGS=-fsanitize=fuzzer-no-link \
 	${kdir:+KDIR="$kdir"}
 make -s lib "$@"

@@ -15,3 +15,7 @@ tree-picture: $(MTDOT)
 	$(Q)dot -Tpng $(OUT)/tree.dot -o $(OUT)/tree.png
 	$(Q)dot -Tsvg $(OUT)/tree.dot -o $(OUT)/tree.svg
 	@echo "$(OUT)/tree.png, $(OUT)/tree.svg (from $(OUT)/tree.dot)"
+
+clean: clean-mtdot
+clean-mtdot:
+	rm -f $(MTDOT) $(OUT)/tree.dot $(OUT)/tree.png $(OUT)/tree.svg
