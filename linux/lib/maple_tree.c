@@ -41,14 +41,15 @@
  *
  *   what                      bits 8+          bits 7..3        2   1   0
  *   ------------------------  ---------------  ---------------  --  --  --
- *   encoded node (enode)      node address     type (enum) [1]  0   1   0
+ *   encoded node (enode)      node address     type [1]         0   1   0
  *   parent word, inner node   parent address   slot in parent   0   0   0
  *   parent word, root node    tree address     (tree bits)          ...  1
  *   parent word, dead node    the node's own address, untagged
  *   ma_root                   NULL, an enode, or a user entry at [0, 0]
  *   ma_state.alloc            spare list, or (request << 1) | 1
  *
- *   [1] the type sits in bits 6..3; bit 1 makes every enode an internal
+ *   [1] enum maple_type in bits 6..3, bit 7 is 0 (a parent word needs
+ *   all five for the slot); bit 1 makes every enode an internal
  *   entry above 4096, so xa_is_node() tells an enode from a user entry.
  *   A tree's root pointer holds a user entry only when that entry is not
  *   an internal entry (XA_ZERO_ENTRY at index 0 lives in a leaf).
@@ -96,11 +97,21 @@
  *   leaf items: 10 20 (30..)  X=[30,70]  (71..)80 90  -> one or two leaves,
  *   which take the place of a and b in P's items: [ new | c ].
  *
+ * Most stores never run the engine: mas_wr_store_type() sorts each store
+ * into one of the kernel's store types, and those that stay in one leaf
+ * are carried out in place by one function each (see "Stores that stay
+ * in one leaf"), cutting the leaf exactly as the engine would.  The
+ * engine's working memory is per CPU (mt_write_get()), not on the stack.
+ *
  * In RCU mode nothing a reader can see is changed except by publishing a
  * finished node with one rcu_assign_pointer(); replaced nodes are marked
  * dead and freed after a grace period, and a reader that finds a dead
  * node walks again from the root.  The one exception is a store that
  * changes a single leaf slot and no pivot: that slot is swapped in place.
+ * Readers also step up through parent words (mas_hop_leaf()), so two
+ * more rules hold: a node already in the tree is pointed at a new parent
+ * only once that parent is published (mt_adopt()), and a reader reads
+ * each word of a node once, then judges the node (ma_dead()).
  *
  * ------------------------------------------------------------ CONVENTIONS
  *
