@@ -9,6 +9,7 @@
 #   make stress           the RCU stress campaign (many seeds, 3 builds)
 #   make tsan             the RCU stress under ThreadSanitizer
 #   make kernel           fetch Linux 6.12's maple tree into .kernel/
+#                         (KERNEL_VERSION=6.1: Debian 12's, before __mt_dup)
 #
 # Modes, combinable:  SAN=1  OPT=-O2  BUILD=32  STRESS=1  BENCH=<name>  O=<dir>  V=1
 # Subject:            KDIR=<kernel tree>   (default: see SUBJECT below)
@@ -161,7 +162,7 @@ PROG_OBJS := $(OBJ)/maple.o $(OBJ)/test_maple_tree.o $(CHECK_OBJS)
 
 SHIM_HDRS := $(shell find $(SRC)/include -name '*.h')
 GEN_HDRS := $(GEN)/autoconf.h $(GEN)/bit-length.h \
-	    $(GEN)/subject/include/linux/maple_tree.h
+	    $(GEN)/subject/include/linux/maple_tree.h $(GEN)/subject-api.h
 DEPS := $(SHIM_HDRS) $(GEN_HDRS) $(GEN)/flags $(SRC)/Makefile
 
 .PHONY: all maple lib cflags libs clean kernel ktests help \
@@ -199,12 +200,22 @@ $(GEN)/subject/include/linux/maple_tree.h: FORCE
 	$(Q)mkdir -p $(dir $@)
 	$(Q)if [ "$$(readlink $@)" != "$(IMPL_H)" ]; then ln -sfn $(IMPL_H) $@; fi
 
+# What the subject's header offers (HAVE_* macros, SUBJECT_NAME), found
+# by scripts/subject-api.sh, which also refuses, naming it, a subject that
+# lacks a required API or includes a header we have no shim for.
+$(GEN)/subject-api.h: $(IMPL_H) $(IMPL_C) $(TESTS_C) FORCE
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(SRC)/scripts/subject-api.sh '$(SUBJECT)' $(SRC)/include $(IMPL_H) \
+		$(IMPL_C) $(TESTS_C) >$@.tmp || { rm -f $@.tmp; exit 1; }
+	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
 # The kernel's sources come from Debian's package, never from the repository.
+# KERNEL_VERSION=6.1 makes every target here use Debian 12's tree instead.
 $(KCACHE)/lib/maple_tree.c $(KCACHE)/lib/test_maple_tree.c $(KCACHE)/include/linux/maple_tree.h:
-	$(Q)$(SRC)/scripts/kernel-tree.sh >/dev/null
+	$(Q)$(SRC)/scripts/kernel-tree.sh $(KERNEL_VERSION) >/dev/null
 
 kernel:
-	$(Q)$(SRC)/scripts/kernel-tree.sh
+	$(Q)$(SRC)/scripts/kernel-tree.sh $(KERNEL_VERSION)
 
 # The kernel's own 6.12 test module, unmodified, against our tree.
 ktests: $(KCACHE)/lib/test_maple_tree.c

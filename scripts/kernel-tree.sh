@@ -1,13 +1,22 @@
 #!/bin/sh
-# kernel-tree.sh: fetch Linux 6.12's maple tree sources into .kernel/.
+# kernel-tree.sh [VERSION]: fetch a Linux version's maple tree sources into
+# .kernel/.
 #
-# Installs Debian's linux-source-6.12 package when its tarball is missing,
-# extracts only the files the harness compiles or reads into a git-ignored
-# cache, and prints the cache's path (usable as KDIR=).  Nothing of it is
-# ever committed.
+# VERSION is a Debian linux-source-VERSION package: 6.12 (the default, or
+# $KERNEL_VERSION), or 6.1 (Debian 12's kernel, before the seed's
+# __mt_dup()).  Installs the package when its tarball is missing, extracts
+# only the files the harness compiles or reads into a git-ignored cache,
+# .kernel/linux-source-VERSION/, and prints the cache's path (usable as
+# KDIR=).  Nothing of it is ever committed.
 set -eu
 
-version=6.12
+version=${1:-${KERNEL_VERSION:-6.12}}
+case $version in
+*[!0-9.]* | "" | .* | *.)
+	echo "kernel-tree: '$version' is not a version (try 6.12 or 6.1)" >&2
+	exit 2
+	;;
+esac
 top=$(cd "$(dirname "$0")/.." && pwd)
 cache="$top/.kernel"
 tree="$cache/linux-source-$version"
@@ -34,7 +43,11 @@ if [ ! -f "$tarball" ]; then
 	fi
 	$sudo apt-get install -y -q "linux-source-$version" >&2 ||
 		{ $sudo apt-get update -q >&2 &&
-		  $sudo apt-get install -y -q "linux-source-$version" >&2; }
+		  $sudo apt-get install -y -q "linux-source-$version" >&2; } || {
+		echo "kernel-tree: cannot install linux-source-$version" \
+		     "(does this Debian release have it?)" >&2
+		exit 1
+	}
 fi
 
 echo "kernel-tree: extracting the maple tree from $tarball" >&2
