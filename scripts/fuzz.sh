@@ -1,7 +1,7 @@
 #!/bin/sh
 # fuzz.sh: `make fuzz FUZZ_SECONDS=N`.  Builds the difftest engine as a
 # libFuzzer target (clang, ASan + UBSan, coverage-guided) against the
-# default subject, runs it for N seconds on a copy of fuzz/corpus, and
+# subject (our tree, or KDIR=), runs it for N seconds on a copy of fuzz/corpus, and
 # reports the operations run.  Any disagreement with the reference model,
 # failed validation, leak or sanitizer report is a finding: libFuzzer stops
 # and saves the input as build/fuzz/crash-*.
