@@ -392,23 +392,65 @@ static void bench_dup(unsigned long n, unsigned long ops)
 	mtree_destroy(&mt);
 }
 
-/* Bytes of nodes per entry, after appending and after random insertion. */
+/*
+ * Memory: bytes of nodes per entry after appending and after random
+ * insertion, and nodes per 1,000 entries for every way a tree is built:
+ * appended in order, inserted in random order, bulk-loaded through
+ * mas_expected_entries() (as dup_mmap()'s old way does), and copied with
+ * __mt_dup() from the appended tree.
+ */
+static void report_nodes(const char *name, unsigned long n)
+{
+	printf("%s,%lu,%.2f\n", name, n, mt_nr_allocated() * 1000.0 / n);
+}
+
 static void bench_memory(unsigned long n)
 {
-	struct maple_tree mt;
+	struct maple_tree mt, copy;
 	unsigned long i, *order;
+	MA_STATE(mas, &mt, 0, 0);
 
 	build(&mt, 0, n);
 	printf("bytes_seq,%lu,%.2f\n", n, (double)mt_get_alloc_size() / n);
-	mtree_destroy(&mt);
+	report_nodes("nodes_append", n);
+	if (__mt_dup) {
+		mt_init_flags(&copy, 0);
+		mtree_lock(&copy);
+		mtree_lock(&mt);
+		if (__mt_dup(&mt, &copy, GFP_KERNEL))
+			BUG();
+		mtree_unlock(&mt);
+		mtree_unlock(&copy);
+		mtree_destroy(&mt);
+		report_nodes("nodes_dup", n);
+		mtree_destroy(&copy);
+	} else {
+		mtree_destroy(&mt);
+	}
+
 	order = shuffled(n);
 	mt_init_flags(&mt, 0);
 	for (i = 0; i < n; i++)
 		mtree_store_range(&mt, vma_first(order[i]), vma_last(order[i]),
 				  xa_mk_value(order[i]), GFP_KERNEL);
 	printf("bytes_random,%lu,%.2f\n", n, (double)mt_get_alloc_size() / n);
+	report_nodes("nodes_random", n);
 	mtree_destroy(&mt);
 	free(order);
+
+	/* The bulk load of dup_mmap()'s old way: in order, nodes up front. */
+	mt_init_flags(&mt, 0);
+	mtree_lock(&mt);
+	if (mas_expected_entries(&mas, n))
+		BUG();
+	for (i = 0; i < n; i++) {
+		mas_set_range(&mas, vma_first(i), vma_last(i));
+		mas_store(&mas, xa_mk_value(i));
+	}
+	mas_destroy(&mas);
+	mtree_unlock(&mt);
+	report_nodes("nodes_bulk", n);
+	mtree_destroy(&mt);
 }
 
 struct workload {

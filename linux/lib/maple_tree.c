@@ -1997,8 +1997,6 @@ static enum mt_share mt_plan_overflow(struct mt_write *w, unsigned int h)
 	struct mt_step *parent;
 
 	w->first = 0;
-	if (w->mas->mas_flags & MT_MAS_BULK)
-		return MT_SHARE_NONE;	/* bulk loading leans left itself */
 	if (h >= w->height || w->l[h].enode != w->r[h].enode || nr <= cap)
 		return MT_SHARE_NONE;
 	w->first = (nr + 1) / 2;
@@ -2165,18 +2163,12 @@ static void mt_split_level(struct mt_write *w, unsigned int h,
 	struct maple_node *node;
 	void *enode = NULL;
 	unsigned long gap;
-	bool bulk = w->mas->mas_flags & MT_MAS_BULK;
 
 	out->nr = 0;
 	out->min = buf->min;
 	for (i = 0; i < parts; i++) {
 		cnt = buf->nr / parts + (i < buf->nr % parts);
-		if (parts == 2 && bulk)
-			/* bulk loading: leave the right node the minimum */
-			cnt = i ? buf->nr - first :
-				min_t(unsigned int, mt_slots[ntype],
-				      buf->nr - mt_min_slots[ntype]);
-		else if (parts == 2)
+		if (parts == 2)
 			cnt = i ? buf->nr - first :
 				mt_cut_off_null(buf, w->first ? w->first :
 						(buf->nr + 1) / 2, ntype);
@@ -2910,11 +2902,7 @@ static noinline void mas_wr_split_leaf(struct ma_state *mas,
 	pslots = ma_slots(parent, ptype);
 	pend = ma_parent_end(mt, parent, ptype);
 	pmax = ppivs[pend];
-	/*
-	 * Would the engine share with a sibling (mt_plan_overflow())?  A bulk
-	 * load shares only to the left: there it fills the node its last
-	 * split left with room.
-	 */
+	/* Would the engine share with a sibling (mt_plan_overflow())? */
 	room = mt_share_room(cap, true, mas->max);
 	if (poff > 0) {
 		sib = mte_to_node(mt_slot(mt, pslots, poff - 1));
@@ -2925,7 +2913,7 @@ static noinline void mas_wr_split_leaf(struct ma_state *mas,
 			return;
 		}
 	}
-	if (!(mas->mas_flags & MT_MAS_BULK) && poff < pend) {
+	if (poff < pend) {
 		smax = poff + 1 < pend ? ppivs[poff + 1] : pmax;
 		sib = mte_to_node(mt_slot(mt, pslots, poff + 1));
 		if (nr + ma_data_end(sib, maple_leaf_64, smax) + 1 < room) {
@@ -2942,10 +2930,7 @@ static noinline void mas_wr_split_leaf(struct ma_state *mas,
 	}
 	right = mas_pop_spare(mas);
 	/* The cut of mt_split_level(). */
-	if (mas->mas_flags & MT_MAS_BULK)
-		cnt = min_t(unsigned int, cap, nr - mt_min_slots[maple_leaf_64]);
-	else
-		cnt = mt_cut_off_null(buf, (nr + 1) / 2, maple_leaf_64);
+	cnt = mt_cut_off_null(buf, (nr + 1) / 2, maple_leaf_64);
 	mt_fill(mt, right, maple_leaf_64, &buf->item[cnt], nr - cnt);
 	mt_fill(mt, node, maple_leaf_64, buf->item, cnt);
 	if (mt_is_alloc(mt)) {
@@ -3002,7 +2987,7 @@ static int mas_wr_null_edge(struct ma_state *mas, struct mt_wr_leaf *wl,
 	void __rcu **pslots;
 	unsigned int total;
 
-	if (ma_is_root(node) || (mas->mas_flags & MT_MAS_BULK))
+	if (ma_is_root(node))
 		return -1;
 	parent = ma_parent(node);
 	poff = ma_parent_slot(node);
