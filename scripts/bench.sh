@@ -7,15 +7,22 @@
 # alongside, with as many VMAs as the sizes.
 #
 #   REPS=5 SIZES=1000,100000 OPS=200000 scripts/bench.sh [workload...]
+#
+# empty_area also runs on a 1,000,000-entry tree (BIG_SIZES), and the
+# dup_mmap rows run at the seed's VMA counts (FORK_COUNTS, 21 to 51,221):
+# __mt_dup() or the bulk load, and for every VMA a 176-byte object
+# allocated and copied, as vm_area_dup() does.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 reps=${REPS:-5}
 sizes=${SIZES:-1000,100000}
+big_sizes=${BIG_SIZES:-1000000}
+fork_counts=${FORK_COUNTS:-21,121,421,1621,6421,25621,51221}
 ops=${OPS:-200000}
 out=build/bench
 mkdir -p "$out"
-rm -f "$out"/*.csv "$out"/*.fork
+rm -f "$out"/*.csv "$out"/*.fork "$out"/*.forkraw
 
 # The dup_mmap rows come from the fork model (fork/forkbench), the others
 # from mtbench; "dup_mmap" among the arguments asks for the former.
@@ -49,6 +56,11 @@ while [ "$r" -le "$reps" ]; do
 		# shellcheck disable=SC2086
 		$pin "build/bench-$impl/mtbench" --sizes "$sizes" --ops "$ops" "$@" \
 			>>"$out/$impl.csv"
+		if [ $# = 0 ] || echo " $* " | grep -q ' empty_area '; then
+			# shellcheck disable=SC2086
+			$pin "build/bench-$impl/mtbench" --sizes "$big_sizes" \
+				--ops "$ops" empty_area >>"$out/$impl.csv"
+		fi
 	done
 	r=$((r + 1))
 done
@@ -57,13 +69,19 @@ done
 # per VMA into an empty tree) and new (__mt_dup(), then each entry
 # replaced), in ns per VMA: the fork model's median of $reps windows.
 if [ "$fork" = 1 ]; then
-	for impl in $impls; do
-		# shellcheck disable=SC2086
-		$pin "build/bench-$impl/forkbench" --csv --no-header \
-			--counts "$sizes" --reps "$reps" \
-			--seconds "${FORK_SECONDS:-0.2}" 2>/dev/null |
-			awk -F, '{ printf "dup_mmap_%s,%s,%.2f\n", $2, $3, $6 * 1000 / $3 }' \
-			>"$out/$impl.fork"
+	# Rounds interleaved between the trees, as for mtbench: the median of
+	# each (strategy, count) over the rounds.
+	r=1
+	while [ "$r" -le "$reps" ]; do
+		for impl in $impls; do
+			# shellcheck disable=SC2086
+			$pin "build/bench-$impl/forkbench" --csv --no-header \
+				--counts "$fork_counts" --reps 1 \
+				--seconds "${FORK_SECONDS:-0.2}" 2>/dev/null |
+				awk -F, '{ printf "dup_mmap_%s,%s,%.2f\n", $2, $3, $6 * 1000 / $3 }' \
+				>>"$out/$impl.forkraw"
+		done
+		r=$((r + 1))
 	done
 fi
 
@@ -83,7 +101,7 @@ else
 	: >"$out/ours.med"
 fi
 for impl in $impls; do
-	[ ! -f "$out/$impl.fork" ] || cat "$out/$impl.fork" >>"$out/$impl.med"
+	[ ! -f "$out/$impl.forkraw" ] || median "$out/$impl.forkraw" >>"$out/$impl.med"
 done
 
 echo "median of $reps runs, ns per operation (bytes per entry for bytes_*, ns per VMA for dup_mmap_*)${pin:+, pinned with $pin}"
