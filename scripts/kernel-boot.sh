@@ -3,8 +3,8 @@
 # under QEMU beside the kernel's own tree (issue 14, make kernel-boot).
 #
 #   scripts/kernel-boot.sh              build both kernels, boot each, verdict
-#   BOOTS=2 scripts/kernel-boot.sh      two boots of each, alternating: the
-#                                       fork table's spread spans boots
+#   BOOTS=1 scripts/kernel-boot.sh      one fork table boot of each (two by
+#                                       default: the spread spans boots)
 #
 # 1. Debian's full linux-source-6.12 tree, extracted once into
 #    .kernel/full/linux-source-6.12 ("kernel"), and a hard-link copy of it,
@@ -16,10 +16,13 @@
 # 3. One initramfs for both (build/kernel/initramfs.cpio.gz): busybox-static,
 #    kernel/guest/init, kernel/guest/vma-torture.c and fork/spawn.c, static.
 # 4. Each kernel boots under qemu-system-x86_64 (KVM when a probe boot
-#    works, TCG otherwise), serial console to build/kernel/NAME-bootB.log.
-#    The guest runs the kernel's test module (at boot), the VMA torture,
-#    the fork table and a kernel-log check, prints "N passed, M failed" and
-#    resets; QEMU exits (-no-reboot).  TIMEOUT is only a safety net.
+#    works, TCG otherwise), serial console to build/kernel/TREE-KIND.log:
+#    once for the tests (TREE-test.log, SMP CPUs): the kernel's test module
+#    at boot, the VMA torture, a kernel-log check; then BOOTS times for the
+#    fork table (TREE-forkB.log, one CPU, the test module kept out with
+#    initcall_blacklist=maple_tree_seed), alternating kernel, ours, kernel,
+#    ours.  Each guest prints "N passed, M failed" and resets; QEMU exits
+#    (-no-reboot).  TIMEOUT is only a safety net.
 # 5. The fork table of all boots: build/kernel-fork.txt, build/kernel-fork.csv
 #    (medians, min-max, ours/kernel), build/kernel-fork-raw.csv (every
 #    sample), build/kernel-fork.png.
@@ -28,17 +31,17 @@
 # line is "N passed, M failed", counting boots.
 #
 # Variables (defaults):
-#   TREES="kernel ours"   which kernels, in this order within a round
-#   BOOTS=1               boots of each kernel (0: only build); a boot after
-#                         the first runs only the fork table (the test module is kept out
-#                         with initcall_blacklist=maple_tree_seed)
-#   TORTURE=30            seconds of vma-torture per first boot, 0: none
+#   TREES="kernel ours"   which kernels, in this order
+#   BOOTS=2               fork table boots of each kernel (0: only build)
+#   TESTS=1               0: no test boots (only the fork table)
+#   TORTURE=30            seconds of vma-torture, 0: none
 #   SEED=1                torture seed
 #   FORK_VMAS=21,101,421,1621,6421,25621,51221   VMA counts, none: no table
 #   ROUNDS=3              fork table rounds per boot
-#   FORK_SECONDS=1        forking time per measurement
+#   FORK_SECONDS=1        forking time per measurement (fractions allowed)
+#   ICOUNT=0              1: fork boots under TCG count instructions as time
 #   ACCEL=auto            kvm, tcg, or auto (KVM if a probe boot works)
-#   SMP=2  MEM=1G         guest CPUs and memory
+#   SMP=2  MEM=1G         CPUs of the test boots, memory
 #   TIMEOUT=1500          seconds a boot may take before it is killed
 #   KERNEL_JOBS=2         make -j of the kernel builds
 set -eu
@@ -46,7 +49,7 @@ set -eu
 . "$(dirname "$0")/kernel-lib.sh"
 
 trees=${TREES:-kernel ours}
-boots=${BOOTS:-1}
+boots=${BOOTS:-2}
 torture=${TORTURE:-30}
 seed=${SEED:-1}
 fork_vmas=${FORK_VMAS:-21,101,421,1621,6421,25621,51221}
@@ -120,7 +123,7 @@ qemu() {
 	image=$1 log=$2 append=$3
 	shift 3
 	# shellcheck disable=SC2086
-	timeout "$timeout" qemu-system-x86_64 $accel_args -smp "$smp" -m "$mem" \
+	timeout "$timeout" qemu-system-x86_64 $accel_args -smp "$qemu_smp" -m "$mem" \
 		-nodefaults -display none -no-reboot -serial "file:$log" \
 		-kernel "$image" -initrd "$out/initramfs.cpio.gz" \
 		-append "console=ttyS0 panic=-1 log_buf_len=4M $append" "$@"
@@ -134,11 +137,16 @@ probe_kvm() {
 		{ accel_why="/dev/kvm not accessible"; return 1; }
 	accel_args="-accel kvm -cpu host"
 	rm -f "$out/probe.log"
-	if TIMEOUT=60 qemu "$first_image" "$out/probe.log" \
+	qemu_smp=1
+	boot_timeout=$timeout
+	timeout=60
+	if qemu "$first_image" "$out/probe.log" \
 		"initcall_blacklist=maple_tree_seed maple.probe=1" 2>"$out/probe.err" &&
 	   grep -q 'guest: probe ok' "$out/probe.log"; then
+		timeout=$boot_timeout
 		return 0
 	fi
+	timeout=$boot_timeout
 	accel_why="a KVM probe boot failed: $(head -c 200 "$out/probe.err" | tr '\n' ' ')"
 	return 1
 }
@@ -166,53 +174,78 @@ boots_passed=0
 boots_failed=0
 summary="$out/summary.txt"
 : >"$summary"
-b=1
-while [ "$b" -le "$boots" ]; do
-	for t in $trees; do
-		log="$out/$t-boot$b.log"
-		rm -f "$log"
-		append="maple.tree=$t maple.seed=$seed maple.fork=$fork_vmas"
-		append="$append maple.rounds=$rounds maple.seconds=$fork_seconds"
-		if [ "$b" = 1 ]; then
-			append="$append maple.torture=$torture"
-		else
-			append="$append maple.torture=0 maple.module=0"
-			append="$append initcall_blacklist=maple_tree_seed"
-		fi
-		kl_say "boot $b of $t ($accel): log ${log#"$kl_top"/}"
-		start=$(date +%s)
-		rc=0
-		qemu "$kl_builds/$t/arch/x86/boot/bzImage" "$log" "$append" ||
-			rc=$?
-		took=$(($(date +%s) - start))
-		verdict=$(grep -a -o 'guest: [0-9]* passed, [0-9]* failed' "$log" | tail -n 1 || true)
-		grep -a -E 'guest: (PASS|FAIL)|guest: module:|vma-torture: seed .*mismatches|MISMATCH|guest: dmesg:' \
-			"$log" | sed "s/^/    $t: /" >&2 || true
-		# the serial console saw every kernel message, even any the
-		# guest's log buffer lost: scan it too
-		suspicious=$(grep -a -v '^guest: dmesg: ' "$log" |
-			grep -a -c -E "$kernel_trouble" || true)
-		if [ $rc = 124 ]; then
-			verdict="killed after ${timeout}s"
-		elif [ -z "$verdict" ]; then
-			verdict="no verdict (qemu exit $rc)"
-		fi
-		if [ "$suspicious" != 0 ]; then
-			verdict="$verdict; $suspicious suspicious kernel lines on the console"
-			grep -a -v '^guest: dmesg: ' "$log" | grep -a -E "$kernel_trouble" |
-				head -n 20 | sed 's/^/    ! /' >&2
-		fi
-		case $verdict in
-		"guest: "*" 0 failed") boots_passed=$((boots_passed + 1)); mark=ok ;;
-		*) boots_failed=$((boots_failed + 1)); mark=FAILED
-		   tail -n 30 "$log" | sed 's/^/    | /' >&2 ;;
-		esac
-		kl_say "boot $b of $t: $mark in ${took}s: ${verdict#guest: }"
-		printf '%-6s boot %s  %-6s %5ss  %s\n' "$t" "$b" "$mark" "$took" \
-			"${verdict#guest: }" >>"$summary"
-	done
-	b=$((b + 1))
+
+# boot TREE KIND LOG SMP APPEND [QEMU ARGS]: one boot, its verdict counted
+boot() {
+	t=$1 kind=$2 log=$3 boot_smp=$4 append=$5
+	shift 5
+	rm -f "$log"
+	kl_say "$kind boot of $t ($accel, $boot_smp CPU): log ${log#"$kl_top"/}"
+	start=$(date +%s)
+	rc=0
+	qemu_smp=$boot_smp
+	qemu "$kl_builds/$t/arch/x86/boot/bzImage" "$log" \
+		"maple.tree=$t $append" "$@" || rc=$?
+	took=$(($(date +%s) - start))
+	verdict=$(grep -a -o 'guest: [0-9]* passed, [0-9]* failed' "$log" | tail -n 1 || true)
+	grep -a -E 'guest: (PASS|FAIL)|guest: module:|vma-torture: seed .*mismatches|MISMATCH|guest: dmesg:' \
+		"$log" | sed "s/^/    $t: /" >&2 || true
+	# the serial console saw every kernel message, even any the guest's
+	# log buffer lost: scan it too
+	suspicious=$(grep -a -v '^guest: dmesg: ' "$log" |
+		grep -a -c -E "$kernel_trouble" || true)
+	if [ $rc = 124 ]; then
+		verdict="killed after ${timeout}s"
+	elif [ -z "$verdict" ]; then
+		verdict="no verdict (qemu exit $rc)"
+	fi
+	if [ "$suspicious" != 0 ]; then
+		verdict="$verdict; $suspicious suspicious kernel lines on the console"
+		grep -a -v '^guest: dmesg: ' "$log" | grep -a -E "$kernel_trouble" |
+			head -n 20 | sed 's/^/    ! /' >&2
+	fi
+	case $verdict in
+	"guest: "*" 0 failed") boots_passed=$((boots_passed + 1)); mark=ok ;;
+	*) boots_failed=$((boots_failed + 1)); mark=FAILED
+	   tail -n 30 "$log" | sed 's/^/    | /' >&2 ;;
+	esac
+	kl_say "$kind boot of $t: $mark in ${took}s: ${verdict#guest: }"
+	printf '%-6s %-6s %-6s %5ss  %s\n' "$t" "$kind" "$mark" "$took" \
+		"${verdict#guest: }" >>"$summary"
+}
+
+# The tests: the kernel's test module at boot, the torture, the kernel log.
+[ "${TESTS:-1}" = 0 ] ||
+for t in $trees; do
+	boot "$t" test "$out/$t-test.log" "$smp" \
+		"maple.seed=$seed maple.torture=$torture maple.fork=none"
 done
+
+# The fork table: boots of their own, alternating between the kernels, one
+# CPU, the test module kept out.  ICOUNT=1 (TCG only) makes the guest's
+# clock count instructions (-icount shift=0,sleep=off: one instruction, one
+# nanosecond), so that the rates measure the guest's work and not how busy
+# the host was; it is slow (icount TCG ran at about 10 million
+# instructions per second on the loaded 2-core host), so give it short
+# measurements, e.g. FORK_SECONDS=0.1 and fewer counts.
+fork_args=
+fork_clock="wall clock"
+if [ "$accel" = tcg ] && [ "${ICOUNT:-0}" = 1 ]; then
+	fork_args="-icount shift=0,sleep=off"
+	fork_clock="TCG -icount: 1 instruction = 1 ns of guest time"
+fi
+if [ "$fork_vmas" != none ]; then
+	b=1
+	while [ "$b" -le "$boots" ]; do
+		for t in $trees; do
+			# shellcheck disable=SC2086
+			boot "$t" fork$b "$out/$t-fork$b.log" 1 \
+				"initcall_blacklist=maple_tree_seed maple.module=0 maple.torture=0 maple.fork=$fork_vmas maple.rounds=$rounds maple.seconds=$fork_seconds" \
+				$fork_args
+		done
+		b=$((b + 1))
+	done
+fi
 
 # --------------------------------------------------------------- fork table
 raw="$kl_top/build/kernel-fork-raw.csv"
@@ -224,14 +257,14 @@ if [ "$fork_vmas" != none ]; then
 		b=1
 		while [ "$b" -le "$boots" ]; do
 			grep -a -o "fork: tree $t round [0-9]* vmas [0-9]* rate [0-9.]*" \
-				"$out/$t-boot$b.log" 2>/dev/null |
+				"$out/$t-fork$b.log" 2>/dev/null |
 				awk -v b="$b" '{ print $3 "," b "," $5 "," $7 "," $9 }' >>"$raw" || true
 			b=$((b + 1))
 		done
 	done
 	# medians and min-max per tree and count; ratio ours/kernel of the
 	# medians, its range the extreme pairs (ours min / kernel max ...)
-	awk -F, -v ts="$trees" -v accel="$accel" -v boots="$boots" -v rounds="$rounds" '
+	awk -F, -v accel="$accel" -v clock="$fork_clock" -v boots="$boots" -v rounds="$rounds" '
 	function median(list,   n, a, i, j, t) {
 		n = split(list, a, " ")
 		for (i = 2; i <= n; i++)
@@ -254,7 +287,7 @@ if [ "$fork_vmas" != none ]; then
 				t = order[j]; order[j] = order[j - 1]; order[j - 1] = t
 			}
 		print "vmas,kernel_median,kernel_min,kernel_max,ours_median,ours_min,ours_max,ratio,ratio_min,ratio_max,samples" > csv
-		printf "fork()+exit+wait per 10 s in the guest (%s, %s boot(s) x %s rounds of each kernel): median [min-max]\n", accel, boots, rounds > txt
+		printf "fork()+exit+wait per 10 s in the guest (%s; %s boot(s) x %s rounds of each kernel): median [min-max]\n", clock, boots, rounds > txt
 		printf "%8s  %-26s %-26s %s\n", "VMAs", "Linux 6.12 tree", "our tree", "ours/kernel [range]" > txt
 		for (i = 1; i <= nv; i++) {
 			v = order[i]; kk = "kernel" SUBSEP v; ko = "ours" SUBSEP v
@@ -270,7 +303,7 @@ if [ "$fork_vmas" != none ]; then
 	cat "$txt" >&2
 	if command -v gnuplot >/dev/null && [ "$(wc -l <"$csv")" -gt 1 ]; then
 		gnuplot -e "csv='$csv'; out='$kl_top/build/kernel-fork.png'; \
-			subtitle='qemu $accel, $boots boot(s) x $rounds rounds each, Linux 6.12.$(sed -n 's/^SUBLEVEL = //p' "$kl_src/Makefile") tinyconfig + kernel/config.fragment'" \
+			subtitle='$fork_clock; $boots boot(s) x $rounds rounds each, Linux 6.12.$(sed -n 's/^SUBLEVEL = //p' "$kl_src/Makefile") tinyconfig + kernel/config.fragment'" \
 			"$kl_top/kernel/fork-plot.gp" &&
 			kl_say "plot: build/kernel-fork.png"
 	fi

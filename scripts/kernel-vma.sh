@@ -43,7 +43,10 @@ kl_say "tools/testing/vma on the $which tree: make (log: ${log#"$kl_top"/})"
 # definition is given on the make command line, word for word as
 # mm/internal.h has it, as a macro that only mm/vma.c expands.  CFLAGS comes
 # from the environment because the test's Makefile adds to it with +=; the
-# inner quotes are for the shell of make's recipes.
+# inner quotes are for the shell of make's recipes.  The Makefile does not
+# track CFLAGS: vma.o, the one unit that expands the macro, is always
+# compiled afresh.
+rm -f vma.o vma
 CFLAGS="'-Dvma_close(vma)=do { if ((vma)->vm_ops && (vma)->vm_ops->close) { (vma)->vm_ops->close(vma); (vma)->vm_ops = &vma_dummy_vm_ops; } } while (0)'" \
 	make -j"$kl_jobs" >"$log" 2>&1 ||
 	{ tail -n 30 "$log" >&2; echo "0 passed, 1 failed"; exit 1; }
