@@ -15,6 +15,7 @@
 #   difftest    seeded operation sequences against the reference model:
 #               ours must agree everywhere, the kernel's misbehaviours are listed
 #   api         docs/api.md is current; our header has all of 6.12's API
+#               and the kernel's scripts/kernel-doc finds no warning in our tree
 #   install     make install into an empty prefix; examples/ via pkg-config
 #   picture     mtdot's Graphviz output renders (make tree-picture)
 #   gdb         scripts/gdb/maple.py in gdb batch mode: printers and mt-dump
@@ -81,7 +82,7 @@ leg kernel run_maple build/kernel KDIR="$kernel_tree"
 leg valgrind run_valgrind
 leg outoftree tests/outoftree/run.sh O=build/default
 leg difftest env SEEDS=200 OPS=5000 scripts/difftest.sh
-leg api scripts/api-doc.py --check
+leg api sh -c "scripts/api-doc.py --check && scripts/kernel-doc-check.sh"
 leg install scripts/install-test.sh
 leg picture make -s tree-picture O=build/default MTDOT_ARGS="--alloc --vmas 300 --erase 7"
 leg gdb scripts/gdb/test.sh build/default/maple
