@@ -10,6 +10,10 @@
  *   make maple O=build/bfk OPT=-O2 BENCH=fork KDIR=.kernel/linux-source-6.12
  *
  * Each prints "bench <name>: <ops> operations in <s> s, <ns> ns each".
+ * BENCH=fork copies the tree the way the subject's fork() did: with
+ * __mt_dup() where the subject has it (6.8 on, "fork new"), else one store
+ * per entry into an empty tree ("fork old", Linux 6.1's dup_mmap());
+ * BENCH=fork_old runs the old way on any subject.
  */
 #include <time.h>
 
@@ -19,6 +23,7 @@
 #include <linux/rwsem.h>
 #include <linux/xarray.h>
 #include <harness.h>
+#include <subject-api.h>
 
 #ifdef HARNESS_BENCH
 
@@ -50,7 +55,69 @@ static void bench_fill(struct maple_tree *mt, unsigned int flags,
 				  GFP_KERNEL);
 }
 
-#if defined(BENCH_FORK)
+#if defined(BENCH_FORK) && !defined(HAVE___MT_DUP)
+#define BENCH_FORK_OLD
+#endif
+
+#if defined(BENCH_FORK_OLD)
+/*
+ * The seed's bench_forking as Linux 6.1's dup_mmap() copied a tree: 80,000
+ * times, a new tree with external locks filled from the 135-range source,
+ * one store per entry in order, in bulk mode (mas_expected_entries()) where
+ * the subject has it.
+ */
+static void bench_run(void)
+{
+	struct rw_semaphore src_lock, dst_lock;
+	struct maple_tree src, dst;
+	unsigned long round, rounds = 80000;
+	double start;
+	void *entry;
+
+	init_rwsem(&src_lock);
+	init_rwsem(&dst_lock);
+	mt_init_flags(&src, MT_FLAGS_ALLOC_RANGE | MT_FLAGS_LOCK_EXTERN);
+	mt_set_external_lock(&src, &src_lock);
+	down_write(&src_lock);
+	for (round = 0; round <= 134; round++) {
+		MA_STATE(ms, &src, round * 10, round * 10 + 5);
+
+		mas_store_gfp(&ms, xa_mk_value(round), GFP_KERNEL);
+	}
+	start = bench_now();
+	for (round = 0; round < rounds; round++) {
+		MA_STATE(old, &src, 0, 0);
+		MA_STATE(mas, &dst, 0, 0);
+
+		mt_init_flags(&dst, MT_FLAGS_ALLOC_RANGE | MT_FLAGS_LOCK_EXTERN);
+		mt_set_external_lock(&dst, &dst_lock);
+		down_write_nested(&dst_lock, SINGLE_DEPTH_NESTING);
+#ifdef HAVE_MAS_EXPECTED_ENTRIES
+		if (mas_expected_entries(&mas, 135))
+			BUG();
+#endif
+		mas_for_each(&old, entry, ULONG_MAX) {
+			/* as dup_mmap() aimed it: no walk from the root */
+			mas.index = old.index;
+			mas.last = old.last;
+#ifdef HAVE_MAS_EXPECTED_ENTRIES
+			mas_store(&mas, entry);
+			if (mas_is_err(&mas))
+				BUG();
+#else
+			if (mas_store_gfp(&mas, entry, GFP_KERNEL))
+				BUG();
+#endif
+		}
+		mas_destroy(&mas);
+		__mt_destroy(&dst);
+		up_write(&dst_lock);
+	}
+	bench_report("fork old", rounds, bench_now() - start);
+	__mt_destroy(&src);
+	up_write(&src_lock);
+}
+#elif defined(BENCH_FORK)
 /*
  * The seed's bench_forking: duplicate a 135-range tree with external
  * locks 80,000 times, overwriting every entry of each copy.
@@ -88,7 +155,7 @@ static void bench_run(void)
 		__mt_destroy(&dst);
 		up_write(&dst_lock);
 	}
-	bench_report("fork", rounds, bench_now() - start);
+	bench_report("fork new", rounds, bench_now() - start);
 	__mt_destroy(&src);
 	up_write(&src_lock);
 }
@@ -200,8 +267,9 @@ static void bench_run(void)
 #else
 static void bench_run(void)
 {
-	pr_err("BENCH=%s: no such benchmark (fork, load, walk, awalk, "
-	       "mt_for_each, mas_for_each, mas_prev, slot_store, node_store)\n",
+	pr_err("BENCH=%s: no such benchmark (fork, fork_old, load, walk, "
+	       "awalk, mt_for_each, mas_for_each, mas_prev, slot_store, "
+	       "node_store)\n",
 	       HARNESS_BENCH);
 	atomic_inc(&maple_tree_tests_run);	/* counts as a failure */
 }

@@ -22,6 +22,8 @@
 
 #include <linux/maple_tree.h>
 #include <harness.h>
+/* SUBJECT_NAME and HAVE_* for what the subject's header offers. */
+#include <subject-api.h>
 
 struct check_ctx {
 	const char *name;	/* the running check */
@@ -29,6 +31,7 @@ struct check_ctx {
 	int verbose;		/* -v given */
 	unsigned long failed;	/* CHECK() failures in this check */
 	char skipped[160];	/* why the check did not run, if it did not */
+	unsigned int parts_skipped;	/* check_skip_part() calls */
 };
 
 struct harness_check {
@@ -49,6 +52,27 @@ struct harness_check {
  * The driver prints it and counts the check as skipped.
  */
 void check_skip(struct check_ctx *ctx, const char *fmt, ...) __printf(2, 3);
+
+/*
+ * Part of the check cannot run on this subject (the rest did): printed at
+ * once as "check X: part skipped: <why>" and counted by the driver.  The
+ * reason names the API: SUBJECT_NAME " has no mtree_dup()".
+ */
+void check_skip_part(struct check_ctx *ctx, const char *fmt, ...)
+	__printf(2, 3);
+
+/* Did the last operation on @mas leave it on an entry in a node? */
+static inline bool check_mas_active(const struct ma_state *mas)
+{
+#ifdef HAVE_MAS_STATUS
+	return mas->status == ma_active;
+#else
+	/* Before enum maple_status, the state lived in mas->node. */
+	return mas->node != MAS_START && mas->node != MAS_ROOT &&
+	       mas->node != MAS_NONE && mas->node != MAS_PAUSE &&
+	       !mas_is_err((struct ma_state *)mas);
+#endif
+}
 
 void check_failed(struct check_ctx *ctx, struct maple_tree *mt,
 		  const char *file, int line, const char *cond,

@@ -47,3 +47,15 @@ void check_skip(struct check_ctx *ctx, const char *fmt, ...)
 	vsnprintf(ctx->skipped, sizeof(ctx->skipped), fmt, ap);
 	va_end(ap);
 }
+
+void check_skip_part(struct check_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	ctx->parts_skipped++;
+	printf("check %s: part skipped: ", ctx->name);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}

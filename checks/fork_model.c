@@ -17,6 +17,9 @@
  * with GFP_KERNEL after a partial allocation); either way, after
  * exit_mmap() every VMA made for the child is freed exactly once, none of
  * the parent's is, and nr_allocated is back where it started.
+ *
+ * A subject without __mt_dup() (before Linux 6.8) has only the old
+ * strategy: the new one is reported as a skipped part.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -264,6 +267,8 @@ static void dup_both_ways(struct check_ctx *ctx, const struct mm_layout *layout)
 	if (census_init(&child_census, layout->nr_vmas))
 		goto out_child;
 	for (s = 0; s < ARRAY_SIZE(strategies); s++) {
+		if (!dup_strategy_available(strategies[s]))
+			continue;	/* check_fork_model() says so */
 		mm_init(&child);
 		child.census = &child_census;
 		census_reset(&child_census);
@@ -419,11 +424,17 @@ static void check_fork_model(struct check_ctx *ctx)
 	dup_both_ways(ctx, &random_layout);
 
 	for (i = 0; i < ARRAY_SIZE(sweep_layouts); i++) {
-		sweep(ctx, &fork_layouts[sweep_layouts[i]], DUP_NEW, &points);
+		if (dup_strategy_available(DUP_NEW))
+			sweep(ctx, &fork_layouts[sweep_layouts[i]], DUP_NEW,
+			      &points);
 		sweep(ctx, &fork_layouts[sweep_layouts[i]], DUP_OLD, &points);
 	}
-	sweep(ctx, &random_layout, DUP_NEW, &points);
+	if (dup_strategy_available(DUP_NEW))
+		sweep(ctx, &random_layout, DUP_NEW, &points);
 	sweep(ctx, &random_layout, DUP_OLD, &points);
+	if (!dup_strategy_available(DUP_NEW))
+		check_skip_part(ctx, "the new strategy: %s has no __mt_dup()",
+				SUBJECT_NAME);
 	if (ctx->verbose)
 		printf("  %lu allocation points failed in turn, seed %lu\n",
 		       points, ctx->seed);

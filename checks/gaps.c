@@ -34,7 +34,11 @@
  * run fits (check_alloc_rrange_top),
  * and on a tree without MT_FLAGS_ALLOC_RANGE, which keeps no gap figures,
  * mas_empty_area*() answer -EBUSY although a run exists (a tree that cannot
- * answer must say -EINVAL, never a wrong answer).
+ * answer must say -EINVAL, never a wrong answer).  Linux 6.1 adds two:
+ * mas_empty_area*() check their arguments otherwise (a one-index window is
+ * -EINVAL, size 0 or a window smaller than the size is not;
+ * check_empty_area_args), and mtree_alloc_range() never uses the top @size
+ * indices of its window (check_alloc_range_window).
  */
 #include <linux/kernel.h>
 #include <linux/maple_tree.h>
@@ -64,6 +68,8 @@ static unsigned long windows_compared;
 static unsigned long allocs_compared;
 static unsigned long kernel_rev_busy;	/* 6.12: rev -EBUSY, a run fits */
 static unsigned long kernel_plain_busy;	/* 6.12: non-alloc tree -EBUSY */
+static unsigned long kernel_args;	/* 6.1: other argument checks */
+static unsigned long kernel_window;	/* 6.1: top of the window unused */
 static unsigned long plain_einval;	/* non-alloc tree answered -EINVAL */
 
 static unsigned long rnd(struct gap_run *r, unsigned long n)
@@ -156,6 +162,17 @@ static void compare_window(struct gap_run *r, unsigned long min,
 			right = true;
 			r->reported++;
 		}
+	}
+	if (!right && ((want == -EINVAL && ret != -EINVAL) ||
+		       (ret == -EINVAL && min == max))) {
+		/* Linux 6.1's argument checks: check_empty_area_args. */
+		if (!kernel_args++)
+			printf("  check_gaps: kernel misbehaviour reproduced: "
+			       "%s(min %lu, max %lu, size %lu) returned %d, "
+			       "want %d\n", rev ? "mas_empty_area_rev" :
+			       "mas_empty_area", min, max, size, ret, want);
+		right = true;
+		r->reported++;
 	}
 #endif
 	CHECK(r->ctx, r->mt, right, "%s, after %s (write %lu): "
@@ -455,6 +472,7 @@ static void scenario_erase(struct check_ctx *ctx, unsigned int flags,
 }
 
 /* Bulk mode: mas_expected_entries(), ordered stores, then erases. */
+#ifdef HAVE_MAS_EXPECTED_ENTRIES
 static void scenario_bulk(struct check_ctx *ctx, const char *name,
 			  unsigned long salt)
 {
@@ -489,6 +507,14 @@ static void scenario_bulk(struct check_ctx *ctx, const char *name,
 		erase_random(&r, 6);
 	run_end(&r);
 }
+#else
+static void scenario_bulk(struct check_ctx *ctx, const char *name,
+			  unsigned long salt)
+{
+	check_skip_part(ctx, "%s: %s has no mas_expected_entries()", name,
+			SUBJECT_NAME);
+}
+#endif
 
 /* Inserts into free space the model names, then allocations. */
 static void scenario_insert_alloc(struct check_ctx *ctx, unsigned long base,
@@ -542,6 +568,21 @@ static void scenario_insert_alloc(struct check_ctx *ctx, unsigned long base,
 			r.reported++;
 			continue;
 		}
+		if (!rev && want == 0 && ret == -EBUSY &&
+		    max - (want_start + size - 1) < size) {
+			/*
+			 * Linux 6.1 looks in [min, max - size] only
+			 * (check_alloc_range_window): the first block that
+			 * fits ends above that, so every later one does too.
+			 */
+			if (!kernel_window++)
+				printf("  check_gaps: kernel misbehaviour "
+				       "reproduced: mtree_alloc_range -EBUSY for "
+				       "[%lu, %lu] size %lu, but %lu fits (%s)\n",
+				       min, max, size, want_start, name);
+			r.reported++;
+			continue;
+		}
 #endif
 		CHECK(ctx, &mt, ret == want && (ret || start == want_start),
 		      "%s: mtree_alloc_%srange(size %lu, [%lu, %lu]) returned "
@@ -579,6 +620,8 @@ static void scenario_plain(struct check_ctx *ctx, const char *name,
 }
 
 /* ------------------------------------------------------- cyclic */
+
+#ifdef HAVE_MTREE_ALLOC_CYCLIC		/* Linux 6.10 on */
 
 struct cyclic_model {
 	unsigned long next;	/* the caller's *next */
@@ -623,13 +666,18 @@ static void cyclic_one(struct gap_run *r, struct cyclic_model *c,
 	CHECK(r->ctx, r->mt, *next == c->next, "%s: *next %lu, model %lu",
 	      r->scenario, *next, c->next);
 	want = expect_cyclic(&r->m, c, lo, hi, &want_start);
+#ifndef HAVE_MAS_ALLOC_CYCLIC
+	use_mas = false;	/* check_cyclic() said so */
+#endif
 	if (use_mas) {
+#ifdef HAVE_MAS_ALLOC_CYCLIC
 		MA_STATE(ms, r->mt, 0, 0);
 
 		mtree_lock(r->mt);
 		ret = mas_alloc_cyclic(&ms, &start, entry, lo, hi, next,
 				       GFP_KERNEL);
 		mtree_unlock(r->mt);
+#endif
 	} else {
 		ret = mtree_alloc_cyclic(r->mt, &start, entry, lo, hi, next,
 					 GFP_KERNEL);
@@ -640,10 +688,12 @@ static void cyclic_one(struct gap_run *r, struct cyclic_model *c,
 	      "%d at %lu", r->scenario, use_mas ? "mas_alloc_cyclic" :
 	      "mtree_alloc_cyclic", lo, hi, before.next,
 	      before.wrapped ? ", wrapped" : "", ret, start, want, want_start);
+#ifdef HAVE_MT_FLAGS_ALLOC_WRAPPED
 	CHECK(r->ctx, r->mt, !!(r->mt->ma_flags & MT_FLAGS_ALLOC_WRAPPED) ==
 	      c->wrapped, "%s: MT_FLAGS_ALLOC_WRAPPED is %d, want %d",
 	      r->scenario, !!(r->mt->ma_flags & MT_FLAGS_ALLOC_WRAPPED),
 	      c->wrapped);
+#endif
 	if (ret >= 0 && ret == want && start == want_start)
 		model_store(&r->m, start, start, entry);
 	c->next = *next;	/* follow the tree, so one error shows once */
@@ -721,7 +771,22 @@ static void check_cyclic(struct check_ctx *ctx)
 	CHECK(ctx, &mt, ret == -EINVAL && mtree_empty(&mt),
 	      "mtree_alloc_cyclic with lo > hi: %d", ret);
 	mtree_destroy(&mt);
+#ifndef HAVE_MAS_ALLOC_CYCLIC
+	check_skip_part(ctx, "cyclic allocations through the state: %s has "
+			"no mas_alloc_cyclic()", SUBJECT_NAME);
+#endif
+#ifndef HAVE_MT_FLAGS_ALLOC_WRAPPED
+	check_skip_part(ctx, "the wrap flag: %s has no MT_FLAGS_ALLOC_WRAPPED",
+			SUBJECT_NAME);
+#endif
 }
+#else
+static void check_cyclic(struct check_ctx *ctx)
+{
+	check_skip_part(ctx, "cyclic allocations: %s has no "
+			"mtree_alloc_cyclic()", SUBJECT_NAME);
+}
+#endif /* HAVE_MTREE_ALLOC_CYCLIC */
 
 /* ------------------------------------------------------------ check */
 
@@ -732,6 +797,7 @@ static void check_gaps(struct check_ctx *ctx)
 
 	windows_compared = allocs_compared = 0;
 	kernel_rev_busy = kernel_plain_busy = plain_einval = 0;
+	kernel_args = kernel_window = 0;
 	rcu_barrier();
 	base = nr_allocated;
 
@@ -764,6 +830,11 @@ static void check_gaps(struct check_ctx *ctx)
 		       "(reverse search -EBUSY although a run fits) and %lu "
 		       "times (no MT_FLAGS_ALLOC_RANGE: -EBUSY although a run "
 		       "fits)\n", kernel_rev_busy, kernel_plain_busy);
+	if (kernel_args || kernel_window)
+		printf("  check_gaps: kernel misbehaviour reproduced %lu times "
+		       "(mas_empty_area* argument checks) and %lu times "
+		       "(mtree_alloc_range leaves the top of its window "
+		       "unused)\n", kernel_args, kernel_window);
 }
 DEFINE_CHECK(check_gaps,
 	     "mas_empty_area*/alloc_range/alloc_cyclic agree with the model "

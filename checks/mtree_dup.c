@@ -456,6 +456,13 @@ static bool holds(struct maple_tree *mt, enum layout layout, unsigned long nr)
 
 /* --------------------------------------------------- one duplication */
 
+/*
+ * Everything below needs mtree_dup() and __mt_dup() (Linux 6.8 on); before
+ * that the check reports itself skipped.  check_same_shape() above serves
+ * other checks on every subject.
+ */
+#if defined(HAVE_MTREE_DUP) && defined(HAVE___MT_DUP)
+
 /* How the copy is made: the locked API, or __mt_dup() under our locks. */
 enum dup_how {
 	DUP_MTREE,		/* mtree_dup(): it takes both spinlocks */
@@ -1112,6 +1119,16 @@ static void check_mtree_dup(struct check_ctx *ctx)
 		       st.refused, st.points, st.reader_passes,
 		       nr_allocated - base);
 }
+#else
+static void check_mtree_dup(struct check_ctx *ctx)
+{
+#ifndef HAVE_MTREE_DUP
+	check_skip(ctx, "%s has no mtree_dup()", SUBJECT_NAME);
+#else
+	check_skip(ctx, "%s has no __mt_dup()", SUBJECT_NAME);
+#endif
+}
+#endif /* HAVE_MTREE_DUP && HAVE___MT_DUP */
 DEFINE_CHECK(check_mtree_dup,
 	     "mtree_dup/__mt_dup: node-for-node copies, refusals, every "
 	     "allocation failing, RCU readers of the source");

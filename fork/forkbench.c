@@ -14,7 +14,8 @@
  *   cycle   dup_mmap() + exit_mmap() cycles per ten seconds of wall time,
  *           the closer analogue of fork() + exit()
  * each the median of --reps windows of --seconds; old and new alternate
- * within a repetition, so drift hits both alike.
+ * within a repetition, so drift hits both alike.  A subject without
+ * __mt_dup() (before Linux 6.8) has only the old strategy.
  *
  *   make forkbench O=build/fork OPT=-O2 && build/fork/forkbench --help
  */
@@ -47,6 +48,7 @@ static struct {
 	bool csv;			/* CSV rows instead of the table */
 	bool header;			/* CSV header line */
 	bool strategies[2];		/* indexed by enum dup_strategy */
+	bool strategy_given;		/* --strategy was given */
 } opt = {
 	.seconds = 0.5,
 	.reps = 5,
@@ -256,12 +258,14 @@ static void usage(FILE *out)
 "                   21,121,221,421,821,1621,3221,6421,12821,25621,51221)\n"
 "  --seconds S      one measurement window (default %g)\n"
 "  --reps N         windows per point, the median is reported (default %u)\n"
-"  --strategy WHICH old, new or both (default both)\n"
+"  --strategy WHICH old, new or both (default: both, or old where the\n"
+"                   subject has no __mt_dup(); this one: %s)\n"
 "  --label NAME     the implementation's name in the output\n"
 "  --csv            CSV rows instead of the tables\n"
 "  --no-header      no CSV header line\n"
 "  -h, --help       this text\n",
-		opt.seconds, opt.reps);
+		opt.seconds, opt.reps,
+		dup_strategy_available(DUP_NEW) ? "both" : "old");
 }
 
 static int parse_counts(const char *arg)
@@ -320,6 +324,7 @@ static int parse_options(int argc, char **argv)
 			if (strcmp(optarg, "old") && strcmp(optarg, "new") &&
 			    strcmp(optarg, "both"))
 				goto bad;
+			opt.strategy_given = true;
 			break;
 		case 'l':
 			opt.label = optarg;
@@ -357,6 +362,18 @@ int main(int argc, char **argv)
 	opt.nr_counts = ARRAY_SIZE(seed_counts);
 	if (parse_options(argc, argv))
 		return 2;
+	if (opt.strategies[DUP_NEW] && !dup_strategy_available(DUP_NEW)) {
+		if (opt.strategy_given) {
+			fprintf(stderr, "forkbench: %s has no __mt_dup(): only "
+				"the old strategy (--strategy old)\n",
+				SUBJECT_NAME);
+			return 2;
+		}
+		opt.strategies[DUP_NEW] = false;
+		if (!opt.csv)
+			printf("%s has no __mt_dup(): the old strategy only\n",
+			       SUBJECT_NAME);
+	}
 
 	maple_tree_init();
 	ret = mm_model_init();

@@ -34,6 +34,15 @@ const char *dup_strategy_name(enum dup_strategy strategy)
 	return strategy == DUP_NEW ? "new" : "old";
 }
 
+bool dup_strategy_available(enum dup_strategy strategy)
+{
+#ifdef HAVE___MT_DUP
+	return true;
+#else
+	return strategy == DUP_OLD;
+#endif
+}
+
 void mm_init(struct mm *mm)
 {
 	mt_init_flags(&mm->mm_mt, MT_FLAGS_ALLOC_RANGE | MT_FLAGS_LOCK_EXTERN);
@@ -240,18 +249,21 @@ int mm_build(struct mm *mm, const struct mm_layout *layout)
  * mas_expected_entries() preallocates every node the copy can need, so the
  * stores themselves never allocate; mas_destroy() rebalances the last leaf
  * and gives back what was not used.  On failure the child holds the copies
- * made so far and nothing else.  Both locks held.
+ * made so far and nothing else.  Both locks held.  (Without
+ * mas_expected_entries(), each store allocates what it needs.)
  */
 static int dup_mmap_old(struct mm *child, struct mm *parent)
 {
 	MA_STATE(old_mas, &parent->mm_mt, 0, 0);
 	MA_STATE(mas, &child->mm_mt, 0, 0);
 	struct vma *vma, *copy;
-	int ret;
+	int ret = 0;
 
+#ifdef HAVE_MAS_EXPECTED_ENTRIES
 	ret = mas_expected_entries(&mas, parent->map_count);
 	if (ret)
 		return ret;
+#endif
 	mas_for_each(&old_mas, vma, ULONG_MAX) {
 		if (vma->vm_flags & VM_DONTCOPY)
 			continue;
@@ -261,12 +273,20 @@ static int dup_mmap_old(struct mm *child, struct mm *parent)
 			break;
 		}
 		mas_aim_at_vma(&mas, copy);
+#ifdef HAVE_MAS_EXPECTED_ENTRIES
 		mas_store(&mas, copy);
 		if (mas_is_err(&mas)) {
 			vma_free(copy);
 			ret = -ENOMEM;
 			break;
 		}
+#else
+		ret = mas_store_gfp(&mas, copy, GFP_KERNEL);
+		if (ret) {
+			vma_free(copy);
+			break;
+		}
+#endif
 		child->map_count++;
 	}
 	mas_destroy(&mas);
@@ -284,6 +304,7 @@ static int dup_mmap_old(struct mm *child, struct mm *parent)
  *     failed, so that exit_mmap() stops before the parent's VMAs.
  * Both locks held.
  */
+#ifdef HAVE___MT_DUP
 static int dup_mmap_new(struct mm *child, struct mm *parent)
 {
 	MA_STATE(mas, &child->mm_mt, 0, 0);
@@ -327,6 +348,12 @@ static int dup_mmap_new(struct mm *child, struct mm *parent)
 	mas_destroy(&mas);
 	return ret;
 }
+#else
+static int dup_mmap_new(struct mm *child, struct mm *parent)
+{
+	return -EOPNOTSUPP;	/* no __mt_dup(): dup_strategy_available() */
+}
+#endif
 
 int dup_mmap(struct mm *child, struct mm *parent, enum dup_strategy strategy)
 {

@@ -16,14 +16,17 @@
  *
  * dup_mmap() copies a parent's mm into an empty child in one of two ways:
  *
- *   DUP_OLD  (Linux 6.1 - 6.6)  the child's tree starts empty; bulk mode
+ *   DUP_OLD  (Linux 6.1 - 6.7)  the child's tree starts empty; bulk mode
  *            (mas_expected_entries()) preallocates its nodes, each copied
  *            VMA is stored with one mas_store(), mas_destroy() finishes.
- *   DUP_NEW  (Linux 6.7 on, the seed's series)  __mt_dup() copies the
+ *            (A subject without mas_expected_entries() stores each VMA
+ *            with mas_store_gfp() instead.)
+ *   DUP_NEW  (Linux 6.8 on, the seed's series)  __mt_dup() copies the
  *            parent's tree node by node, so the child's tree first holds
  *            the parent's VMAs; each is then overwritten in place by its
  *            copy (an exact-fit store: no allocation) and VM_DONTCOPY ones
- *            are erased (which may allocate, so may fail).
+ *            are erased (which may allocate, so may fail).  Only on a
+ *            subject that has __mt_dup() (dup_strategy_available()).
  *
  * A DUP_NEW failure at VMA C leaves the child's tree half copied.  The
  * first range not duplicated is overwritten with XA_ZERO_ENTRY, and
@@ -48,6 +51,7 @@
 
 #include <linux/maple_tree.h>
 #include <linux/rwsem.h>
+#include <subject-api.h>	/* HAVE___MT_DUP, SUBJECT_NAME */
 
 #define MM_PAGE_SIZE		4096UL
 
@@ -133,11 +137,18 @@ void mm_init(struct mm *mm);
 int mm_build(struct mm *mm, const struct mm_layout *layout);
 
 /*
+ * dup_strategy_available() - can this subject copy an mm with @strategy?
+ * DUP_OLD always; DUP_NEW if the subject has __mt_dup() (Linux 6.8 on).
+ */
+bool dup_strategy_available(enum dup_strategy strategy);
+
+/*
  * dup_mmap() - copy @parent's VMAs into the empty @child with @strategy.
  *
  * Takes both mmap_locks (the child's nested).  Whatever it returns, the
  * child must then go through exit_mmap(), as the kernel's mmput() does.
- * Return: 0, -ENOMEM.
+ * Return: 0, -ENOMEM, -EOPNOTSUPP (@strategy not available: the child is
+ * left empty).
  */
 int dup_mmap(struct mm *child, struct mm *parent, enum dup_strategy strategy);
 

@@ -6,11 +6,14 @@
 #
 # NAME is the subject's name in messages ("linux-source-6.1"), SHIMS the
 # folder of our shim headers (include/), HEADER the subject's
-# include/linux/maple_tree.h, SOURCES its lib/maple_tree.c and
+# include/linux/maple_tree.h, SOURCES its lib/maple_tree.c (first) and
 # lib/test_maple_tree.c.  Prints a C header of HAVE_* macros, one per
 # optional API (see the table below); the driver and the checks adapt to
 # them, and a check that needs a missing one reports itself skipped with
-# "<NAME> has no <api>()".
+# "<NAME> has no <api>()".  The API comes from the header; only the
+# userspace test hooks (mt_set_non_kernel() and friends, include/harness.h),
+# which a kernel tree defines in lib/maple_tree.c under !__KERNEL__, come
+# from that file.
 #
 # Fails, with a message naming what is missing, when the subject cannot be
 # built by this harness at all:
@@ -36,6 +39,8 @@ fail() {
 }
 
 [ -f "$header" ] || fail "no header $header"
+impl=${1:-}
+tests=${2:-}
 
 # The header without comments, on one line: declarations may span lines.
 flat=$(perl -0777 -pe 's{/\*.*?\*/}{ }gs; s{//[^\n]*}{}g; s{\\\n}{ }g; s{\s+}{ }g' "$header")
@@ -67,6 +72,20 @@ for w in maple_tree_tests_run maple_tree_tests_passed MT_FLAGS_ALLOC_RANGE \
 done
 [ -z "$missing" ] ||
 	fail "include/linux/maple_tree.h lacks what the harness needs:$missing"
+
+# The test hooks the checks use unconditionally (include/harness.h).
+impl_flat=
+if [ -n "$impl" ] && [ -f "$impl" ]; then
+	impl_flat=$(perl -0777 -pe 's{/\*.*?\*/}{ }gs; s{//[^\n]*}{}g; s{\s+}{ }g' "$impl")
+	for f in mt_set_non_kernel mt_nr_allocated mt_nr_tallocated \
+		 mt_zero_nr_tallocated; do
+		printf '%s' "$impl_flat" | grep -Eq "(^|[^A-Za-z0-9_])$f ?\\(" ||
+			missing="$missing $f()"
+	done
+	[ -z "$missing" ] ||
+		fail "lib/maple_tree.c defines no userspace test hook$missing" \
+		     "(under #ifndef __KERNEL__; see include/harness.h)"
+fi
 
 # ------------------------------------------------------ known variants
 # mt_dump(): one argument until 6.3, a format since.
@@ -128,6 +147,31 @@ probe HAVE_MT_WRITE_LOCK_IS_HELD "$(fnre mt_write_lock_is_held)" "mt_write_lock_
 probe HAVE_MAS_EXPECTED_ENTRIES "$(fnre mas_expected_entries)" "mas_expected_entries()"
 probe HAVE_MAS_PREALLOCATE "$(fnre mas_preallocate)" "mas_preallocate()"
 probe HAVE_MT_ON_STACK "$(fnre mt_on_stack)" "mt_on_stack()"
+# Test hooks defined in lib/maple_tree.c.
+flat=$impl_flat
+probe HAVE_MT_SET_CALLBACK "$(fnre mt_set_callback)" "mt_set_callback(), mt_set_private()"
+probe HAVE_MT_GET_ALLOC_SIZE "$(fnre mt_get_alloc_size)" "mt_get_alloc_size()"
+
+# ------------------------------------------------------ known failures
+# Assertions a test module fails against its own tree, in the kernel's own
+# userspace harness (tools/testing/radix-tree) as in ours: keyed by the
+# sha256 of lib/test_maple_tree.c, so they apply to that exact file only.
+# The driver prints them and does not count them (maple.c, run_module()).
+#   sha256  function:line ...  | why
+known='
+a1c6362e999f00db3218c37a8cc14fa28fcdd37e1addd9e4266ad71f7126caf9 next_prev_test:1991 | Linux 6.1.192 (Debian 12): the test expects mas_next() past the last entry to leave index at the first free index (last_index), 6.1 sets it to the limit; its own tools/testing/radix-tree fails there too
+'
+if [ -n "$tests" ] && [ -f "$tests" ]; then
+	sum=$(sha256sum "$tests" | cut -d' ' -f1)
+	line=$(printf '%s\n' "$known" | grep "^$sum " || true)
+	if [ -n "$line" ]; then
+		asserts=$(printf '%s' "$line" | sed 's/^[0-9a-f]* \([^|]*\) |.*/\1/; s/ *$//')
+		why=$(printf '%s' "$line" | sed 's/^[^|]*| //; s/["\\]/\\&/g')
+		printf '\n/* Known failures of this test module against its own tree. */\n'
+		printf '#define SUBJECT_MODULE_KNOWN_FAILURES "%s"\n' "$asserts"
+		printf '#define SUBJECT_MODULE_KNOWN_WHY "%s"\n' "$why"
+	fi
+fi
 cat <<EOF
 
 #endif /* HARNESS_SUBJECT_API_H */
