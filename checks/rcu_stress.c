@@ -23,6 +23,7 @@
  * (STRESS=1) the seed also picks the accesses that yield the CPU
  * (harness/stress.c); scripts/stress.sh runs many seeds in several builds.
  */
+#include <sched.h>
 #include <linux/kernel.h>
 #include <linux/maple_tree.h>
 #include <linux/rcupdate.h>
@@ -189,6 +190,13 @@ static void *stress_reader(void *arg)
 		reads += read_round(st, &rng);
 		if (last_round)
 			break;
+		/*
+		 * In the stress build the writer yields at its hot sites too;
+		 * six readers that never let go of the CPU would starve it, and
+		 * a seed would take minutes.  One round, then the CPU is free.
+		 */
+		if (harness_stress_build())
+			sched_yield();
 		if (__atomic_load_n(&st->writer_done, __ATOMIC_ACQUIRE))
 			last_round = true;
 	}
