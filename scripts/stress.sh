@@ -10,6 +10,7 @@
 # Usage: scripts/stress.sh [first-seed [seeds]]
 #   BUILDS="default san coverage"  which builds (default: all three)
 #   SECONDS_PER_BUILD=N             start no new seed after N seconds (120)
+#   SEED_SECONDS=N                  a seed still running after N s fails (300)
 #   KDIR=<tree>                     another subject (its violations are
 #                                   reported, a crash still fails)
 # A failure names its replay command: the same seed in the same build.
@@ -19,6 +20,7 @@ cd "$top"
 first=${1:-1}
 seeds=${2:-40}
 budget=${SECONDS_PER_BUILD:-120}
+seed_limit=${SEED_SECONDS:-300}	# one seed that runs longer has hung
 builds=${BUILDS:-default san coverage}
 jobs=${JOBS:-2}
 kdir=${KDIR:-linux}
@@ -39,6 +41,7 @@ for b in $builds; do
 		echo "stress: the $b build failed"
 		exit 1
 	fi
+	rm -f "$out"/stress-seed-*.log	# a kept log is this run's failure
 	start=$(date +%s)
 	run=0
 	failed=0
@@ -49,13 +52,18 @@ for b in $builds; do
 			break
 		fi
 		log=$out/stress-seed-$s.log
-		if timeout 300 "$out/maple" -v --seed "$s" check_rcu_stress \
-				>"$log" 2>&1; then
+		if timeout "$seed_limit" "$out/maple" -v --seed "$s" \
+				check_rcu_stress >"$log" 2>&1; then
 			rm -f "$log"
 		else
+			rc=$?
 			failed=$((failed + 1))
 			failed_seeds="$failed_seeds $s"
-			echo "  $b seed $s FAILED (log: $log)"
+			if [ "$rc" = 124 ]; then
+				echo "  $b seed $s FAILED: no end after ${seed_limit}s (a reader or the writer stuck?) (log: $log)"
+			else
+				echo "  $b seed $s FAILED, status $rc (log: $log)"
+			fi
 			grep -E '^FAIL|^  [0-9]+ inconsistent|Segmentation|ERROR|SUMMARY' \
 				"$log" | head -n 5 | sed 's/^/    /'
 			echo "    replay: make maple O=$out KDIR=$kdir STRESS=1 $* &&" \
