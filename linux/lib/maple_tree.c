@@ -3283,22 +3283,19 @@ out:
 	return type;
 }
 
-/* wr_exact_fit: swap the one slot, for readers too. */
-static void mas_wr_exact_fit(struct ma_state *mas, struct mt_wr_leaf *wl)
+/*
+ * After the leaf took the items wl->buf: its gap up the tree (allocation
+ * trees), and @mas on the stored range, as the engine leaves it.
+ */
+static void mas_wr_leaf_done(struct ma_state *mas, struct mt_wr_leaf *wl)
 {
 	struct mt_buf *buf = &wl->buf;
 	unsigned int pos = 0;
-	unsigned long lo;
+	unsigned long lo = mas->min;
 
-	rcu_assign_pointer(ma_slots(wl->node, maple_leaf_64)[wl->swap],
-			   wl->val);
-	if (!buf->nr)
-		return;		/* entry over entry: @mas is on the range */
-	/* A NULL stored or replaced: the gaps, and @mas onto the range. */
 	if (mt_is_alloc(mas->tree))
 		mt_leaf_gap_up(wl->node, mt_leaf_gap(buf->item, buf->nr,
 						     buf->min));
-	lo = mas->min;
 	while (buf->item[pos].last < wl->index) {
 		lo = buf->item[pos].last + 1;
 		pos++;
@@ -3309,28 +3306,21 @@ static void mas_wr_exact_fit(struct ma_state *mas, struct mt_wr_leaf *wl)
 	mas->last = pos < buf->nr - 1U ? buf->item[pos].last : mas->max;
 }
 
+/* wr_exact_fit: swap the one slot, for readers too. */
+static void mas_wr_exact_fit(struct ma_state *mas, struct mt_wr_leaf *wl)
+{
+	rcu_assign_pointer(ma_slots(wl->node, maple_leaf_64)[wl->swap],
+			   wl->val);
+	/* A NULL stored or replaced (wl->buf was built): gaps, position. */
+	if (wl->buf.nr)
+		mas_wr_leaf_done(mas, wl);
+}
+
 /* wr_node_store, outside RCU mode: refill the leaf from wl->buf. */
 static void mas_wr_node_store(struct ma_state *mas, struct mt_wr_leaf *wl)
 {
-	struct maple_tree *mt = mas->tree;
-	struct mt_buf *buf = &wl->buf;
-	unsigned int pos = 0;
-	unsigned long lo;
-
-	mt_fill(mt, wl->node, maple_leaf_64, buf->item, buf->nr);
-	if (mt_is_alloc(mt))
-		mt_leaf_gap_up(wl->node, mt_leaf_gap(buf->item, buf->nr,
-						     buf->min));
-	/* Point @mas at the stored range, as the engine leaves it. */
-	lo = mas->min;
-	while (buf->item[pos].last < wl->index) {
-		lo = buf->item[pos].last + 1;
-		pos++;
-	}
-	mas->offset = pos;
-	mas->end = buf->nr - 1;
-	mas->index = lo;
-	mas->last = pos < buf->nr - 1U ? buf->item[pos].last : mas->max;
+	mt_fill(mas->tree, wl->node, maple_leaf_64, wl->buf.item, wl->buf.nr);
+	mas_wr_leaf_done(mas, wl);
 }
 
 /* wr_rebalance in place: the two leaves cut evenly (mas_wr_null_edge()). */
