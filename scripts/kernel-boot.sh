@@ -38,8 +38,10 @@
 #   SEED=1                torture seed
 #   FORK_VMAS=21,101,421,1621,6421,25621,51221   VMA counts, none: no table
 #   ROUNDS=3              fork table rounds per boot
-#   FORK_SECONDS=1        forking time per measurement (fractions allowed)
-#   ICOUNT=0              1: fork boots under TCG count instructions as time
+#   FORK_SECONDS=0.2      forking time per measurement (guest seconds; 1
+#                         when the clock is the wall's)
+#   ICOUNT=1              fork boots under TCG count instructions as time
+#                         (0: wall clock)
 #   ACCEL=auto            kvm, tcg, or auto (KVM if a probe boot works)
 #   SMP=2  MEM=1G         CPUs of the test boots, memory
 #   TIMEOUT=1500          seconds a boot may take before it is killed
@@ -54,7 +56,7 @@ torture=${TORTURE:-30}
 seed=${SEED:-1}
 fork_vmas=${FORK_VMAS:-21,101,421,1621,6421,25621,51221}
 rounds=${ROUNDS:-3}
-fork_seconds=${FORK_SECONDS:-1}
+fork_seconds=${FORK_SECONDS:-}
 accel=${ACCEL:-auto}
 smp=${SMP:-2}
 mem=${MEM:-1G}
@@ -222,18 +224,20 @@ for t in $trees; do
 done
 
 # The fork table: boots of their own, alternating between the kernels, one
-# CPU, the test module kept out.  ICOUNT=1 (TCG only) makes the guest's
-# clock count instructions (-icount shift=0,sleep=off: one instruction, one
+# CPU, the test module kept out.  Under TCG the guest's clock counts
+# instructions (-icount shift=0,sleep=off: one instruction, one
 # nanosecond), so that the rates measure the guest's work and not how busy
-# the host was; it is slow (icount TCG ran at about 10 million
-# instructions per second on the loaded 2-core host), so give it short
-# measurements, e.g. FORK_SECONDS=0.1 and fewer counts.
+# the shared host was: wall-clock rates of one kernel varied by 2.5x
+# between rounds here, instruction-clock rates by a few percent.
+# ICOUNT=0 measures wall-clock time instead (KVM always does).
 fork_args=
 fork_clock="wall clock"
-if [ "$accel" = tcg ] && [ "${ICOUNT:-0}" = 1 ]; then
+if [ "$accel" = tcg ] && [ "${ICOUNT:-1}" = 1 ]; then
 	fork_args="-icount shift=0,sleep=off"
 	fork_clock="TCG -icount: 1 instruction = 1 ns of guest time"
+	fork_seconds=${fork_seconds:-0.2}
 fi
+fork_seconds=${fork_seconds:-1}
 if [ "$fork_vmas" != none ]; then
 	b=1
 	while [ "$b" -le "$boots" ]; do
