@@ -223,15 +223,18 @@ ktests: $(KCACHE)/lib/test_maple_tree.c
 	$(Q)$(SRC)/build/ktests/maple module | tail -n 3
 
 # ------------------------------------------------------------ compilation
+# The subject's files: an undeclared function is an error, and a failure
+# names what the shims lack (scripts/subject-cc.sh).
+SUBJECT_CC := $(SRC)/scripts/subject-cc.sh
 $(OBJ)/maple_tree.o: $(IMPL_C) $(IMPL_H) $(DEPS)
 	@mkdir -p $(dir $@)
 	$(SAY) '  CC      $(notdir $<) [$(SUBJECT)]'
-	$(Q)$(CC) $(ALL_CFLAGS) $(IMPL_ONLY_CFLAGS) -c $< -o $@
+	$(Q)$(SUBJECT_CC) $(CC) $(ALL_CFLAGS) $(IMPL_ONLY_CFLAGS) -c $< -o $@
 
 $(OBJ)/test_maple_tree.o: $(TESTS_C) $(IMPL_H) $(DEPS)
 	@mkdir -p $(dir $@)
 	$(SAY) '  CC      $(notdir $<) [tests]'
-	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(Q)$(SUBJECT_CC) $(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(OBJ)/%.o: $(SRC)/%.c $(DEPS) $(wildcard $(SRC)/checks/*.h $(SRC)/*/*.h)
 	@mkdir -p $(dir $@)

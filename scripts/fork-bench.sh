@@ -2,12 +2,15 @@
 # fork-bench.sh: the seed's fork benchmark on the userspace fork model
 # (make bench-fork).
 #
-# Builds fork/forkbench optimised (OPT=-O2) for Linux 6.12's maple tree
-# (build/fork-kernel) and, when it builds and passes check_forking, for our
-# own tree in linux/ (build/fork-ours); runs both in this one invocation,
-# pinned to one CPU, interleaved count by count; prints the seed's table
-# (VMA counts, a row per implementation and strategy, the gains) and writes
-# the CSV and a plot:
+# Builds fork/forkbench optimised (OPT=-O2) for each subject that builds
+# and passes its checks: Linux 6.1's maple tree (build/fork-kernel61; Debian
+# 12's kernel, before __mt_dup(), so the old strategy only), Linux 6.12's
+# (build/fork-kernel) and our own tree in linux/ (build/fork-ours).  Runs
+# them in this one invocation, pinned to one CPU, interleaved count by
+# count; prints the seed's table per subject (VMA counts, a row per
+# strategy, the gains), then the seed's before and after on the trees the
+# kernel really had: 6.1 old, 6.12 new, ours new side by side; writes the
+# CSV and a plot:
 #
 #   build/fork-bench.csv   every point (see forkbench --help for the columns)
 #   build/fork-bench.png   rate against VMA count, and the gain, log scales
@@ -19,6 +22,9 @@
 #   FORK_BENCH_CPU      the CPU to pin to            (default 0)
 #   FORK_BENCH_OUT      where the CSV and PNG go     (default build)
 #   FORK_BENCH_OURS     the tree measured as ours    (default linux)
+#   FORK_BENCH_SUBJECTS which subjects, in order     (default: kernel61
+#                       kernel ours; kernel61 is fetched like make kernel
+#                       KERNEL_VERSION=6.1)
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,6 +35,7 @@ counts=${FORK_BENCH_COUNTS:-21,121,221,421,821,1621,3221,6421,12821,25621,51221}
 cpu=${FORK_BENCH_CPU:-0}
 out=${FORK_BENCH_OUT:-build}
 ours_tree=${FORK_BENCH_OURS:-linux}
+subjects=${FORK_BENCH_SUBJECTS:-kernel61 kernel ours}
 jobs=${JOBS:-2}
 csv="$out/fork-bench.csv"
 png="$out/fork-bench.png"
@@ -37,8 +44,9 @@ mkdir -p "$out" "$series" build/logs
 
 # --------------------------------------------------------------- builds
 # build NAME KDIR: forkbench and maple for one subject; its ./maple must
-# pass check_forking (the seed's check).  Prints why not, or a warning if
-# our fork model's check fails.
+# pass check_forking (the seed's check), and where the subject has no
+# __mt_dup() (which that check needs) check_fork_model, the old strategy
+# checked.  Prints why not, or a warning if our fork model's check fails.
 build() {
 	name=$1
 	kdir=$2
@@ -53,29 +61,48 @@ build() {
 		return 1
 	fi
 	if ! "build/fork-$name/maple" check_fork_model >>"$log" 2>&1; then
-		echo "warning: fails check_fork_model, log: $log"
+		if grep -q 'define HAVE___MT_DUP' \
+			"build/fork-$name/generated/subject-api.h"; then
+			echo "warning: fails check_fork_model, log: $log"
+		else
+			echo "fails check_fork_model, log: $log"
+			return 1
+		fi
+	fi
+	if ! grep -q 'define HAVE___MT_DUP' \
+		"build/fork-$name/generated/subject-api.h"; then
+		echo "no __mt_dup(): the old strategy only"
 	fi
 	return 0
 }
 
-kernel_tree=$(scripts/kernel-tree.sh)
 impls=
-why=
-if why=$(build kernel "$kernel_tree"); then
-	impls=kernel
-	echo "kernel: Linux 6.12's lib/maple_tree.c ($kernel_tree)${why:+ ($why)}"
-else
-	echo "kernel: not available ($why)"
-fi
-why=
-if [ -f "$ours_tree/lib/maple_tree.c" ] &&
-   [ -f "$ours_tree/include/linux/maple_tree.h" ] &&
-   why=$(build ours "$ours_tree"); then
-	impls="$impls ours"
-	echo "ours: $ours_tree/lib/maple_tree.c${why:+ ($why)}"
-else
-	echo "ours: not available${why:+ ($why)}"
-fi
+for name in $subjects; do
+	why=
+	case $name in
+	kernel61)
+		title="Linux 6.1's lib/maple_tree.c"
+		tree=$(scripts/kernel-tree.sh 6.1) || tree= ;;
+	kernel)
+		title="Linux 6.12's lib/maple_tree.c"
+		tree=$(scripts/kernel-tree.sh 6.12) || tree= ;;
+	ours)
+		title="$ours_tree/lib/maple_tree.c"
+		tree=$ours_tree ;;
+	*)
+		echo "fork-bench: unknown subject '$name' (kernel61, kernel, ours)"
+		exit 2 ;;
+	esac
+	if [ -n "$tree" ] && [ -f "$tree/lib/maple_tree.c" ] &&
+	   [ -f "$tree/include/linux/maple_tree.h" ] &&
+	   why=$(build "$name" "$tree"); then
+		impls="$impls $name"
+		echo "$name: $title ($tree)${why:+ ($why)}"
+	else
+		echo "$name: not available${why:+ ($why)}"
+	fi
+done
+impls=${impls# }
 [ -n "$impls" ] || { echo "fork-bench: nothing to measure"; exit 1; }
 
 # ---------------------------------------------------------------- runs
@@ -89,10 +116,19 @@ fi
 
 nr_counts=$(echo "$counts" | tr ',' '\n' | wc -l)
 nr_impls=$(echo $impls | wc -w)
-estimate=$(awk -v n="$nr_counts" -v i="$nr_impls" -v r="$reps" -v s="$seconds" \
-	'BEGIN { printf "%d", n * i * (2 * r + 0.2) * s }')
-echo "measuring $nr_counts VMA counts x $nr_impls implementations x 2 strategies," \
-	"$reps x ${seconds}s each, $pinned: about ${estimate}s"
+# windows per count: two per subject, one for a subject without __mt_dup()
+nr_windows=0
+for impl in $impls; do
+	if grep -q 'define HAVE___MT_DUP' "build/fork-$impl/generated/subject-api.h"; then
+		nr_windows=$((nr_windows + 2))
+	else
+		nr_windows=$((nr_windows + 1))
+	fi
+done
+estimate=$(awk -v n="$nr_counts" -v w="$nr_windows" -v r="$reps" -v s="$seconds" \
+	'BEGIN { printf "%d", n * w * (r + 0.1) * s }')
+echo "measuring $nr_counts VMA counts x $nr_impls implementations ($nr_windows" \
+	"strategies in all), $reps x ${seconds}s each, $pinned: about ${estimate}s"
 
 echo "impl,strategy,vmas,dup_per_10s,cycle_per_10s,dup_us,nodes,iterations,reps,seconds" >"$csv"
 for count in $(echo "$counts" | tr ',' ' '); do
@@ -106,13 +142,15 @@ done
 [ -t 2 ] && printf '\r%40s\r' '' >&2
 
 # --------------------------------------------------------------- table
-# table COLUMN TITLE: the seed's layout, one block per implementation.
+# table COLUMN TITLE: the seed's layout, one block per implementation (a
+# strategy it lacks has no row, nor a gain).
 table() {
 	awk -F, -v col="$1" -v title="$2" -v impls="$impls" '
 	NR == 1 { next }
 	{
 		if (!($3 in seen)) { seen[$3] = 1; vmas[++n] = $3 }
 		rate[$1, $2, $3] = $col
+		has[$1, $2] = 1
 	}
 	END {
 		print title
@@ -123,11 +161,15 @@ table() {
 		for (i = 1; i <= m; i++) {
 			for (s = 0; s < 2; s++) {
 				st = s ? "new" : "old"
+				if (!has[impl[i], st])
+					continue
 				printf "%-12s", impl[i] " " st
 				for (c = 1; c <= n; c++)
 					printf " %8s", rate[impl[i], st, vmas[c]]
 				printf "\n"
 			}
+			if (!has[impl[i], "old"] || !has[impl[i], "new"])
+				continue
 			printf "%-12s", impl[i] " gain"
 			for (c = 1; c <= n; c++) {
 				o = rate[impl[i], "old", vmas[c]]
@@ -137,8 +179,10 @@ table() {
 		}
 		# Time per call, ours over the kernel tree (its rate over ours),
 		# as make bench prints ratios: below 1.00, ours is faster.
-		for (s = 0; m > 1 && s < 2; s++) {
+		for (s = 0; s < 2; s++) {
 			st = s ? "new" : "old"
+			if (!has["ours", st] || !has["kernel", st])
+				continue
 			printf "%-12s", "ours/k " st
 			for (c = 1; c <= n; c++) {
 				o = rate["ours", st, vmas[c]]
@@ -149,11 +193,46 @@ table() {
 	}' "$csv"
 }
 
+# before_after COLUMN TITLE: the seed's before and after on the trees the
+# kernel really had, VMA counts down the side: Linux 6.1 old (Debian 12's
+# fork), 6.12 new (the seed merged), ours new, and each new one's gain
+# over 6.1 old.  Needs kernel61 and at least one of the others.
+before_after() {
+	awk -F, -v col="$1" -v title="$2" '
+	NR == 1 { next }
+	{
+		if (!($3 in seen)) { seen[$3] = 1; vmas[++n] = $3 }
+		rate[$1, $2, $3] = $col
+		has[$1, $2] = 1
+	}
+	function gain(a, b) { return b > 0 ? sprintf("%.2f%%", (a / b - 1) * 100) : "" }
+	END {
+		if (!has["kernel61", "old"] || !(has["kernel", "new"] || has["ours", "new"]))
+			exit
+		print title
+		printf "%-8s %12s %12s %9s %12s %9s\n", "VMAs", "6.1 old",
+		       "6.12 new", "gain", "ours new", "gain"
+		for (c = 1; c <= n; c++) {
+			v = vmas[c]
+			o = rate["kernel61", "old", v]
+			printf "%-8s %12s %12s %9s %12s %9s\n", v, o,
+			       rate["kernel", "new", v], gain(rate["kernel", "new", v], o),
+			       rate["ours", "new", v], gain(rate["ours", "new", v], o)
+		}
+	}' "$csv"
+}
+
 echo
 table 4 "dup_mmap() per ten seconds (median of $reps x ${seconds}s, $pinned)"
 echo
 table 5 "dup_mmap() + exit_mmap() per ten seconds"
 echo
+if [ -n "$(before_after 4 x)" ]; then
+	before_after 4 "before and after: dup_mmap() per ten seconds, Linux 6.1's tree (old) against 6.12's and ours (new)"
+	echo
+	before_after 5 "before and after: dup_mmap() + exit_mmap() per ten seconds"
+	echo
+fi
 echo "seed (fork() per ten seconds on a kernel, for comparison):"
 seed_counts="21 121 221 421 821 1621 3221 6421 12821 25621 51221"
 seed_old="112100 76261 54227 34035 20195 11112 6017 3161 1606 802 393"
@@ -170,23 +249,35 @@ paste "$series/seed.vmas" "$series/seed.old" "$series/seed.new" |
 printf '%-12s' "seed gain"; awk '{ printf " %7.2f%%", $2 }' "$series/seed-gain.dat"; echo
 
 # ---------------------------------------------------------------- plot
+# Series per implementation and strategy; the plot draws the ones with data.
+olds=
+news=
+gains=
 for impl in $impls; do
 	for st in old new; do
 		awk -F, -v i="$impl" -v s="$st" '$1 == i && $2 == s { print $3, $4, $5 }' \
 			"$csv" >"$series/$impl-$st.dat"
+		[ -s "$series/$impl-$st.dat" ] || continue
+		case $st in
+		old)	olds="$olds $impl" ;;
+		new)	news="$news $impl" ;;
+		esac
 	done
 	awk -F, -v i="$impl" '
 	$1 == i { d[$2, $3] = $4; c[$2, $3] = $5; if (!($3 in seen)) { seen[$3] = 1; v[++n] = $3 } }
-	END { for (k = 1; k <= n; k++) if (d["old", v[k]] > 0)
+	END { for (k = 1; k <= n; k++) if (d["old", v[k]] > 0 && d["new", v[k]] > 0)
 		printf "%s %.2f %.2f\n", v[k], (d["new", v[k]] / d["old", v[k]] - 1) * 100,
 			(c["new", v[k]] / c["old", v[k]] - 1) * 100 }' \
 		"$csv" >"$series/$impl-gain.dat"
+	if [ -s "$series/$impl-gain.dat" ]; then
+		gains="$gains $impl"
+	fi
 done
 
 echo
 echo "csv: $csv"
 if command -v gnuplot >/dev/null 2>&1; then
-	gnuplot -e "dir='$series'; impls='$impls'; out='$png'; subtitle='median of $reps x ${seconds}s windows, $pinned'" \
+	gnuplot -e "dir='$series'; olds='${olds# }'; news='${news# }'; gains='${gains# }'; out='$png'; subtitle='median of $reps x ${seconds}s windows, $pinned'" \
 		scripts/fork-plot.gp
 	echo "png: $png"
 else
