@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0+ */
+/* The kernel's include guard: this header stands in for 6.12's. */
 #ifndef _LINUX_MAPLE_TREE_H
 #define _LINUX_MAPLE_TREE_H
 /*
@@ -144,25 +145,25 @@ enum store_type {
 
 #ifdef CONFIG_LOCKDEP
 typedef struct lockdep_map *lockdep_map_p;	/* external lock */
+/* True without an external lock, else what @held says of it. */
+#define mt_ext_lock_says(mt, held)	(!(mt)->ma_external_lock || (held))
 /* With an external lock: does the caller hold it (in any mode)? */
-#define mt_lock_is_held(tree)						\
-	(!(tree)->ma_external_lock ||					\
-	 lock_is_held((tree)->ma_external_lock))
-/* With an external lock: does the caller hold it for writing? */
-#define mt_write_lock_is_held(tree)					\
-	(!(tree)->ma_external_lock ||					\
-	 lock_is_held_type((tree)->ma_external_lock, 0))
-/* Make @tree check its writers against @extlock (a spinlock or rwsem). */
-#define mt_set_external_lock(tree, extlock)				\
-	((tree)->ma_external_lock = &(extlock)->dep_map)
+#define mt_lock_is_held(mt)						\
+	mt_ext_lock_says(mt, lock_is_held((mt)->ma_external_lock))
+/* With an external lock: does the caller hold it for writing (type 0)? */
+#define mt_write_lock_is_held(mt)					\
+	mt_ext_lock_says(mt, lock_is_held_type((mt)->ma_external_lock, 0))
+/* Make @mt check its writers against @extlock (a spinlock or rwsem). */
+#define mt_set_external_lock(mt, extlock)				\
+	((mt)->ma_external_lock = &(extlock)->dep_map)
 /* A tree on the stack, used by one thread, needs no lock. */
-#define mt_on_stack(tree)	((tree).ma_external_lock = NULL)
+#define mt_on_stack(mt)	((mt).ma_external_lock = NULL)
 #else
 typedef struct { /* no lock tracking */ } lockdep_map_p;
-#define mt_lock_is_held(tree)		1
-#define mt_write_lock_is_held(tree)	1
-#define mt_set_external_lock(tree, extlock)	do { } while (0)
-#define mt_on_stack(tree)		do { } while (0)
+#define mt_lock_is_held(mt)		1
+#define mt_write_lock_is_held(mt)	1
+#define mt_set_external_lock(mt, extlock)	do { } while (0)
+#define mt_on_stack(mt)		do { } while (0)
 #endif
 
 /*
@@ -200,10 +201,10 @@ struct maple_tree {
 
 #define DEFINE_MTREE(tname)	struct maple_tree tname = MTREE_INIT(tname, 0)
 
-#define mtree_lock(tree)	spin_lock(&(tree)->ma_lock)
-#define mtree_lock_nested(tree, subclass)				\
-	spin_lock_nested(&(tree)->ma_lock, subclass)
-#define mtree_unlock(tree)	spin_unlock(&(tree)->ma_lock)
+#define mtree_lock(mt)	spin_lock(&(mt)->ma_lock)
+#define mtree_lock_nested(mt, subclass)				\
+	spin_lock_nested(&(mt)->ma_lock, subclass)
+#define mtree_unlock(mt)	spin_unlock(&(mt)->ma_lock)
 
 /*
  * One node, seen through each of its layouts.  A node leaving the tree is
@@ -239,34 +240,34 @@ struct ma_topiary {
 };
 
 /* The simple API: each call locks the tree itself. */
-void *mtree_load(struct maple_tree *tree, unsigned long idx);
-int mtree_insert(struct maple_tree *tree, unsigned long idx, void *ptr,
+void *mtree_load(struct maple_tree *mt, unsigned long idx);
+int mtree_insert(struct maple_tree *mt, unsigned long idx, void *ptr,
 		 gfp_t flags);
-int mtree_insert_range(struct maple_tree *tree, unsigned long lo,
+int mtree_insert_range(struct maple_tree *mt, unsigned long lo,
 		       unsigned long hi, void *ptr, gfp_t flags);
-int mtree_alloc_range(struct maple_tree *tree, unsigned long *found,
+int mtree_alloc_range(struct maple_tree *mt, unsigned long *found,
 		      void *ptr, unsigned long len, unsigned long lo,
 		      unsigned long hi, gfp_t flags);
-int mtree_alloc_cyclic(struct maple_tree *tree, unsigned long *found,
+int mtree_alloc_cyclic(struct maple_tree *mt, unsigned long *found,
 		       void *ptr, unsigned long lo, unsigned long hi,
 		       unsigned long *cursor, gfp_t flags);
-int mtree_alloc_rrange(struct maple_tree *tree, unsigned long *found,
+int mtree_alloc_rrange(struct maple_tree *mt, unsigned long *found,
 		       void *ptr, unsigned long len, unsigned long lo,
 		       unsigned long hi, gfp_t flags);
-int mtree_store_range(struct maple_tree *tree, unsigned long lo,
+int mtree_store_range(struct maple_tree *mt, unsigned long lo,
 		      unsigned long hi, void *ptr, gfp_t flags);
-int mtree_store(struct maple_tree *tree, unsigned long idx, void *ptr,
+int mtree_store(struct maple_tree *mt, unsigned long idx, void *ptr,
 		gfp_t flags);
-void *mtree_erase(struct maple_tree *tree, unsigned long idx);
+void *mtree_erase(struct maple_tree *mt, unsigned long idx);
 int mtree_dup(struct maple_tree *src, struct maple_tree *dst, gfp_t flags);
 int __mt_dup(struct maple_tree *src, struct maple_tree *dst, gfp_t flags);
-void mtree_destroy(struct maple_tree *tree);
-void __mt_destroy(struct maple_tree *tree);
+void mtree_destroy(struct maple_tree *mt);
+void __mt_destroy(struct maple_tree *mt);
 
-/* True when no index of @tree holds an entry.  Any context. */
-static inline bool mtree_empty(const struct maple_tree *tree)
+/* True when no index of @mt holds an entry.  Any context. */
+static inline bool mtree_empty(const struct maple_tree *mt)
 {
-	return tree->ma_root == NULL;
+	return mt->ma_root == NULL;
 }
 
 /*
@@ -327,19 +328,19 @@ struct ma_wr_state {
 	void *content;			/* what was there before */
 };
 
-#define mas_lock(ms)		spin_lock(&(ms)->tree->ma_lock)
-#define mas_lock_irqsave(ms, fl)	spin_lock_irqsave(&(ms)->tree->ma_lock, fl)
-#define mas_lock_nested(ms, subclass)					\
-	spin_lock_nested(&(ms)->tree->ma_lock, subclass)
-#define mas_unlock(ms)		spin_unlock(&(ms)->tree->ma_lock)
-#define mas_unlock_irqrestore(ms, fl)					\
-	spin_unlock_irqrestore(&(ms)->tree->ma_lock, fl)
+#define mas_lock(mas)		spin_lock(&(mas)->tree->ma_lock)
+#define mas_lock_irqsave(mas, fl)	spin_lock_irqsave(&(mas)->tree->ma_lock, fl)
+#define mas_lock_nested(mas, subclass)					\
+	spin_lock_nested(&(mas)->tree->ma_lock, subclass)
+#define mas_unlock(mas)		spin_unlock(&(mas)->tree->ma_lock)
+#define mas_unlock_irqrestore(mas, fl)					\
+	spin_unlock_irqrestore(&(mas)->tree->ma_lock, fl)
 
 /* ma_state.node for ma_error: the errno as an internal entry. */
 #define MA_ERROR(errno_val)						\
 	((struct maple_enode *)(((unsigned long)(errno_val) << 2) | 2UL))
 
-/* Declare a state for [@lo, @hi] of @tree, ready for its first walk. */
+/* Declare a state for [@lo, @hi] of @mt, ready for its first walk. */
 #define MA_STATE(sname, tree_ptr, lo, hi)				\
 	struct ma_state sname = {					\
 		.tree = (tree_ptr),					\
@@ -354,10 +355,10 @@ struct ma_wr_state {
 		.store_type = wr_invalid,	/* no write yet */	\
 	}
 
-/* Declare a write state storing @val through @ms. */
-#define MA_WR_STATE(wname, ms, val)					\
+/* Declare a write state storing @val through @mas_ptr. */
+#define MA_WR_STATE(wname, mas_ptr, val)				\
 	struct ma_wr_state wname = {					\
-		.mas = (ms),						\
+		.mas = (mas_ptr),					\
 		.entry = (val),						\
 		.content = NULL,					\
 	}
@@ -370,70 +371,70 @@ struct ma_wr_state {
 	}
 
 /* The advanced API.  Contracts are in lib/maple_tree.c. */
-void *mas_walk(struct ma_state *ms);
-void *mas_store(struct ma_state *ms, void *val);
-void *mas_erase(struct ma_state *ms);
-int mas_store_gfp(struct ma_state *ms, void *val, gfp_t flags);
-void mas_store_prealloc(struct ma_state *ms, void *val);
-void *mas_find(struct ma_state *ms, unsigned long limit);
-void *mas_find_range(struct ma_state *ms, unsigned long limit);
-void *mas_find_rev(struct ma_state *ms, unsigned long limit);
-void *mas_find_range_rev(struct ma_state *ms, unsigned long limit);
-int mas_preallocate(struct ma_state *ms, void *val, gfp_t flags);
-int mas_alloc_cyclic(struct ma_state *ms, unsigned long *found, void *ptr,
+void *mas_walk(struct ma_state *mas);
+void *mas_store(struct ma_state *mas, void *val);
+void *mas_erase(struct ma_state *mas);
+int mas_store_gfp(struct ma_state *mas, void *val, gfp_t flags);
+void mas_store_prealloc(struct ma_state *mas, void *val);
+void *mas_find(struct ma_state *mas, unsigned long limit);
+void *mas_find_range(struct ma_state *mas, unsigned long limit);
+void *mas_find_rev(struct ma_state *mas, unsigned long limit);
+void *mas_find_range_rev(struct ma_state *mas, unsigned long limit);
+int mas_preallocate(struct ma_state *mas, void *val, gfp_t flags);
+int mas_alloc_cyclic(struct ma_state *mas, unsigned long *found, void *ptr,
 		     unsigned long lo, unsigned long hi,
 		     unsigned long *cursor, gfp_t flags);
-bool mas_nomem(struct ma_state *ms, gfp_t flags);
-void mas_pause(struct ma_state *ms);
+bool mas_nomem(struct ma_state *mas, gfp_t flags);
+void mas_pause(struct ma_state *mas);
 void maple_tree_init(void);	/* once, before any tree */
-void mas_destroy(struct ma_state *ms);
-int mas_expected_entries(struct ma_state *ms, unsigned long how_many);
-void *mas_prev(struct ma_state *ms, unsigned long limit);
-void *mas_prev_range(struct ma_state *ms, unsigned long limit);
-void *mas_next(struct ma_state *ms, unsigned long limit);
-void *mas_next_range(struct ma_state *ms, unsigned long limit);
+void mas_destroy(struct ma_state *mas);
+int mas_expected_entries(struct ma_state *mas, unsigned long how_many);
+void *mas_prev(struct ma_state *mas, unsigned long limit);
+void *mas_prev_range(struct ma_state *mas, unsigned long limit);
+void *mas_next(struct ma_state *mas, unsigned long limit);
+void *mas_next_range(struct ma_state *mas, unsigned long limit);
 /* Lowest / highest free run of @len indices within [@lo, @hi]. */
-int mas_empty_area(struct ma_state *ms, unsigned long lo, unsigned long hi,
+int mas_empty_area(struct ma_state *mas, unsigned long lo, unsigned long hi,
 		   unsigned long len);
-int mas_empty_area_rev(struct ma_state *ms, unsigned long lo,
+int mas_empty_area_rev(struct ma_state *mas, unsigned long lo,
 		       unsigned long hi, unsigned long len);
 
-/* Set up @ms like MA_STATE() does, at the single index @idx. */
-static inline void mas_init(struct ma_state *ms, struct maple_tree *tree,
+/* Set up @mas like MA_STATE() does, at the single index @idx. */
+static inline void mas_init(struct ma_state *mas, struct maple_tree *mt,
 			    unsigned long idx)
 {
-	memset(ms, 0, sizeof(*ms));
-	ms->tree = tree;
-	ms->index = idx;
-	ms->last = idx;
-	ms->max = ULONG_MAX;
-	ms->node = NULL;
-	ms->status = ma_start;
+	memset(mas, 0, sizeof(*mas));
+	mas->tree = mt;
+	mas->index = idx;
+	mas->last = idx;
+	mas->max = ULONG_MAX;
+	mas->node = NULL;
+	mas->status = ma_start;
 }
 
-static inline bool mas_is_active(struct ma_state *ms)
+static inline bool mas_is_active(struct ma_state *mas)
 {
-	return ms->status == ma_active;
+	return mas->status == ma_active;	/* on a range of a node */
 }
 
-static inline bool mas_is_err(struct ma_state *ms)
+static inline bool mas_is_err(struct ma_state *mas)
 {
-	return ms->status == ma_error;
+	return mas->status == ma_error;
 }
 
 /*
- * mas_reset() - forget where @ms stands; its next operation walks from the
+ * mas_reset() - forget where @mas stands; its next operation walks from the
  * root.  Use it after the lock was dropped.  Any context.
  */
-static __always_inline void mas_reset(struct ma_state *ms)
+static __always_inline void mas_reset(struct ma_state *mas)
 {
-	ms->node = NULL;
-	ms->status = ma_start;
+	mas->node = NULL;
+	mas->status = ma_start;
 }
 
-/* Each entry (XA_ZERO_ENTRY included) from ms->index up to @limit. */
-#define mas_for_each(ms, val, limit)					\
-	while (((val) = mas_find((ms), (limit))) != NULL)
+/* Each entry (XA_ZERO_ENTRY included) from mas->index up to @limit. */
+#define mas_for_each(mas, val, limit)					\
+	while (((val) = mas_find((mas), (limit))) != NULL)
 
 #ifdef CONFIG_DEBUG_MAPLE_TREE	/* dumps, validation, test counters */
 enum mt_dump_format {
@@ -444,10 +445,10 @@ enum mt_dump_format {
 extern atomic_t maple_tree_tests_run;	/* assertions evaluated */
 extern atomic_t maple_tree_tests_passed;	/* assertions that held */
 
-void mt_dump(const struct maple_tree *tree, enum mt_dump_format fmt);
-void mas_dump(const struct ma_state *ms);
+void mt_dump(const struct maple_tree *mt, enum mt_dump_format fmt);
+void mas_dump(const struct ma_state *mas);
 void mas_wr_dump(const struct ma_wr_state *wr);
-void mt_validate(struct maple_tree *tree);
+void mt_validate(struct maple_tree *mt);
 void mt_cache_shrink(void);	/* return spare slab memory */
 
 /*
@@ -472,21 +473,21 @@ static inline bool __mt_tally(bool failed)
 	dump_stack();							\
 } while (0)
 
-#define MT_BUG_ON(tree, cond) do {					\
+#define MT_BUG_ON(mt, cond) do {					\
 	unsigned int __mt_v = !!(cond);					\
 	if (__mt_tally(__mt_v != 0)) {					\
 		__MT_REPORT("BUG", __mt_v);				\
-		mt_dump((tree), mt_dump_hex);				\
+		mt_dump((mt), mt_dump_hex);				\
 		__MT_FOOTER();						\
 	}								\
 } while (0)
 
-#define MAS_BUG_ON(ms, cond) do {					\
+#define MAS_BUG_ON(mas, cond) do {					\
 	unsigned int __mt_v = !!(cond);					\
 	if (__mt_tally(__mt_v != 0)) {					\
 		__MT_REPORT("BUG", __mt_v);				\
-		mas_dump(ms);						\
-		mt_dump((ms)->tree, mt_dump_hex);			\
+		mas_dump(mas);						\
+		mt_dump((mas)->tree, mt_dump_hex);			\
 		__MT_FOOTER();						\
 	}								\
 } while (0)
@@ -502,22 +503,22 @@ static inline bool __mt_tally(bool failed)
 	}								\
 } while (0)
 
-#define MT_WARN_ON(tree, cond) ({					\
+#define MT_WARN_ON(mt, cond) ({					\
 	bool __mt_hit = __mt_tally(!!(cond));				\
 	if (__mt_hit) {							\
 		__MT_REPORT("WARN", 1);					\
-		mt_dump((tree), mt_dump_hex);				\
+		mt_dump((mt), mt_dump_hex);				\
 		__MT_FOOTER();						\
 	}								\
 	unlikely(__mt_hit);						\
 })
 
-#define MAS_WARN_ON(ms, cond) ({					\
+#define MAS_WARN_ON(mas, cond) ({					\
 	bool __mt_hit = __mt_tally(!!(cond));				\
 	if (__mt_hit) {							\
 		__MT_REPORT("WARN", 1);					\
-		mas_dump(ms);						\
-		mt_dump((ms)->tree, mt_dump_hex);			\
+		mas_dump(mas);						\
+		mt_dump((mas)->tree, mt_dump_hex);			\
 		__MT_FOOTER();						\
 	}								\
 	unlikely(__mt_hit);						\
@@ -535,121 +536,121 @@ static inline bool __mt_tally(bool failed)
 	unlikely(__mt_hit);						\
 })
 #else
-#define MT_BUG_ON(tree, cond)		BUG_ON(cond)
-#define MAS_BUG_ON(ms, cond)		BUG_ON(cond)
+#define MT_BUG_ON(mt, cond)		BUG_ON(cond)
+#define MAS_BUG_ON(mas, cond)		BUG_ON(cond)
 #define MAS_WR_BUG_ON(wr, cond)		BUG_ON(cond)
-#define MT_WARN_ON(tree, cond)		WARN_ON(cond)
-#define MAS_WARN_ON(ms, cond)		WARN_ON(cond)
+#define MT_WARN_ON(mt, cond)		WARN_ON(cond)
+#define MAS_WARN_ON(mas, cond)		WARN_ON(cond)
 #define MAS_WR_WARN_ON(wr, cond)	WARN_ON(cond)
 #endif /* debug assertions */
 
 /*
- * __mas_set_range() - narrow @ms to [@lo, @hi] without a new walk.  @lo
- * must lie in the range @ms stands on; otherwise use mas_set_range().
+ * __mas_set_range() - narrow @mas to [@lo, @hi] without a new walk.  @lo
+ * must lie in the range @mas stands on; otherwise use mas_set_range().
  */
-static inline void __mas_set_range(struct ma_state *ms, unsigned long lo,
+static inline void __mas_set_range(struct ma_state *mas, unsigned long lo,
 				   unsigned long hi)
 {
-	MAS_WARN_ON(ms, mas_is_active(ms) &&
-			(lo < ms->index || lo > ms->last));
-	ms->index = lo;
-	ms->last = hi;
+	MAS_WARN_ON(mas, mas_is_active(mas) &&
+			(lo < mas->index || lo > mas->last));
+	mas->index = lo;
+	mas->last = hi;
 }
 
-/* mas_set_range() - point @ms at [@lo, @hi]; the next call walks afresh. */
-static inline void mas_set_range(struct ma_state *ms, unsigned long lo,
+/* mas_set_range() - point @mas at [@lo, @hi]; the next call walks afresh. */
+static inline void mas_set_range(struct ma_state *mas, unsigned long lo,
 				 unsigned long hi)
 {
-	mas_reset(ms);
-	__mas_set_range(ms, lo, hi);
+	mas_reset(mas);
+	__mas_set_range(mas, lo, hi);
 }
 
-/* mas_set() - point @ms at the single index @idx. */
-static inline void mas_set(struct ma_state *ms, unsigned long idx)
+/* mas_set() - point @mas at the single index @idx. */
+static inline void mas_set(struct ma_state *mas, unsigned long idx)
 {
-	mas_set_range(ms, idx, idx);
+	mas_set_range(mas, idx, idx);
 }
 
-static inline bool mt_external_lock(const struct maple_tree *tree)
+static inline bool mt_external_lock(const struct maple_tree *mt)
 {
-	return (tree->ma_flags & MT_FLAGS_LOCK_MASK) == MT_FLAGS_LOCK_EXTERN;
+	return (mt->ma_flags & MT_FLAGS_LOCK_MASK) == MT_FLAGS_LOCK_EXTERN;
 }
 
 /*
- * mt_init_flags() - make @tree an empty tree with @fl (MT_FLAGS_*).  Any
+ * mt_init_flags() - make @mt an empty tree with @fl (MT_FLAGS_*).  Any
  * context; the tree must not be in use.
  */
-static inline void mt_init_flags(struct maple_tree *tree, unsigned int fl)
+static inline void mt_init_flags(struct maple_tree *mt, unsigned int fl)
 {
-	tree->ma_flags = fl;
-	if (!mt_external_lock(tree))
-		spin_lock_init(&tree->ma_lock);
-	rcu_assign_pointer(tree->ma_root, NULL);
+	mt->ma_flags = fl;
+	if (!mt_external_lock(mt))	/* an external lock is set later */
+		spin_lock_init(&mt->ma_lock);
+	rcu_assign_pointer(mt->ma_root, NULL);	/* readers may look already */
 }
 
-/* mt_init() - make @tree an empty tree with its own lock. */
-static inline void mt_init(struct maple_tree *tree)
+/* mt_init() - make @mt an empty tree with its own lock. */
+static inline void mt_init(struct maple_tree *mt)
 {
-	mt_init_flags(tree, 0);
+	mt_init_flags(mt, 0);
 }
 
-static inline bool mt_in_rcu(struct maple_tree *tree)
+static inline bool mt_in_rcu(struct maple_tree *mt)
 {
 #ifdef CONFIG_MAPLE_RCU_DISABLED	/* never copy-on-write */
 	return false;
 #endif
-	return tree->ma_flags & MT_FLAGS_USE_RCU;
+	return mt->ma_flags & MT_FLAGS_USE_RCU;
 }
 
-/* Switch the RCU mode of @tree under its lock (held by the caller if external). */
-static inline void __mt_switch_rcu(struct maple_tree *tree, bool on)
+/* Switch the RCU mode of @mt under its lock (held by the caller if external). */
+static inline void __mt_switch_rcu(struct maple_tree *mt, bool on)
 {
-	if (mt_external_lock(tree)) {
-		WARN_ON(!mt_lock_is_held(tree));
-	} else {
-		mtree_lock(tree);
-	}
-	if (on)
-		tree->ma_flags |= MT_FLAGS_USE_RCU;
+	bool own_lock = !mt_external_lock(mt);
+	unsigned int flags;
+
+	if (own_lock)
+		mtree_lock(mt);
 	else
-		tree->ma_flags &= ~MT_FLAGS_USE_RCU;
-	if (!mt_external_lock(tree))
-		mtree_unlock(tree);
+		WARN_ON(!mt_lock_is_held(mt));
+	flags = mt->ma_flags & ~MT_FLAGS_USE_RCU;
+	mt->ma_flags = on ? flags | MT_FLAGS_USE_RCU : flags;
+	if (own_lock)
+		mtree_unlock(mt);
 }
 
 /* mt_clear_in_rcu() - writers may now change nodes in place. */
-static inline void mt_clear_in_rcu(struct maple_tree *tree)
+static inline void mt_clear_in_rcu(struct maple_tree *mt)
 {
-	if (mt_in_rcu(tree))
-		__mt_switch_rcu(tree, false);
+	if (mt_in_rcu(mt))
+		__mt_switch_rcu(mt, false);
 }
 
 /* mt_set_in_rcu() - from now on every visible change is copy-on-write. */
-static inline void mt_set_in_rcu(struct maple_tree *tree)
+static inline void mt_set_in_rcu(struct maple_tree *mt)
 {
-	if (!mt_in_rcu(tree))
-		__mt_switch_rcu(tree, true);
+	if (!mt_in_rcu(mt))
+		__mt_switch_rcu(mt, true);
 }
 
-/* Levels of nodes in @tree: 0 when empty or a lone root entry. */
-static inline unsigned int mt_height(const struct maple_tree *tree)
+/* Levels of nodes in @mt: 0 when empty or a lone root entry. */
+static inline unsigned int mt_height(const struct maple_tree *mt)
 {
-	return (tree->ma_flags & MT_FLAGS_HEIGHT_MASK) >>
+	return (mt->ma_flags & MT_FLAGS_HEIGHT_MASK) >>
 		MT_FLAGS_HEIGHT_OFFSET;
 }
 
-void *mt_find(struct maple_tree *tree, unsigned long *idx, unsigned long limit);
-void *mt_find_after(struct maple_tree *tree, unsigned long *idx,
+void *mt_find(struct maple_tree *mt, unsigned long *idx, unsigned long limit);
+void *mt_find_after(struct maple_tree *mt, unsigned long *idx,
 		    unsigned long limit);
-void *mt_prev(struct maple_tree *tree, unsigned long idx, unsigned long limit);
-void *mt_next(struct maple_tree *tree, unsigned long idx, unsigned long limit);
+void *mt_prev(struct maple_tree *mt, unsigned long idx, unsigned long limit);
+void *mt_next(struct maple_tree *mt, unsigned long idx, unsigned long limit);
 
 /*
- * mt_for_each() - each present entry of @tree from @idx up to @limit; @idx
+ * mt_for_each() - each present entry of @mt from @idx up to @limit; @idx
  * moves past each one.  XA_ZERO_ENTRY reads as NULL and is skipped.
  */
-#define mt_for_each(tree, val, idx, limit)				\
-	for ((val) = mt_find((tree), &(idx), (limit)); (val);		\
-	     (val) = mt_find_after((tree), &(idx), (limit)))
+#define mt_for_each(mt, val, idx, limit)				\
+	for ((val) = mt_find((mt), &(idx), (limit)); (val);		\
+	     (val) = mt_find_after((mt), &(idx), (limit)))
 
 #endif /* _LINUX_MAPLE_TREE_H */
