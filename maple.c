@@ -367,9 +367,9 @@ int main(int argc, char **argv)
 		printf("note: %u known failures of %s's own test module not "
 		       "counted (see above)\n", module_known, SUBJECT_NAME);
 	if (checks_skipped || parts_skipped)
-		printf("note: %d checks and %d parts of checks skipped (%s "
-		       "lacks what they need; see above)\n", checks_skipped,
-		       parts_skipped, SUBJECT_NAME);
+		printf("note: %d checks and %d parts of checks skipped on %s "
+		       "(see above for why)\n", checks_skipped, parts_skipped,
+		       SUBJECT_NAME);
 
 	run = atomic_read(&maple_tree_tests_run);
 	passed = atomic_read(&maple_tree_tests_passed);

@@ -11,7 +11,7 @@
  *
  * Each prints "bench <name>: <ops> operations in <s> s, <ns> ns each".
  * BENCH=fork copies the tree the way the subject's fork() did: with
- * __mt_dup() where the subject has it (6.8 on, "fork new"), else one store
+ * __mt_dup() where the subject has it ("fork new"), else one store
  * per entry into an empty tree ("fork old", Linux 6.1's dup_mmap());
  * BENCH=fork_old runs the old way on any subject.
  */

@@ -18,7 +18,7 @@
  * exit_mmap() every VMA made for the child is freed exactly once, none of
  * the parent's is, and nr_allocated is back where it started.
  *
- * A subject without __mt_dup() (before Linux 6.8) has only the old
+ * A subject without __mt_dup() (Linux 6.1, say) has only the old
  * strategy: the new one is reported as a skipped part.
  */
 #include <stdlib.h>

@@ -621,7 +621,7 @@ static void scenario_plain(struct check_ctx *ctx, const char *name,
 
 /* ------------------------------------------------------- cyclic */
 
-#ifdef HAVE_MTREE_ALLOC_CYCLIC		/* Linux 6.10 on */
+#ifdef HAVE_MTREE_ALLOC_CYCLIC
 
 struct cyclic_model {
 	unsigned long next;	/* the caller's *next */

@@ -457,8 +457,8 @@ static bool holds(struct maple_tree *mt, enum layout layout, unsigned long nr)
 /* --------------------------------------------------- one duplication */
 
 /*
- * Everything below needs mtree_dup() and __mt_dup() (Linux 6.8 on); before
- * that the check reports itself skipped.  check_same_shape() above serves
+ * Everything below needs mtree_dup() and __mt_dup() (the seed's series);
+ * without them the check reports itself skipped.  check_same_shape() above serves
  * other checks on every subject.
  */
 #if defined(HAVE_MTREE_DUP) && defined(HAVE___MT_DUP)

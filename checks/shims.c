@@ -32,7 +32,7 @@ static void *lock_probe(void *arg)
 
 /*
  * Is @mt's external lock held for writing?  The subject's
- * mt_write_lock_is_held() where it has one (6.10 on), else the lockdep
+ * mt_write_lock_is_held() where it has one, else the lockdep
  * question that macro asks.
  */
 static bool ext_write_held(struct maple_tree *mt)
@@ -283,7 +283,7 @@ static void check_forking(struct check_ctx *ctx)
 #else
 static void check_forking(struct check_ctx *ctx)
 {
-	/* fork()'s tree copy before 6.8 is check_fork_model's old strategy */
+	/* fork()'s tree copy without it: check_fork_model's old strategy */
 	check_skip(ctx, "%s has no __mt_dup()", SUBJECT_NAME);
 }
 #endif

@@ -15,7 +15,7 @@
  *           the closer analogue of fork() + exit()
  * each the median of --reps windows of --seconds; old and new alternate
  * within a repetition, so drift hits both alike.  A subject without
- * __mt_dup() (before Linux 6.8) has only the old strategy.
+ * __mt_dup() (Linux 6.1, say) has only the old strategy.
  *
  *   make forkbench O=build/fork OPT=-O2 && build/fork/forkbench --help
  */

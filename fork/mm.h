@@ -16,12 +16,12 @@
  *
  * dup_mmap() copies a parent's mm into an empty child in one of two ways:
  *
- *   DUP_OLD  (Linux 6.1 - 6.7)  the child's tree starts empty; bulk mode
+ *   DUP_OLD  (Linux 6.1 - 6.6)  the child's tree starts empty; bulk mode
  *            (mas_expected_entries()) preallocates its nodes, each copied
  *            VMA is stored with one mas_store(), mas_destroy() finishes.
  *            (A subject without mas_expected_entries() stores each VMA
  *            with mas_store_gfp() instead.)
- *   DUP_NEW  (Linux 6.8 on, the seed's series)  __mt_dup() copies the
+ *   DUP_NEW  (Linux 6.7 on, the seed's series)  __mt_dup() copies the
  *            parent's tree node by node, so the child's tree first holds
  *            the parent's VMAs; each is then overwritten in place by its
  *            copy (an exact-fit store: no allocation) and VM_DONTCOPY ones
@@ -138,7 +138,7 @@ int mm_build(struct mm *mm, const struct mm_layout *layout);
 
 /*
  * dup_strategy_available() - can this subject copy an mm with @strategy?
- * DUP_OLD always; DUP_NEW if the subject has __mt_dup() (Linux 6.8 on).
+ * DUP_OLD always; DUP_NEW if the subject has __mt_dup().
  */
 bool dup_strategy_available(enum dup_strategy strategy);
 
