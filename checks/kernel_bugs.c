@@ -317,6 +317,7 @@ static void check_alloc_one_leaf(struct check_ctx *ctx)
 		struct maple_tree mt;
 		unsigned int bad = atomic_read(&maple_tree_tests_run) -
 				   atomic_read(&maple_tree_tests_passed);
+		bool right;
 		int ret;
 
 		harness_quiet = 1;
@@ -329,12 +330,14 @@ static void check_alloc_one_leaf(struct check_ctx *ctx)
 		mtree_lock(&mt);
 		mt_validate(&mt);
 		mtree_unlock(&mt);
-		_exit(ret == 0 && start == 195 &&
-		      mtree_load(&mt, 200) == xa_mk_value(3) &&
-		      mtree_load(&mt, 201) == NULL &&
-		      mtree_load(&mt, 50) == xa_mk_value(2) &&
-		      atomic_read(&maple_tree_tests_run) -
-		      atomic_read(&maple_tree_tests_passed) == bad ? 0 : 1);
+		right = ret == 0 && start == 195 &&
+			mtree_load(&mt, 200) == xa_mk_value(3) &&
+			mtree_load(&mt, 201) == NULL &&
+			mtree_load(&mt, 50) == xa_mk_value(2) &&
+			atomic_read(&maple_tree_tests_run) -
+			atomic_read(&maple_tree_tests_passed) == bad;
+		mtree_destroy(&mt);	/* nothing left for valgrind to see */
+		_exit(right ? 0 : 1);
 	}
 	if (!CHECK(ctx, NULL, pid > 0, "fork failed"))
 		return;
