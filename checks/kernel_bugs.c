@@ -6,7 +6,8 @@
  * get it right; when the subject is a kernel tree (HARNESS_SUBJECT_KERNEL)
  * the check reports what the kernel did and passes, so a kernel tree stays
  * usable as a subject and a fixed kernel shows up as "fixed".  The 6.1
- * ones reproduce the same way with the kernel's own userspace harness
+ * ones, but for the allocation failure (which needs our injection),
+ * reproduce the same way with the kernel's own userspace harness
  * (tools/testing/radix-tree of the same tarball).
  */
 #include <stdio.h>
