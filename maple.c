@@ -125,6 +125,7 @@ static void run_check(const struct harness_check *c)
 		.verbose = opt_verbose,
 	};
 	double start = now_seconds();
+	unsigned long warnings = harness_warnings;
 
 	if (opt_verbose)
 		printf("check %s ...\n", c->name);
@@ -135,6 +136,9 @@ static void run_check(const struct harness_check *c)
 	}
 	c->run(&ctx);
 	rcu_barrier();
+	warnings = harness_warnings - warnings;
+	CHECK(&ctx, NULL, !warnings || ctx.warns, "%lu WARN_ON() hits that the "
+	      "check did not expect (see the WARNING lines above)", warnings);
 	parts_skipped += ctx.parts_skipped;
 	if (ctx.skipped[0]) {
 		checks_skipped++;

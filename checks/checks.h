@@ -32,7 +32,18 @@ struct check_ctx {
 	unsigned long failed;	/* CHECK() failures in this check */
 	char skipped[160];	/* why the check did not run, if it did not */
 	unsigned int parts_skipped;	/* check_skip_part() calls */
+	bool warns;		/* provokes WARN_ON() on purpose (bad input) */
 };
+
+/*
+ * The check makes the subject WARN_ON() on purpose.  Without this, any
+ * WARN_ON() hit during a check fails it: a warning nobody expected is a
+ * finding.
+ */
+static inline void check_expect_warnings(struct check_ctx *ctx)
+{
+	ctx->warns = true;
+}
 
 struct harness_check {
 	const char *name;
