@@ -26,6 +26,10 @@
 #               -O0 --coverage builds (scripts/stress.sh), ~90 s a build
 #   tsan        check_rcu_stress under ThreadSanitizer, a few seeds
 #   coverage    make coverage: the gcov build passes, and the report is made
+#   kern-boot   our tree and 6.12's own in real kernels under QEMU: the test
+#               module at boot, vma-torture, the fork table, dmesg (one fork
+#               boot each here; make kernel-boot does two)
+#   kern-vma    Linux 6.12's tools/testing/vma on our tree: 15 of 15
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -90,6 +94,8 @@ leg fuzz env FUZZ_SECONDS="${FUZZ_SECONDS:-60}" scripts/fuzz.sh
 leg stress env SECONDS_PER_BUILD="${STRESS_SECONDS:-90}" scripts/stress.sh 1 60
 leg tsan scripts/tsan.sh 1 4
 leg coverage scripts/coverage.sh
+leg kern-boot env BOOTS="${KERNEL_BOOTS:-1}" scripts/kernel-boot.sh
+leg kern-vma scripts/kernel-vma.sh
 
 [ -z "$failed_legs" ] || echo "failed legs:$failed_legs"
 echo "$passed passed, $failed failed"
