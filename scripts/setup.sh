@@ -6,7 +6,8 @@ set -eu
 packages="gcc make liburcu-dev valgrind linux-source-6.12 xz-utils
 	  gcc-multilib liburcu-dev:i386 clang libclang-rt-14-dev gdb pkg-config
 	  gnuplot-nox gcovr python3 graphviz
-	  flex bison bc libelf-dev libssl-dev cpio qemu-system-x86 busybox-static"
+	  flex bison bc libelf-dev libssl-dev cpio qemu-system-x86 busybox-static
+	  linux-source-6.1"
 # 32-bit builds link liburcu for i386.
 if ! dpkg --print-foreign-architectures | grep -qx i386; then
 	if [ "$(id -u)" = 0 ]; then dpkg --add-architecture i386
