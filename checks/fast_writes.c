@@ -75,7 +75,7 @@ static void fw_op(struct maple_tree *mt, unsigned long long *rng,
 
 			mtree_lock(mt);
 			old = mas_walk(&mas);
-			if (old && mas.status == ma_active)
+			if (old)	/* over exactly the range walked to */
 				mas_store_gfp(&mas, xa_mk_value(i & 0xffff),
 					      GFP_KERNEL);
 			mtree_unlock(mt);
@@ -147,7 +147,8 @@ static void check_fast_writes(struct check_ctx *ctx)
 	unsigned long k, seq;
 
 	if (!mt_set_fast_writes) {
-		check_skip(ctx, "the subject has no mt_set_fast_writes()");
+		check_skip(ctx, "%s has no mt_set_fast_writes() (a switch of our "
+			   "tree only)", SUBJECT_NAME);
 		return;
 	}
 	for (k = 0; k < ARRAY_SIZE(kinds); k++)

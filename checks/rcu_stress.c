@@ -204,6 +204,7 @@ static void *stress_reader(void *arg)
 	return NULL;
 }
 
+#ifdef HAVE___MT_DUP
 /* Duplicate the tree the readers are reading and check the copy. */
 static void stress_dup(struct check_ctx *ctx, struct stress *st)
 {
@@ -234,6 +235,7 @@ static void stress_dup(struct check_ctx *ctx, struct stress *st)
 	rcu_read_unlock();
 	mtree_destroy(&copy);
 }
+#endif
 
 static void check_rcu_stress(struct check_ctx *ctx)
 {
@@ -253,6 +255,10 @@ static void check_rcu_stress(struct check_ctx *ctx)
 			break;
 		started++;
 	}
+#ifndef HAVE___MT_DUP
+	check_skip_part(ctx, "duplications during the reads: %s has no "
+			"__mt_dup()", SUBJECT_NAME);
+#endif
 	harness_stress_start(ctx->seed);
 	for (i = 0; i < writes; i++) {
 		unsigned long op = check_random(&rng) % 10;
@@ -285,10 +291,12 @@ static void check_rcu_stress(struct check_ctx *ctx)
 		if (!CHECK(ctx, &st.tree, ret == 0, "write %d: [%lu, %lu] op %lu "
 			   "returned %d", i, first, last, op, ret))
 			break;
+#ifdef HAVE___MT_DUP
 		if (i % DUP_EVERY == DUP_EVERY - 1) {
 			stress_dup(ctx, &st);
 			dups++;
 		}
+#endif
 	}
 	__atomic_store_n(&st.writer_done, true, __ATOMIC_RELEASE);
 	for (i = 0; i < started; i++)

@@ -9,6 +9,8 @@
 #   opt         the same optimised (OPT=-O2), as benchmarks build it
 #   32bit       the same with -m32 (BUILD=32): the 32-slot node layout
 #   kernel      the kernel's 6.12 tree as the subject (KDIR=)
+#   kernel61    Linux 6.1's tree (Debian 12's kernel, before __mt_dup()) as
+#               the subject: its test module and every check that applies
 #   valgrind    the whole default run under valgrind: 0 errors, 0 definitely
 #               lost (about 4 minutes; QUICK=1 runs only our checks there)
 #   outoftree   an outside program built with make -s cflags/libs
@@ -39,6 +41,7 @@ failed=0
 failed_legs=
 
 kernel_tree=$(scripts/kernel-tree.sh) || { echo "cannot fetch the kernel tree"; exit 1; }
+kernel61_tree=$(scripts/kernel-tree.sh 6.1) || { echo "cannot fetch Linux 6.1's tree"; exit 1; }
 
 leg() {
 	name=$1
@@ -83,6 +86,7 @@ leg san run_maple build/san SAN=1
 leg opt run_maple build/opt OPT=-O2
 leg 32bit run_maple build/32 BUILD=32
 leg kernel run_maple build/kernel KDIR="$kernel_tree"
+leg kernel61 run_maple build/kernel61 KDIR="$kernel61_tree"
 leg valgrind run_valgrind
 leg outoftree tests/outoftree/run.sh O=build/default
 leg difftest env SEEDS=200 OPS=5000 scripts/difftest.sh
