@@ -1,21 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The unit and the library agree on the node layout.  The link already
- * refuses a unit compiled for the other word size (see <linux/layout.h>);
- * this compares what the headers compute with what the library computed.
+ * The node layout, asserted when the checks are compiled.  A unit built
+ * for the other word size than the library cannot even be linked
+ * (<linux/layout.h> names a symbol per word size; tests/outoftree proves
+ * it), so what is left to assert is what the headers compute.
  */
 #include <linux/maple_tree.h>
 #include "checks.h"
 
-static void check_layout(struct check_ctx *ctx)
-{
-	CHECK(ctx, NULL, harness_long_bits == BITS_PER_LONG,
-	      "library built for %u-bit longs, this unit for %d",
-	      harness_long_bits, BITS_PER_LONG);
-	CHECK(ctx, NULL, harness_maple_node_slots == MAPLE_NODE_SLOTS,
-	      "library has %u slots per node, this unit %d",
-	      harness_maple_node_slots, (int)MAPLE_NODE_SLOTS);
-	CHECK(ctx, NULL, sizeof(struct maple_node) == 256,
-	      "struct maple_node is %zu bytes", sizeof(struct maple_node));
-}
-DEFINE_CHECK(check_layout, "units and library agree on the node layout");
+static_assert(sizeof(struct maple_node) == 256,
+	      "a node is 256 bytes, aligned to its size");
+static_assert(MAPLE_NODE_SLOTS == (BITS_PER_LONG == 64 ? 31 : 63),
+	      "the slots of a node follow the word size");
+static_assert(MAPLE_RANGE64_SLOTS == (BITS_PER_LONG == 64 ? 16 : 32),
+	      "a range node has 16 slots on 64-bit, 32 on 32-bit");

@@ -24,11 +24,34 @@ unsigned long harness_rcu_suspicious_count;
 int harness_abort_on_bug;
 int harness_quiet;
 int harness_rcu_quiet;
+/* Where printk() writes while a test captures it (harness_printk_capture). */
+static char *capture_buf;
+static size_t capture_len, capture_used;
+
+void harness_printk_capture(char *buf, size_t len)
+{
+	capture_buf = len ? buf : NULL;
+	capture_len = len;
+	capture_used = 0;
+	if (capture_buf)
+		capture_buf[0] = '\0';
+}
+
 int harness_printk(const char *fmt, ...)
 {
 	va_list args;
 	int ret;
 
+	if (capture_buf) {
+		va_start(args, fmt);
+		ret = vsnprintf(capture_buf + capture_used,
+				capture_len - capture_used, fmt, args);
+		va_end(args);
+		if (ret > 0)
+			capture_used += min_t(size_t, ret,
+					      capture_len - capture_used - 1);
+		return ret;
+	}
 	if (harness_quiet)
 		return 0;
 	va_start(args, fmt);

@@ -76,6 +76,12 @@ extern unsigned long harness_rcu_suspicious_count;
 extern int harness_abort_on_bug;
 /* Messages from printk() are dropped while this is set. */
 extern int harness_quiet;
+/*
+ * printk() writes into @buf (NUL-terminated, cut at @len bytes) instead of
+ * standard output, until called again with a NULL @buf; for tests that
+ * check what a dump prints.  One thread at a time.
+ */
+void harness_printk_capture(char *buf, size_t len);
 /* Suspicious RCU dereferences are counted but not printed while set. */
 extern int harness_rcu_quiet;
 

@@ -4618,7 +4618,7 @@ void mas_dump(const struct ma_state *mas)
 	pr_info("ma_state %p: mt %p status %s node %p\n", mas, mas->tree,
 		mas->status <= ma_error ? names[mas->status] : "?",
 		mas->node);
-	pr_info("  index %lx last %lx lo_lim %lx hi_lim %lx\n", mas->index,
+	pr_info("  index %lx last %lx min %lx max %lx\n", mas->index,
 		mas->last, mas->min, mas->max);
 	pr_info("  depth %u off %u last_slot %u flags %x alloc %p\n",
 		mas->depth, mas->offset, mas->end, mas->mas_flags, mas->alloc);

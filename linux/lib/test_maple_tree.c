@@ -1062,40 +1062,74 @@ static void check_erase_gives_up(void)
 
 /* ------------------------------------------------ dumps */
 
-/* The dumps run over every shape; their output is not checked. */
+#ifndef __KERNEL__
+/* The harness's printk() capture (include/harness.h). */
+void harness_printk_capture(char *buf, size_t len);
+static char dump_text[1 << 16];		/* what the last dump printed */
+
+/* Run @call with printk() going into dump_text. */
+#define DUMP(call) do {							\
+	harness_printk_capture(dump_text, sizeof(dump_text));		\
+	call;								\
+	harness_printk_capture(NULL, 0);				\
+} while (0)
+/* The last dump said @text (and so it printed at all). */
+#define DUMP_SAYS(text)	MT_BUG_ON(&tr, !strstr(dump_text, text))
+#else
+#define DUMP(call)	call
+#define DUMP_SAYS(text)	do { } while (0)
+#endif
+
+/*
+ * The dumps over every shape, and what they print: the bounds in decimal
+ * or hex, values, XA_ZERO_ENTRY, NULL ranges, gaps of allocation trees,
+ * node types, and a state's status and range (checked in userspace, where
+ * printk() can be captured).
+ */
 static void check_dumps(void)
 {
 	MA_STATE(ms, &tr, 0, 0);
 	MA_WR_STATE(wr, &ms, VAL(1));
 	unsigned long i;
 
-#ifndef __KERNEL__
-	harness_quiet = 1;
-#endif
 	mt_init_flags(&tr, MT_FLAGS_ALLOC_RANGE);
-	mt_dump(&tr, mt_dump_dec);		/* empty */
+	DUMP(mt_dump(&tr, mt_dump_dec));	/* empty */
+	DUMP_SAYS("height 0 top (nil)");
 	MT_BUG_ON(&tr, st(&tr, 0, 0, VAL(1)));
-	mt_dump(&tr, mt_dump_hex);		/* a lone entry */
+	DUMP(mt_dump(&tr, mt_dump_hex));	/* a lone entry */
+	DUMP_SAYS("height 0 top 0x3\n0: 0x3\n");
 	MT_BUG_ON(&tr, st(&tr, 1, 1, XA_ZERO_ENTRY));
 	MT_BUG_ON(&tr, st(&tr, 2, 2, &tr));	/* a pointer */
 	for (i = 1; i < 400; i++)
 		MT_BUG_ON(&tr, st(&tr, i * 10, i * 10 + 5, VAL(i)));
-	mt_dump(&tr, mt_dump_dec);
-	mt_dump(&tr, mt_dump_hex);
-	mas_dump(&ms);
+	DUMP(mt_dump(&tr, mt_dump_dec));
+	DUMP_SAYS("1-1: zero");
+	DUMP_SAYS("3-9: (nil)");
+	DUMP_SAYS("10-15: value 1 (0x1)");
+	DUMP_SAYS("3990-3995: value 399 (0x18f)");
+	DUMP_SAYS(" arange ");
+	DUMP_SAYS(" leaf ");
+	DUMP_SAYS("gap ");
+	DUMP(mt_dump(&tr, mt_dump_hex));
+	DUMP_SAYS("a-f: value 1 (0x1)");
+	DUMP_SAYS("f96-f9b: value 399 (0x18f)");
+	DUMP(mas_dump(&ms));
+	DUMP_SAYS("status start");
 	rcu_read_lock();
 	mas_set(&ms, 55);
 	mas_walk(&ms);
-	mas_dump(&ms);
-	mas_next(&ms, 60);
-	mas_dump(&ms);
+	DUMP(mas_dump(&ms));
+	DUMP_SAYS("status active");
+	DUMP_SAYS("index 32 last 37 ");
+	mas_next(&ms, 55);	/* the range already reaches the limit */
+	DUMP(mas_dump(&ms));
+	DUMP_SAYS("status overflow");
 	mas_pause(&ms);
-	mas_dump(&ms);
+	DUMP(mas_dump(&ms));
+	DUMP_SAYS("status pause");
 	rcu_read_unlock();
-	mas_wr_dump(&wr);
-#ifndef __KERNEL__
-	harness_quiet = 0;
-#endif
+	DUMP(mas_wr_dump(&wr));
+	DUMP_SAYS("ma_wr_state ");
 	expect_range(&tr, 50, 55, VAL(5));
 	mtree_destroy(&tr);
 }
