@@ -26,6 +26,10 @@
 #include <linux/xarray.h>
 #include <harness.h>
 
+#ifndef HAVE___MT_DUP
+/* Before the seed (Linux 6.1): declared here, absent at run time. */
+int __mt_dup(struct maple_tree *mt, struct maple_tree *new, gfp_t gfp);
+#endif
 #pragma weak mas_empty_area
 #pragma weak mtree_alloc_range
 #pragma weak __mt_dup

@@ -103,7 +103,7 @@ void check_failed(struct check_ctx *ctx, struct maple_tree *mt,
 
 struct model;
 /*
- * Does @mt hold exactly the reference model's ranges (difftest/model.h)?
+ * Does @mt hold exactly the reference model's ranges (support/model.h)?
  * On a difference, a description goes to @why.  Takes rcu_read_lock().
  */
 bool check_tree_matches(struct maple_tree *mt, const struct model *m,

@@ -9,7 +9,7 @@
 #include <linux/maple_tree.h>
 #include <linux/rcupdate.h>
 #include "checks.h"
-#include "../difftest/model.h"
+#include "../support/model.h"
 
 /* Does the tree hold exactly the model's ranges? */
 bool check_tree_matches(struct maple_tree *mt, const struct model *m,

@@ -22,7 +22,7 @@
 #include <linux/xarray.h>
 #include <harness.h>
 #include "checks.h"
-#include "../difftest/model.h"
+#include "../support/model.h"
 
 #define PAGE	4096UL
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Gaps: the free-space search of allocation trees, checked against the
- * reference model (difftest/model.h) after every kind of write.
+ * reference model (support/model.h) after every kind of write.
  *
  * An allocation tree (MT_FLAGS_ALLOC_RANGE) keeps, for every child of an
  * internal node, the largest run of empty indices below it; every write
@@ -46,7 +46,7 @@
 #include <linux/xarray.h>
 #include <harness.h>
 #include "checks.h"
-#include "../difftest/model.h"
+#include "../support/model.h"
 
 /* One scenario's state: the tree, its model, the figures for -v. */
 struct gap_run {

@@ -23,7 +23,7 @@
  * Entries name their range: entry = xa_mk_value(first << SPAN_BITS | span),
  * so a reader that finds an entry can tell whether it is in the right place.
  *
- * The node decoding below (node_of(), type_of()) follows the layout both
+ * The node decoding below (test_node(), test_type()) follows the layout both
  * subjects share in include/linux/maple_tree.h: an encoded node pointer is
  * the 256-byte aligned node address with enum maple_type at
  * MAPLE_NODE_TYPE_SHIFT; ma_root tags it as an internal entry above
@@ -39,6 +39,7 @@
 #include <sched.h>
 #include <harness.h>
 #include "checks.h"
+#include "../support/nodes.h"
 
 #define SPAN_BITS	12
 #define SPAN_MAX	((1UL << SPAN_BITS) - 1)
@@ -182,40 +183,6 @@ static bool same_content(struct maple_tree *a, struct maple_tree *b,
 	return same;
 }
 
-/* The decoded node of an encoded node pointer, and its type. */
-static struct maple_node *node_of(const void *enode)
-{
-	return (struct maple_node *)((unsigned long)enode & ~MAPLE_NODE_MASK);
-}
-
-static enum maple_type type_of(const void *enode)
-{
-	return ((unsigned long)enode >> MAPLE_NODE_TYPE_SHIFT) &
-	       MAPLE_NODE_TYPE_MASK;
-}
-
-/* The tag bits of a tagged pointer: what remains once the address is masked. */
-static unsigned long tag_of(const void *ptr)
-{
-	return (unsigned long)ptr & MAPLE_NODE_MASK;
-}
-
-/*
- * The last used slot of a node covering up to @max: the first pivot that
- * reaches @max, or the slot before an unset (zero) pivot, or the last slot.
- */
-static unsigned char data_end(const unsigned long *pivots, unsigned char npiv,
-			      unsigned long max)
-{
-	unsigned char i;
-
-	for (i = 0; i < npiv; i++) {
-		if (pivots[i] >= max || (i && !pivots[i]))
-			return i;
-	}
-	return npiv;
-}
-
 /* One comparison of two trees' shapes, node pair by node pair. */
 struct shape_cmp {
 	struct maple_tree *a, *b;	/* source, copy */
@@ -246,8 +213,8 @@ static bool same_node(struct shape_cmp *sc, void *ea, void *eb,
 		      unsigned long min, unsigned long max,
 		      struct maple_node *pa, struct maple_node *pb)
 {
-	struct maple_node *a = node_of(ea), *b = node_of(eb);
-	enum maple_type type = type_of(ea);
+	struct maple_node *a = test_node(ea), *b = test_node(eb);
+	enum maple_type type = test_type(ea);
 	unsigned long *piv_a, *piv_b, *gap_a = NULL, *gap_b = NULL;
 	void __rcu **slot_a, **slot_b;
 	struct maple_metadata *meta_a, *meta_b;
@@ -257,16 +224,16 @@ static bool same_node(struct shape_cmp *sc, void *ea, void *eb,
 	if (a == b)
 		return shape_fail(sc, "copy shares node %#lx%.0lu", min, max,
 				  (unsigned long)a, 0);
-	if (tag_of(ea) != tag_of(eb))
+	if (test_tag(ea) != test_tag(eb))
 		return shape_fail(sc, "pointer tags %#lx, copy %#lx", min, max,
-				  tag_of(ea), tag_of(eb));
+				  test_tag(ea), test_tag(eb));
 	/*
 	 * The parent pointer: the root's names its own tree, in the same way;
 	 * any other's has the same tag and names its own tree's node.
 	 */
-	if (pa && tag_of(a->parent) != tag_of(b->parent))
+	if (pa && test_tag(a->parent) != test_tag(b->parent))
 		return shape_fail(sc, "parent tags %#lx, copy %#lx", min, max,
-				  tag_of(a->parent), tag_of(b->parent));
+				  test_tag(a->parent), test_tag(b->parent));
 	if (!pa) {
 		if ((unsigned long)a->parent - (unsigned long)sc->a !=
 		    (unsigned long)b->parent - (unsigned long)sc->b)
@@ -276,10 +243,10 @@ static bool same_node(struct shape_cmp *sc, void *ea, void *eb,
 					  (unsigned long)sc->a,
 					  (unsigned long)b->parent -
 					  (unsigned long)sc->b);
-	} else if (node_of(a->parent) != pa || node_of(b->parent) != pb) {
+	} else if (test_node(a->parent) != pa || test_node(b->parent) != pb) {
 		return shape_fail(sc, "parent pointer off: source %d, copy %d",
-				  min, max, node_of(a->parent) != pa,
-				  node_of(b->parent) != pb);
+				  min, max, test_node(a->parent) != pa,
+				  test_node(b->parent) != pb);
 	}
 
 	switch (type) {
@@ -311,10 +278,10 @@ static bool same_node(struct shape_cmp *sc, void *ea, void *eb,
 				  (unsigned long)type, 0);
 	}
 
-	end = data_end(piv_a, npiv, max);
-	if (end != data_end(piv_b, npiv, max))
+	end = test_data_end(piv_a, npiv, max);
+	if (end != test_data_end(piv_b, npiv, max))
 		return shape_fail(sc, "last slot %lu, copy %lu", min, max, end,
-				  data_end(piv_b, npiv, max));
+				  test_data_end(piv_b, npiv, max));
 	for (i = 0; i <= end && i < npiv; i++)
 		if (piv_a[i] != piv_b[i])
 			return shape_fail(sc, "pivot %lu differs: %#lx", min,
@@ -348,11 +315,11 @@ static bool same_node(struct shape_cmp *sc, void *ea, void *eb,
 			continue;
 		}
 		/* A child: an encoded node, with or without the internal tag. */
-		if (node_of(ca) == NULL || node_of(cb) == NULL ||
+		if (test_node(ca) == NULL || test_node(cb) == NULL ||
 		    xa_is_value(ca) || xa_is_value(cb))
 			return shape_fail(sc, "slot %lu of an internal node "
 					  "holds %#lx", min, max, i,
-					  (unsigned long)(node_of(ca) ? cb : ca));
+					  (unsigned long)(test_node(ca) ? cb : ca));
 		if (!same_node(sc, ca, cb, cmin, cmax, a, b))
 			return false;
 	}
@@ -394,12 +361,12 @@ bool check_same_shape(struct maple_tree *a, struct maple_tree *b,
 /* The nodes of the subtree at @enode, which covers up to @max. */
 static unsigned long count_subtree(void *enode, unsigned long max)
 {
-	struct maple_node *node = node_of(enode);
+	struct maple_node *node = test_node(enode);
 	unsigned long count = 1, *pivots;
 	void __rcu **slots;
 	unsigned char npiv, end, i;
 
-	switch (type_of(enode)) {
+	switch (test_type(enode)) {
 	case maple_range_64:
 		npiv = MAPLE_RANGE64_SLOTS - 1;
 		pivots = node->mr64.pivot;
@@ -413,7 +380,7 @@ static unsigned long count_subtree(void *enode, unsigned long max)
 	default:
 		return 1;	/* a leaf */
 	}
-	end = data_end(pivots, npiv, max);
+	end = test_data_end(pivots, npiv, max);
 	for (i = 0; i <= end; i++)
 		count += count_subtree((void *)slots[i],
 				       i == end ? max : pivots[i]);

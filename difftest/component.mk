@@ -1,9 +1,9 @@
 # difftest/: the differential test against the reference model.
 # The binary is mtdifftest, so that O=. does not write over difftest/.
 DIFFTEST := $(OUT)/mtdifftest
-DIFFTEST_OBJS := $(OBJ)/difftest/difftest.o $(OBJ)/difftest/model.o
+DIFFTEST_OBJS := $(OBJ)/difftest/difftest.o $(OBJ)/support/model.o
 # The checks in ./maple use the reference model too.
-PROG_OBJS += $(OBJ)/difftest/model.o
+PROG_OBJS += $(OBJ)/support/model.o
 
 .PHONY: difftest
 difftest: $(DIFFTEST)

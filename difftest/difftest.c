@@ -27,7 +27,7 @@
 #include <linux/rcupdate.h>
 #include <linux/xarray.h>
 #include <harness.h>
-#include "model.h"
+#include "../support/model.h"
 
 #pragma weak mas_empty_area
 #pragma weak mas_empty_area_rev

@@ -18,7 +18,7 @@ cflags=$(make -s cflags "$@")
 libs=$(make -s libs "$@")
 # shellcheck disable=SC2086
 clang $cflags -fsanitize=fuzzer-no-link $(grep -q HARNESS_SUBJECT_KERNEL "$out/generated/flags" && echo -DHARNESS_SUBJECT_KERNEL) \
-	-DDIFFTEST_FUZZ -fsanitize=fuzzer difftest/difftest.c difftest/model.c \
+	-DDIFFTEST_FUZZ -fsanitize=fuzzer difftest/difftest.c support/model.c \
 	-o "$out/fuzz-maple" $libs
 rm -rf "$out/corpus"
 cp -r fuzz/corpus "$out/corpus"

@@ -21,31 +21,9 @@
 #include <linux/rcupdate.h>
 #include <linux/xarray.h>
 #include <harness.h>
+#include "../support/nodes.h"
 
 static unsigned long next_id;
-
-static struct maple_node *dot_node(const void *enode)
-{
-	return (struct maple_node *)((unsigned long)enode & ~MAPLE_NODE_MASK);
-}
-
-static enum maple_type dot_type(const void *enode)
-{
-	return ((unsigned long)enode >> MAPLE_NODE_TYPE_SHIFT) &
-	       MAPLE_NODE_TYPE_MASK;
-}
-
-/* The last used slot of a node that covers up to @max. */
-static unsigned int dot_end(const unsigned long *pivots, unsigned int npiv,
-			    unsigned long max)
-{
-	unsigned int i;
-
-	for (i = 0; i < npiv; i++)
-		if (pivots[i] >= max || (i && !pivots[i]))
-			return i;
-	return npiv;
-}
 
 static void dot_bound(char *buf, size_t len, unsigned long v)
 {
@@ -71,8 +49,8 @@ static void dot_entry(char *buf, size_t len, void *entry)
 static unsigned long dot_subtree(void *enode, unsigned long min,
 				 unsigned long max)
 {
-	struct maple_node *node = dot_node(enode);
-	enum maple_type type = dot_type(enode);
+	struct maple_node *node = test_node(enode);
+	enum maple_type type = test_type(enode);
 	unsigned long id = next_id++, *pivots, *gaps = NULL, lo, hi;
 	unsigned long child_ids[MAPLE_RANGE64_SLOTS];
 	unsigned int npiv, end, i;
@@ -90,7 +68,7 @@ static unsigned long dot_subtree(void *enode, unsigned long min,
 		pivots = node->mr64.pivot;
 		slots = node->mr64.slot;
 	}
-	end = dot_end(pivots, npiv, max);
+	end = test_data_end(pivots, npiv, max);
 
 	/* Children first, so that their ids are known for the edges. */
 	lo = min;
