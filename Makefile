@@ -305,7 +305,7 @@ help:
 	'  spawn, bench-spawn  fork() rate of the running kernel with N VMAs' \
 	'  mtdot, tree-picture  a Graphviz picture of a tree' \
 	'  libmaple, install the installable library; install into PREFIX' \
-	'  kernel            fetch Linux 6.12 maple tree sources into .kernel/' \
+	'  kernel            fetch Linux 6.12 maple tree sources into .kernel/ (KERNEL_VERSION=6.1)' \
 	'  ktests            Linux 6.12 test module, unmodified, against our tree' \
 	'  kernel-boot       our tree and 6.12 own in a real kernel under QEMU' \
 	'  kernel-vma        the kernel tools/testing/vma on our tree' \
