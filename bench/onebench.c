@@ -59,6 +59,30 @@ static void bench_fill(struct maple_tree *mt, unsigned int flags,
 #define BENCH_FORK_OLD
 #endif
 
+#if defined(BENCH_FORK_OLD) || defined(BENCH_FORK)
+/*
+ * The seed's source tree: 135 ranges [10 i, 10 i + 5] in an allocation
+ * tree with an external lock, which is left held for writing.
+ */
+static void bench_fork_source(struct maple_tree *src,
+			      struct rw_semaphore *src_lock,
+			      struct rw_semaphore *dst_lock)
+{
+	unsigned long i;
+
+	init_rwsem(src_lock);
+	init_rwsem(dst_lock);
+	mt_init_flags(src, MT_FLAGS_ALLOC_RANGE | MT_FLAGS_LOCK_EXTERN);
+	mt_set_external_lock(src, src_lock);
+	down_write(src_lock);
+	for (i = 0; i <= 134; i++) {
+		MA_STATE(mas, src, i * 10, i * 10 + 5);
+
+		mas_store_gfp(&mas, xa_mk_value(i), GFP_KERNEL);
+	}
+}
+#endif
+
 #if defined(BENCH_FORK_OLD)
 /*
  * The seed's bench_forking as Linux 6.1's dup_mmap() copied a tree: 80,000
@@ -74,16 +98,7 @@ static void bench_run(void)
 	double start;
 	void *entry;
 
-	init_rwsem(&src_lock);
-	init_rwsem(&dst_lock);
-	mt_init_flags(&src, MT_FLAGS_ALLOC_RANGE | MT_FLAGS_LOCK_EXTERN);
-	mt_set_external_lock(&src, &src_lock);
-	down_write(&src_lock);
-	for (round = 0; round <= 134; round++) {
-		MA_STATE(ms, &src, round * 10, round * 10 + 5);
-
-		mas_store_gfp(&ms, xa_mk_value(round), GFP_KERNEL);
-	}
+	bench_fork_source(&src, &src_lock, &dst_lock);
 	start = bench_now();
 	for (round = 0; round < rounds; round++) {
 		MA_STATE(old, &src, 0, 0);
@@ -130,16 +145,7 @@ static void bench_run(void)
 	double start;
 	void *entry;
 
-	init_rwsem(&src_lock);
-	init_rwsem(&dst_lock);
-	mt_init_flags(&src, MT_FLAGS_ALLOC_RANGE | MT_FLAGS_LOCK_EXTERN);
-	mt_set_external_lock(&src, &src_lock);
-	down_write(&src_lock);
-	for (round = 0; round <= 134; round++) {
-		MA_STATE(ms, &src, round * 10, round * 10 + 5);
-
-		mas_store_gfp(&ms, xa_mk_value(round), GFP_KERNEL);
-	}
+	bench_fork_source(&src, &src_lock, &dst_lock);
 	start = bench_now();
 	for (round = 0; round < rounds; round++) {
 		MA_STATE(walk, &dst, 0, 0);
