@@ -331,22 +331,6 @@ static inline unsigned char ma_data_end(struct maple_node *node,
 }
 
 /*
- * ma_pivot_search() - the first slot of [0, @last_slot] whose range ends
- * at or after @idx (@last_slot when none of the pivots does).
- */
-static inline unsigned char ma_pivot_search(const unsigned long *pivs,
-					    unsigned char last_slot,
-					    unsigned long idx)
-{
-	unsigned char off;
-
-	for (off = 0; off < last_slot; off++)
-		if (pivs[off] >= idx)
-			break;
-	return off;
-}
-
-/*
  * ma_slot_of() - the slot of @node (of type @ntype) whose range holds @idx,
  * where @idx lies within the node's bounds.
  *
@@ -3835,7 +3819,13 @@ struct mt_gap_search {
 	struct ma_state *mas;		/* set to the leaf of the answer */
 };
 
-enum { MT_GAP_NONE, MT_GAP_FOUND, MT_GAP_RETRY };
+enum {
+	MT_GAP_NONE,		/* no run fits anywhere in the window */
+	MT_GAP_FOUND,		/* mas points at the answer */
+	MT_GAP_RETRY,		/* search (again) from the root */
+	MT_GAP_BEYOND,		/* not in the leaf scanned: look past it */
+	MT_GAP_ROOT,		/* the tree has no node (any more) */
+};
 
 /*
  * Does the NULL range [@a, @b] hold @gs->span indices inside the window?
@@ -3853,6 +3843,90 @@ static bool mt_gap_fits(struct mt_gap_search *gs, unsigned long a,
 	return true;
 }
 
+/*
+ * The reads of the gap search take nothing from a node's metadata: a scan
+ * up from slot 0 for an index within the node stops at the first pivot at
+ * or above it, at the latest at pivot[end], which is the node's maximum
+ * (or at slot end of a full node, which has no pivot); a step right stops
+ * after the slot that ends at the maximum.  Slot @i of a node covering [@lo_lim, @hi_lim]
+ * holds [mt_slot_lo(), mt_slot_hi()].
+ */
+static inline unsigned char mt_scan_slot(const unsigned long *pivs,
+					 unsigned char npiv, unsigned long idx)
+{
+	unsigned char i;
+
+	for (i = 0; i < npiv && pivs[i] < idx; i++)
+		;
+	return i;
+}
+
+static inline unsigned long mt_slot_lo(const unsigned long *pivs, int i,
+				       unsigned long lo_lim)
+{
+	return i ? pivs[i - 1] + 1 : lo_lim;
+}
+
+static inline unsigned long mt_slot_hi(const unsigned long *pivs, int i,
+				       unsigned char npiv, unsigned long hi_lim)
+{
+	return i < npiv ? pivs[i] : hi_lim;
+}
+
+/*
+ * mt_gap_answer() - point the ma_state at slot @i of the leaf @enode,
+ * which covers [@lo_lim, @hi_lim] @depth levels down; its index and last
+ * are already set (mt_gap_fits()).  The end is the slot that reaches the
+ * maximum: the scan for it crosses no pivot past the end.
+ */
+static void mt_gap_answer(struct mt_gap_search *gs, struct maple_enode *enode,
+			  int i, unsigned long lo_lim, unsigned long hi_lim,
+			  unsigned char depth)
+{
+	struct ma_state *mas = gs->mas;
+	enum maple_type ntype = mte_node_type(enode);
+	unsigned long *pivs = ma_pivots(mte_to_node(enode), ntype);
+	unsigned char npiv = mt_pivot_count(ntype), end = i;
+
+	if (ma_is_leaf(ntype))
+		end = ma_data_end(mte_to_node(enode), ntype, hi_lim);
+	else
+		while (end < npiv && pivs[end] < hi_lim)
+			end++;
+	mas->node = enode;
+	mas->offset = i;
+	mas->end = end;
+	mas->min = lo_lim;
+	mas->max = hi_lim;
+	mas->depth = depth;
+	mas->status = ma_active;
+}
+
+/*
+ * mt_gap_step() - move slot @*i of a node (range [@*a, @*b]) one step
+ * towards the window's far edge.  Return: false past the node's end.
+ */
+static inline bool mt_gap_step(const struct mt_gap_search *gs,
+			       const unsigned long *pivs, unsigned char npiv,
+			       unsigned long lo_lim, unsigned long hi_lim,
+			       int *i, unsigned long *a, unsigned long *b)
+{
+	if (gs->rev) {
+		if (!*i)
+			return false;
+		--*i;
+		*b = *a - 1;
+		*a = mt_slot_lo(pivs, *i, lo_lim);
+	} else {
+		if (*b >= hi_lim)
+			return false;
+		++*i;
+		*a = *b + 1;
+		*b = mt_slot_hi(pivs, *i, npiv, hi_lim);
+	}
+	return true;
+}
+
 /* Search below @enode, which covers [@lo_lim, @hi_lim], @depth levels down. */
 static int mt_gap_descend(struct mt_gap_search *gs, struct maple_enode *enode,
 			  unsigned long lo_lim, unsigned long hi_lim,
@@ -3864,9 +3938,9 @@ static int mt_gap_descend(struct mt_gap_search *gs, struct maple_enode *enode,
 	unsigned long *pivs = ma_pivots(node, ntype);
 	unsigned long *gaps = ma_gaps(node, ntype);
 	void __rcu **slots = ma_slots(node, ntype);
-	unsigned char last_slot = ma_data_end(node, ntype, hi_lim);
-	int i, step = gs->rev ? -1 : 1, ret;
+	unsigned char npiv = mt_pivot_count(ntype);
 	unsigned long a, b;
+	int i, ret;
 	void *val;
 
 	/*
@@ -3874,48 +3948,152 @@ static int mt_gap_descend(struct mt_gap_search *gs, struct maple_enode *enode,
 	 * tells is trusted only once the node is seen alive after reading
 	 * it: before acting on it, and before giving up on the node.
 	 */
-	i = ma_pivot_search(pivs, last_slot, gs->rev ? gs->hi : gs->lo);
-	if (ma_is_leaf(ntype)) {
-		for (; i >= 0 && i <= last_slot; i += step) {
-			a = i ? pivs[i - 1] + 1 : lo_lim;
-			b = i < last_slot ? pivs[i] : hi_lim;
-			if (b < gs->lo || a > gs->hi)
-				break;	/* past the window's far edge */
+	i = mt_scan_slot(pivs, npiv, gs->rev ? min(gs->hi, hi_lim) : gs->lo);
+	a = mt_slot_lo(pivs, i, lo_lim);
+	b = mt_slot_hi(pivs, i, npiv, hi_lim);
+	do {
+		if (b < gs->lo || a > gs->hi)
+			break;	/* past the window's far edge */
+		if (ma_is_leaf(ntype)) {
 			if (mt_slot(mt, slots, i) || !mt_gap_fits(gs, a, b))
 				continue;
 			if (unlikely(ma_dead(node)))
 				return MT_GAP_RETRY;
-			gs->mas->node = enode;
-			gs->mas->offset = i;
-			gs->mas->end = last_slot;
-			gs->mas->min = lo_lim;
-			gs->mas->max = hi_lim;
-			gs->mas->depth = depth;
-			gs->mas->status = ma_active;
+			mt_gap_answer(gs, enode, i, lo_lim, hi_lim, depth);
 			return MT_GAP_FOUND;
 		}
-	} else {
-		for (; i >= 0 && i <= last_slot; i += step) {
-			a = i ? pivs[i - 1] + 1 : lo_lim;
-			b = i < last_slot ? pivs[i] : hi_lim;
-			if (b < gs->lo || a > gs->hi)
-				break;	/* past the window's far edge */
-			if (gaps[i] < gs->span)
-				continue;
-			val = mt_slot(mt, slots, i);
-			if (unlikely(ma_dead(node)))
-				return MT_GAP_RETRY;
-			ret = mt_gap_descend(gs, val, a, b, depth + 1);
-			if (ret != MT_GAP_NONE)
-				return ret;
-		}
-	}
+		if (gaps[i] < gs->span)
+			continue;
+		val = mt_slot(mt, slots, i);
+		if (unlikely(ma_dead(node)))
+			return MT_GAP_RETRY;
+		ret = mt_gap_descend(gs, val, a, b, depth + 1);
+		if (ret != MT_GAP_NONE)
+			return ret;
+	} while (mt_gap_step(gs, pivs, npiv, lo_lim, hi_lim, &i, &a, &b));
 	if (unlikely(ma_dead(node)))
 		return MT_GAP_RETRY;
 	return MT_GAP_NONE;
 }
 
-/* mt_gap_search() - the search of an allocation tree, from its root. */
+/*
+ * mt_gap_past() - narrow the window to what lies beyond [@lo_lim, @hi_lim],
+ * searched in vain.  Return: false when no run can fit in what is left.
+ */
+static bool mt_gap_past(struct mt_gap_search *gs, unsigned long lo_lim,
+			unsigned long hi_lim)
+{
+	if (gs->rev ? lo_lim <= gs->lo : hi_lim >= gs->hi)
+		return false;
+	if (gs->rev)
+		gs->hi = lo_lim - 1;
+	else
+		gs->lo = hi_lim + 1;
+	return gs->hi - gs->lo >= gs->span - 1;
+}
+
+/*
+ * mt_gap_near() - look for the answer in the leaf that holds the window's
+ * near edge (its low end, or its high end for @gs->rev) before anything
+ * else, then in that leaf's parent.  Most searches end in the leaf.  The
+ * way down reads the pivots and one slot of each node above the leaf,
+ * where the gap search also reads the gaps: a cache line more at every
+ * level.  The leaf's NULL runs are maximal (I5), so a run it does not
+ * hold lies wholly beyond it; the parent's gaps then tell which of the
+ * leaf's siblings beyond it holds one, and that sibling was fetched
+ * alongside the leaf.
+ *
+ * Return: MT_GAP_FOUND; MT_GAP_NONE when no run fits; MT_GAP_RETRY with
+ * the window narrowed to what lies beyond the leaf or its parent, for a
+ * search from the root; MT_GAP_ROOT when the root is not a node.
+ */
+static int mt_gap_near(struct mt_gap_search *gs)
+{
+	struct maple_tree *mt = gs->mas->tree;
+	unsigned long idx = gs->rev ? gs->hi : gs->lo;
+	unsigned long lo_lim, hi_lim, a, b, *pivs;
+	unsigned long plo = 0, phi = ULONG_MAX;	/* the parent's range */
+	struct maple_enode *enode, *penode = NULL;
+	struct maple_node *node;
+	enum maple_type ntype;
+	unsigned char npiv, depth, height;
+	void __rcu **slots;
+	int i, ret;
+	void *next;
+
+again:
+	next = mt_root_get(mt);
+	if (!mt_is_enode(next))
+		return MT_GAP_ROOT;
+	height = mt_height(mt);	/* a hint only: for the prefetch */
+	lo_lim = 0;
+	hi_lim = ULONG_MAX;
+	depth = 0;
+	for (;;) {
+		enode = next;
+		node = mte_to_node(enode);
+		ntype = mte_node_type(enode);
+		pivs = ma_pivots(node, ntype);
+		slots = ma_slots(node, ntype);
+		npiv = mt_pivot_count(ntype);
+		depth++;
+		i = mt_scan_slot(pivs, npiv, idx);
+		a = mt_slot_lo(pivs, i, lo_lim);
+		b = mt_slot_hi(pivs, i, npiv, hi_lim);
+		if (ma_is_leaf(ntype))
+			break;
+		next = mt_slot(mt, slots, i);
+		/* the child's slots lie a line or two past its pivots */
+		mt_prefetch_node(mte_to_node(next));
+		/* and above a leaf, the leaf's neighbour beyond it too */
+		if (depth + 1 == height &&
+		    (gs->rev ? i > 0 : b < hi_lim))
+			mt_prefetch_node(mte_to_node(mt_slot(mt, slots,
+					 i + (gs->rev ? -1 : 1))));
+		if (unlikely(ma_dead(node)))
+			goto again;
+		penode = enode;
+		plo = lo_lim;
+		phi = hi_lim;
+		lo_lim = a;
+		hi_lim = b;
+	}
+
+	ret = MT_GAP_BEYOND;
+	do {
+		if (b < gs->lo || a > gs->hi) {
+			ret = MT_GAP_NONE;
+			break;
+		}
+		if (!mt_slot(mt, slots, i) && mt_gap_fits(gs, a, b)) {
+			ret = MT_GAP_FOUND;
+			break;
+		}
+	} while (mt_gap_step(gs, pivs, npiv, lo_lim, hi_lim, &i, &a, &b));
+	/* everything above was read from the leaf: judge it now */
+	if (unlikely(ma_dead(node)))
+		goto again;
+
+	if (ret == MT_GAP_FOUND)
+		mt_gap_answer(gs, enode, i, lo_lim, hi_lim, depth);
+	if (ret != MT_GAP_BEYOND)
+		return ret;
+	if (!mt_gap_past(gs, lo_lim, hi_lim))
+		return MT_GAP_NONE;
+	/* the parent, when the window goes on within it */
+	if (!penode || (gs->rev ? lo_lim == plo : hi_lim == phi))
+		return MT_GAP_RETRY;
+	ret = mt_gap_descend(gs, penode, plo, phi, depth - 1);
+	if (ret != MT_GAP_NONE)
+		return ret;
+	return mt_gap_past(gs, plo, phi) ? MT_GAP_RETRY : MT_GAP_NONE;
+}
+
+/*
+ * mt_gap_search() - the search of an allocation tree: the near leaf, then
+ * the gaps from the root.
+ * Return: 0, -EBUSY, or -EAGAIN when the root is not a node.
+ */
 static int mt_gap_search(struct ma_state *mas, unsigned long lo_lim,
 			 unsigned long hi_lim, unsigned long span, bool rev)
 {
@@ -3923,13 +4101,44 @@ static int mt_gap_search(struct ma_state *mas, unsigned long lo_lim,
 		.lo = lo_lim, .hi = hi_lim, .span = span, .rev = rev,
 		.mas = mas,
 	};
+	void *top;
 	int ret;
 
-	do {
-		ret = mt_gap_descend(&gs, mt_root_get(mas->tree), 0,
-				     ULONG_MAX, 1);
-	} while (ret == MT_GAP_RETRY);
+	ret = mt_gap_near(&gs);
+	while (ret == MT_GAP_RETRY) {
+		top = mt_root_get(mas->tree);
+		if (!mt_is_enode(top))
+			return -EAGAIN;
+		ret = mt_gap_descend(&gs, top, 0, ULONG_MAX, 1);
+	}
+	if (ret == MT_GAP_ROOT)
+		return -EAGAIN;
 	return ret == MT_GAP_FOUND ? 0 : -EBUSY;
+}
+
+/*
+ * mt_empty_root() - mas_empty_area() and mas_empty_area_rev() of a tree
+ * whose root is not a node: everything is free but index 0 when the root
+ * holds an entry.
+ */
+static int mt_empty_root(struct ma_state *mas, unsigned long lo_lim,
+			 unsigned long hi_lim, unsigned long span, bool rev)
+{
+	if (mt_root_get(mas->tree) && !lo_lim) {
+		lo_lim = 1;
+		if (lo_lim > hi_lim || hi_lim - lo_lim + 1 < span)
+			return -EBUSY;
+	}
+	if (rev) {
+		mas_descend(mas, hi_lim);
+		mas->last = hi_lim;
+		mas->index = hi_lim - span + 1;
+	} else {
+		mas_descend(mas, lo_lim);
+		mas->index = lo_lim;
+		mas->last = lo_lim + span - 1;
+	}
+	return 0;
 }
 
 /*
@@ -3943,22 +4152,18 @@ int mas_empty_area(struct ma_state *mas, unsigned long lo_lim,
 {
 	unsigned long lo, hi, at;
 	void *val;
+	int ret;
 
 	if (lo_lim > hi_lim || !span || hi_lim - lo_lim < span - 1)
 		return -EINVAL;
-	if (!mt_is_enode(mt_root_get(mas->tree))) {
-		if (mt_root_get(mas->tree) && !lo_lim) {
-			lo_lim = 1;
-			if (lo_lim > hi_lim || hi_lim - lo_lim + 1 < span)
-				return -EBUSY;
-		}
-		mas_descend(mas, lo_lim);
-		mas->index = lo_lim;
-		mas->last = lo_lim + span - 1;
-		return 0;
+	if (!mt_is_enode(mt_root_get(mas->tree)))
+		return mt_empty_root(mas, lo_lim, hi_lim, span, false);
+	if (mt_is_alloc(mas->tree)) {
+		ret = mt_gap_search(mas, lo_lim, hi_lim, span, false);
+		if (ret == -EAGAIN)
+			return mt_empty_root(mas, lo_lim, hi_lim, span, false);
+		return ret;
 	}
-	if (mt_is_alloc(mas->tree))
-		return mt_gap_search(mas, lo_lim, hi_lim, span, false);
 	at = lo_lim;
 	for (;;) {
 		val = mas_descend(mas, at);
@@ -3982,22 +4187,18 @@ int mas_empty_area_rev(struct ma_state *mas, unsigned long lo_lim,
 {
 	unsigned long lo, hi, at;
 	void *val;
+	int ret;
 
 	if (lo_lim > hi_lim || !span || hi_lim - lo_lim < span - 1)
 		return -EINVAL;
-	if (!mt_is_enode(mt_root_get(mas->tree))) {
-		if (mt_root_get(mas->tree) && !lo_lim) {
-			lo_lim = 1;
-			if (lo_lim > hi_lim || hi_lim - lo_lim + 1 < span)
-				return -EBUSY;
-		}
-		mas_descend(mas, hi_lim);
-		mas->last = hi_lim;
-		mas->index = hi_lim - span + 1;
-		return 0;
+	if (!mt_is_enode(mt_root_get(mas->tree)))
+		return mt_empty_root(mas, lo_lim, hi_lim, span, true);
+	if (mt_is_alloc(mas->tree)) {
+		ret = mt_gap_search(mas, lo_lim, hi_lim, span, true);
+		if (ret == -EAGAIN)
+			return mt_empty_root(mas, lo_lim, hi_lim, span, true);
+		return ret;
 	}
-	if (mt_is_alloc(mas->tree))
-		return mt_gap_search(mas, lo_lim, hi_lim, span, true);
 	at = hi_lim;
 	for (;;) {
 		val = mas_descend(mas, at);
