@@ -3905,25 +3905,17 @@ static inline unsigned long mt_slot_hi(const unsigned long *pivs, int i,
 }
 
 /*
- * mt_gap_answer() - point the ma_state at slot @i of the leaf @enode,
- * which covers [@lo_lim, @hi_lim] @depth levels down; its index and last
- * are already set (mt_gap_fits()).  The end is the slot that reaches the
- * maximum: the scan for it crosses no pivot past the end.
+ * mt_gap_answer() - point the ma_state at slot @i of the leaf @enode, whose
+ * last used slot is @end and which covers [@lo_lim, @hi_lim] @depth levels
+ * down; its index and last are already set (mt_gap_fits()).  The caller
+ * reads @end before it judges the leaf.
  */
 static void mt_gap_answer(struct mt_gap_search *gs, struct maple_enode *enode,
-			  int i, unsigned long lo_lim, unsigned long hi_lim,
-			  unsigned char depth)
+			  int i, unsigned char end, unsigned long lo_lim,
+			  unsigned long hi_lim, unsigned char depth)
 {
 	struct ma_state *mas = gs->mas;
-	enum maple_type ntype = mte_node_type(enode);
-	unsigned long *pivs = ma_pivots(mte_to_node(enode), ntype);
-	unsigned char npiv = mt_pivot_count(ntype), end = i;
 
-	if (ma_is_leaf(ntype))
-		end = ma_data_end(mte_to_node(enode), ntype, hi_lim);
-	else
-		while (end < npiv && pivs[end] < hi_lim)
-			end++;
 	mas->node = enode;
 	mas->offset = i;
 	mas->end = end;
@@ -3969,7 +3961,7 @@ static int mt_gap_descend(struct mt_gap_search *gs, struct maple_enode *enode,
 	unsigned long *pivs = ma_pivots(node, ntype);
 	unsigned long *gaps = ma_gaps(node, ntype);
 	void __rcu **slots = ma_slots(node, ntype);
-	unsigned char npiv = mt_pivot_count(ntype);
+	unsigned char npiv = mt_pivot_count(ntype), end;
 	unsigned long a, b;
 	int i, ret;
 	void *val;
@@ -3988,9 +3980,10 @@ static int mt_gap_descend(struct mt_gap_search *gs, struct maple_enode *enode,
 		if (ma_is_leaf(ntype)) {
 			if (mt_slot(mt, slots, i) || !mt_gap_fits(gs, a, b))
 				continue;
+			end = ma_data_end(node, ntype, hi_lim);
 			if (unlikely(ma_dead(node)))
 				return MT_GAP_RETRY;
-			mt_gap_answer(gs, enode, i, lo_lim, hi_lim, depth);
+			mt_gap_answer(gs, enode, i, end, lo_lim, hi_lim, depth);
 			return MT_GAP_FOUND;
 		}
 		if (gaps[i] < gs->span)
@@ -4047,7 +4040,7 @@ static int mt_gap_near(struct mt_gap_search *gs)
 	struct maple_enode *enode, *penode = NULL;
 	struct maple_node *node;
 	enum maple_type ntype;
-	unsigned char npiv, depth, height;
+	unsigned char npiv, depth, height, end;
 	void __rcu **slots;
 	int i, ret;
 	void *next;
@@ -4068,7 +4061,7 @@ again:
 		slots = ma_slots(node, ntype);
 		npiv = mt_pivot_count(ntype);
 		depth++;
-		i = mt_scan_slot(pivs, npiv, idx);
+		i = ma_slot_of(pivs, ntype, idx);
 		a = mt_slot_lo(pivs, i, lo_lim);
 		b = mt_slot_hi(pivs, i, npiv, hi_lim);
 		if (ma_is_leaf(ntype))
@@ -4101,12 +4094,13 @@ again:
 			break;
 		}
 	} while (mt_gap_step(gs, pivs, npiv, lo_lim, hi_lim, &i, &a, &b));
+	end = ret == MT_GAP_FOUND ? ma_data_end(node, ntype, hi_lim) : 0;
 	/* everything above was read from the leaf: judge it now */
 	if (unlikely(ma_dead(node)))
 		goto again;
 
 	if (ret == MT_GAP_FOUND)
-		mt_gap_answer(gs, enode, i, lo_lim, hi_lim, depth);
+		mt_gap_answer(gs, enode, i, end, lo_lim, hi_lim, depth);
 	if (ret != MT_GAP_BEYOND)
 		return ret;
 	if (!mt_gap_past(gs, lo_lim, hi_lim))
