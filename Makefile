@@ -67,7 +67,15 @@ CC := gcc
 endif
 
 OPT ?= -Og
-CONFIG_LINES := CONFIG_DEBUG_MAPLE_TREE CONFIG_LOCKDEP
+# DEBUG_TREE=0 builds the tree as a production kernel does: without
+# CONFIG_DEBUG_MAPLE_TREE, so without the validator and without the
+# tallies of MT_BUG_ON() and MAS_WARN_ON().  For benchmarks only
+# (scripts/bench.sh); the checks need the validator.
+DEBUG_TREE ?= 1
+CONFIG_LINES := CONFIG_LOCKDEP
+ifneq ($(DEBUG_TREE),0)
+CONFIG_LINES += CONFIG_DEBUG_MAPLE_TREE
+endif
 MODE_CFLAGS :=
 MODE_LDFLAGS :=
 
@@ -327,6 +335,7 @@ help:
 	'  STRESS_ARGS=      first seed and seed count for make stress ("1 40")' \
 	'  MTDOT_ARGS=       the tree make tree-picture draws' \
 	'  PREFIX, DESTDIR   where make install puts the library' \
-	'  REPS, SIZES, OPS  rounds, tree sizes, operations of make bench'
+	'  REPS, SIZES, OPS  rounds, tree sizes, operations of make bench' \
+	'  DEBUG_TREE=0      no CONFIG_DEBUG_MAPLE_TREE: make bench as built for production'
 
 FORCE: ;

@@ -33,6 +33,9 @@ int __mt_dup(struct maple_tree *mt, struct maple_tree *new, gfp_t gfp);
 #pragma weak mas_empty_area
 #pragma weak mtree_alloc_range
 #pragma weak __mt_dup
+/* The kernel's tree has these only with CONFIG_DEBUG_MAPLE_TREE. */
+#pragma weak mt_get_alloc_size
+#pragma weak mt_nr_allocated
 
 #define PAGE		4096UL
 
@@ -377,6 +380,8 @@ static void bench_dup(unsigned long n, unsigned long ops)
 		__mt_destroy(&copy);
 	}
 	report("mtree_dup", n, median_of(times + 1, rounds), n);
+	if (!mt_get_alloc_size)
+		goto out;
 	/* The memory-copy bound: the same number of node bytes, memcpy'd. */
 	bytes = mt_get_alloc_size();
 	src = malloc(bytes);
@@ -392,6 +397,7 @@ static void bench_dup(unsigned long n, unsigned long ops)
 	report("memcpy_bound", n, median_of(times + 1, rounds), n);
 	free(src);
 	free(dst);
+out:
 	free(times);
 	mtree_destroy(&mt);
 }
@@ -413,6 +419,9 @@ static void bench_memory(unsigned long n)
 	struct maple_tree mt, copy;
 	unsigned long i, *order;
 	MA_STATE(mas, &mt, 0, 0);
+
+	if (!mt_nr_allocated || !mt_get_alloc_size)
+		return;	/* a production build: no counts */
 
 	build(&mt, 0, n);
 	printf("bytes_seq,%lu,%.2f\n", n, (double)mt_get_alloc_size() / n);

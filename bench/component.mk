@@ -12,7 +12,7 @@ $(MTBENCH): $(OBJ)/bench/bench.o $(LIB)
 
 # Ours against the kernel's, same shims, OPT=-O2, one run.
 bench:
-	$(Q)$(SRC)/scripts/bench.sh
+	$(Q)DEBUG_TREE=$(DEBUG_TREE) $(SRC)/scripts/bench.sh
 
 clean: clean-mtbench
 clean-mtbench:

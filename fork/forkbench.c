@@ -80,13 +80,20 @@ static void die(const char *what, int err)
 	exit(1);
 }
 
-/* Nodes of @child's tree right after a dup of @parent. */
+/* The kernel's tree has it only with CONFIG_DEBUG_MAPLE_TREE. */
+#pragma weak mt_nr_allocated
+
+/* Nodes of @child's tree right after a dup of @parent (0: not counted). */
 static unsigned long child_nodes(struct mm *parent, enum dup_strategy how)
 {
-	unsigned int before = mt_nr_allocated();
+	unsigned int before;
 	unsigned long nodes;
 	struct mm child;
 	int ret;
+
+	if (!mt_nr_allocated)
+		return 0;
+	before = mt_nr_allocated();
 
 	mm_init(&child);
 	ret = dup_mmap(&child, parent, how);

@@ -8,6 +8,9 @@
 #
 #   REPS=5 SIZES=1000,100000 OPS=200000 scripts/bench.sh [workload...]
 #
+# DEBUG_TREE=0 builds both trees without CONFIG_DEBUG_MAPLE_TREE, as a
+# production kernel does (build/bench-nodebug-*).
+#
 # empty_area also runs on a 1,000,000-entry tree (BIG_SIZES), and the
 # dup_mmap rows run at the seed's VMA counts (FORK_COUNTS, 21 to 51,221):
 # __mt_dup() or the bulk load, and for every VMA a 176-byte object
@@ -35,10 +38,18 @@ done
 # shellcheck disable=SC2046
 set -- $(for w in "$@"; do [ "$w" = dup_mmap ] || echo "$w"; done)
 
+# DEBUG_TREE=0: both trees as a production kernel builds them, without
+# CONFIG_DEBUG_MAPLE_TREE (whose assertions count themselves with atomic
+# increments); no node counts then, the kernel's tree has none to give.
+debug=${DEBUG_TREE:-1}
+bdir=build/bench
+[ "$debug" != 0 ] || bdir=build/bench-nodebug
 kernel_tree=$(scripts/kernel-tree.sh)
-make -s mtbench forkbench O=build/bench-kernel KDIR="$kernel_tree" OPT=-O2
+make -s mtbench forkbench O="$bdir-kernel" KDIR="$kernel_tree" OPT=-O2 \
+	DEBUG_TREE="$debug"
 impls=kernel
-if make -s mtbench forkbench O=build/bench-ours KDIR=linux OPT=-O2 >"$out/ours-build.log" 2>&1; then
+if make -s mtbench forkbench O="$bdir-ours" KDIR=linux OPT=-O2 \
+	DEBUG_TREE="$debug" >"$out/ours-build.log" 2>&1; then
 	impls="kernel ours"
 else
 	echo "ours: not available (make mtbench KDIR=linux failed, see $out/ours-build.log)"
@@ -54,11 +65,11 @@ r=1
 while [ "$r" -le "$reps" ]; do
 	for impl in $impls; do
 		# shellcheck disable=SC2086
-		$pin "build/bench-$impl/mtbench" --sizes "$sizes" --ops "$ops" "$@" \
+		$pin "$bdir-$impl/mtbench" --sizes "$sizes" --ops "$ops" "$@" \
 			>>"$out/$impl.csv"
 		if [ $# = 0 ] || echo " $* " | grep -q ' empty_area '; then
 			# shellcheck disable=SC2086
-			$pin "build/bench-$impl/mtbench" --sizes "$big_sizes" \
+			$pin "$bdir-$impl/mtbench" --sizes "$big_sizes" \
 				--ops "$ops" empty_area >>"$out/$impl.csv"
 		fi
 	done
@@ -75,7 +86,7 @@ if [ "$fork" = 1 ]; then
 	while [ "$r" -le "$reps" ]; do
 		for impl in $impls; do
 			# shellcheck disable=SC2086
-			$pin "build/bench-$impl/forkbench" --csv --no-header \
+			$pin "$bdir-$impl/forkbench" --csv --no-header \
 				--counts "$fork_counts" --reps 1 \
 				--seconds "${FORK_SECONDS:-0.2}" 2>/dev/null |
 				awk -F, '{ printf "dup_mmap_%s,%s,%.2f\n", $2, $3, $6 * 1000 / $3 }' \
