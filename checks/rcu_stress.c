@@ -4,7 +4,10 @@
  * (both ways, pausing and resuming across rcu_read_unlock()) while a
  * writer in RCU mode stores, erases, makes spanning stores, empties and
  * refills whole stretches (so levels appear and collapse) and duplicates
- * the tree.  There are more readers than this machine has cores.
+ * the tree.  There are more readers than this machine has cores.  The
+ * check runs twice: on a plain tree, then on an allocation tree, whose
+ * readers also search for free runs both ways (mas_empty_area() and
+ * mas_empty_area_rev()).
  *
  * Every entry encodes the range it was stored at:
  *
@@ -65,6 +68,7 @@ struct stress {
 	void *bad_entry;		/* and the entry it found there */
 	unsigned long long seed;
 	unsigned int next_reader;	/* atomic: hands out reader numbers */
+	bool alloc;			/* an allocation tree: gap searches too */
 };
 
 /* @entry was found covering [first, last] around @index: is that possible? */
@@ -79,9 +83,11 @@ static bool consistent(void *entry, unsigned long index, unsigned long first,
 	       entry_first(entry) <= first && last <= entry_last(entry);
 }
 
-enum observation { SEEN_WALK, SEEN_LOAD, SEEN_NEXT, SEEN_PREV };
+enum observation { SEEN_WALK, SEEN_LOAD, SEEN_NEXT, SEEN_PREV, SEEN_GAP,
+		   SEEN_GAP_REV };
 static const char *const seen_by[] = { "mas_walk", "mtree_load",
-				       "mas_find", "mas_prev" };
+				       "mas_find", "mas_prev",
+				       "mas_empty_area", "mas_empty_area_rev" };
 
 static void note_violation(struct stress *st, enum observation how,
 			   void *entry, unsigned long index,
@@ -94,6 +100,37 @@ static void note_violation(struct stress *st, enum observation how,
 		st->first_bad[2] = first;
 		st->first_bad[3] = last;
 	}
+}
+
+/*
+ * Free runs of @span indices in [@index, @index + 65535], lowest and
+ * highest: what a search returns while the writer works cannot be checked
+ * against the tree (it was free at some instant of the search), but its
+ * shape can: 0 or -EBUSY, and a run of exactly @span indices inside the
+ * window.  Under SAN=1 a search that strays into a freed node stops there.
+ */
+static unsigned long gap_round(struct stress *st, unsigned long long *rng,
+			       unsigned long index)
+{
+	unsigned long span = 1 + check_random(rng) % 1024;
+	unsigned long hi = index + 65535;
+	MA_STATE(mas, &st->tree, 0, 0);
+	int ret, rev;
+
+	for (rev = 0; rev < 2; rev++) {
+		mas_reset(&mas);
+		rcu_read_lock();
+		ret = rev ? mas_empty_area_rev(&mas, index, hi, span) :
+			    mas_empty_area(&mas, index, hi, span);
+		rcu_read_unlock();
+		if ((ret && ret != -EBUSY) ||
+		    (!ret && (mas.index < index || mas.last > hi ||
+			      mas.last - mas.index + 1 != span)))
+			note_violation(st, rev ? SEEN_GAP_REV : SEEN_GAP, NULL,
+				       index, ret ? (unsigned long)ret : mas.index,
+				       ret ? span : mas.last);
+	}
+	return 2;
 }
 
 static unsigned long read_round(struct stress *st, unsigned long long *rng)
@@ -174,6 +211,8 @@ static unsigned long read_round(struct stress *st, unsigned long long *rng)
 	}
 	rcu_read_unlock();
 	reads += 4;
+	if (st->alloc)
+		reads += gap_round(st, rng, index);
 	return reads;
 }
 
@@ -214,7 +253,8 @@ static void stress_dup(struct check_ctx *ctx, struct stress *st)
 	void *ea, *eb;
 	int ret;
 
-	mt_init_flags(&copy, MT_FLAGS_USE_RCU);
+	mt_init_flags(&copy, MT_FLAGS_USE_RCU |
+		      (st->alloc ? MT_FLAGS_ALLOC_RANGE : 0));
 	mtree_lock(&copy);
 	mtree_lock(&st->tree);
 	ret = __mt_dup(&st->tree, &copy, GFP_KERNEL);
@@ -237,15 +277,17 @@ static void stress_dup(struct check_ctx *ctx, struct stress *st)
 }
 #endif
 
-static void check_rcu_stress(struct check_ctx *ctx)
+/* One run of the check, on a plain tree or (@alloc) an allocation tree. */
+static void stress_phase(struct check_ctx *ctx, bool alloc)
 {
-	struct stress st = { .seed = ctx->seed };
+	struct stress st = { .seed = ctx->seed, .alloc = alloc };
 	unsigned long long rng = ctx->seed * 7919 + 1;
 	unsigned long threads[READERS], first, last, len;
 	int i, started = 0, ret, dups = 0;
 	int writes = harness_stress_build() ? STRESS_WRITES : WRITES;
 
-	mt_init_flags(&st.tree, MT_FLAGS_USE_RCU);
+	mt_init_flags(&st.tree, MT_FLAGS_USE_RCU |
+		      (alloc ? MT_FLAGS_ALLOC_RANGE : 0));
 	for (i = 0; i < 2000; i++)
 		mtree_store_range(&st.tree, i * 128, i * 128 + 63,
 				  range_entry(i * 128, i * 128 + 63), GFP_KERNEL);
@@ -322,8 +364,9 @@ static void check_rcu_stress(struct check_ctx *ctx)
 	}
 #endif
 	CHECK(ctx, NULL, st.violations == 0,
-	      "%lu inconsistent observations out of %lu (first: %s from %lu "
-	      "reported [%lu, %lu] holding %s [%lu, %lu])", st.violations,
+	      "%s tree: %lu inconsistent observations out of %lu (first: %s "
+	      "from %lu reported [%lu, %lu] holding %s [%lu, %lu])",
+	      alloc ? "allocation" : "plain", st.violations,
 	      st.reads, seen_by[st.first_bad[0]], st.first_bad[1],
 	      st.first_bad[2], st.first_bad[3],
 	      !st.bad_entry ? "NULL" : xa_is_value(st.bad_entry) ?
@@ -331,10 +374,18 @@ static void check_rcu_stress(struct check_ctx *ctx)
 	      xa_is_value(st.bad_entry) ? entry_first(st.bad_entry) : 0,
 	      xa_is_value(st.bad_entry) ? entry_last(st.bad_entry) : 0);
 	if (ctx->verbose)
-		printf("  %d readers made %lu observations during %d writes "
-		       "and %d duplications: %lu violations\n", started,
-		       st.reads, writes, dups, st.violations);
+		printf("  %s tree: %d readers made %lu observations during %d "
+		       "writes and %d duplications: %lu violations\n",
+		       alloc ? "allocation" : "plain", started, st.reads,
+		       writes, dups, st.violations);
 	mtree_destroy(&st.tree);
 }
+
+static void check_rcu_stress(struct check_ctx *ctx)
+{
+	stress_phase(ctx, false);
+	stress_phase(ctx, true);
+}
 DEFINE_CHECK(check_rcu_stress, "RCU readers (6, pausing) against a writer: "
-	     "stores, erases, spanning stores, emptied stretches, duplications");
+	     "stores, erases, spanning stores, emptied stretches, duplications; "
+	     "a plain tree, then an allocation tree with gap searches");
