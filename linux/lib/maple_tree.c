@@ -151,6 +151,7 @@
 #define MT_MAS_PREALLOC		0x01	/* spares come from mas_preallocate() */
 #define MT_MAS_BULK		0x02	/* mas_expected_entries() mode */
 #define MT_MAS_DISCARD		0x04	/* the caller drops @mas after the store */
+#define MT_MAS_GAPS		0x08	/* gaps above left too large (bulk) */
 
 /* Spares obtained with one bulk allocation at most (on the stack). */
 #define MT_GRAB_BATCH		32
@@ -640,6 +641,48 @@ static inline void mas_set_err(struct ma_state *mas, long err)
 	mas->status = ma_error;
 }
 
+static unsigned long ma_leaf_gap(const struct maple_tree *mt,
+				 struct maple_node *node, unsigned int cnt,
+				 unsigned long lo, unsigned long hi);
+
+/*
+ * mt_gaps_below() - make every gap below @enode, which covers [@lo_lim,
+ * @hi_lim], exact again; return the largest.  The writer's own pass:
+ * the lock is held.
+ */
+static unsigned long mt_gaps_below(struct maple_tree *mt,
+				   struct maple_enode *enode,
+				   unsigned long lo_lim, unsigned long hi_lim)
+{
+	struct maple_node *node = mte_to_node(enode);
+	enum maple_type ntype = mte_node_type(enode);
+	unsigned long *pivs = ma_pivots(node, ntype), *gaps, lo = lo_lim, hi;
+	unsigned char end = ma_data_end(node, ntype, hi_lim), i, best = 0;
+	void __rcu **slots = ma_slots(node, ntype);
+
+	if (ma_is_leaf(ntype))
+		return ma_leaf_gap(mt, node, end + 1U, lo_lim, hi_lim);
+	gaps = ma_gaps(node, ntype);
+	for (i = 0; i <= end; i++, lo = hi + 1) {
+		hi = i < end ? pivs[i] : hi_lim;
+		gaps[i] = mt_gaps_below(mt, rcu_dereference_protected(slots[i],
+						mt_locked(mt)), lo, hi);
+		if (gaps[i] > gaps[best])
+			best = i;
+	}
+	node->ma64.meta.gap = best;
+	return gaps[best];
+}
+
+/* mt_fix_gaps() - mt_gaps_below() of the whole of @mt, after a bulk load. */
+static void mt_fix_gaps(struct maple_tree *mt)
+{
+	void *top = rcu_dereference_protected(mt->ma_root, mt_locked(mt));
+
+	if (mt_is_enode(top))
+		mt_gaps_below(mt, top, 0, ULONG_MAX);
+}
+
 /**
  * mas_destroy() - release the spare nodes @mas still holds and leave the
  * preallocation and bulk modes.
@@ -649,7 +692,9 @@ static inline void mas_set_err(struct ma_state *mas, long err)
  */
 void mas_destroy(struct ma_state *mas)
 {
-	mas->mas_flags &= ~(MT_MAS_PREALLOC | MT_MAS_BULK);
+	if (mas->mas_flags & MT_MAS_GAPS)
+		mt_fix_gaps(mas->tree);
+	mas->mas_flags &= ~(MT_MAS_PREALLOC | MT_MAS_BULK | MT_MAS_GAPS);
 	mas_free_spares(mas);
 }
 MT_EXPORT_GPL(mas_destroy);
@@ -2716,9 +2761,22 @@ static void mas_wr_tail(struct ma_state *mas, struct mt_wr_leaf *wl)
 	mas->end = end;
 	mas->index = index;
 	mas->last = last;
-	if (mt_is_alloc(mas->tree))
-		mt_leaf_gap_up(node, ma_leaf_gap(mas->tree, node, end + 1U,
-						 mas->min, mas->max));
+	if (!mt_is_alloc(mas->tree))
+		return;
+	/*
+	 * An append only cuts a range: the leaf's largest gap cannot grow.
+	 * In a bulk load, where every store is an append that shrinks the
+	 * tree's last gap and would rescan each level above, the gaps above
+	 * stay as they are, too large, until mas_destroy() makes them exact
+	 * (mt_fix_gaps()).  Too large a gap misleads no search, which checks
+	 * at the leaves; and no reader runs beside a tree outside RCU mode.
+	 */
+	if (mas->mas_flags & MT_MAS_BULK) {
+		mas->mas_flags |= MT_MAS_GAPS;
+		return;
+	}
+	mt_leaf_gap_up(node, ma_leaf_gap(mas->tree, node, end + 1U,
+					 mas->min, mas->max));
 }
 
 /*
