@@ -665,8 +665,9 @@ static unsigned long mt_gaps_below(struct maple_tree *mt,
 	gaps = ma_gaps(node, ntype);
 	for (i = 0; i <= end; i++, lo = hi + 1) {
 		hi = i < end ? pivs[i] : hi_lim;
-		gaps[i] = mt_gaps_below(mt, rcu_dereference_protected(slots[i],
-						mt_locked(mt)), lo, hi);
+		WRITE_ONCE(gaps[i], mt_gaps_below(mt,
+				rcu_dereference_protected(slots[i], mt_locked(mt)),
+				lo, hi));
 		if (gaps[i] > gaps[best])
 			best = i;
 	}
@@ -2300,7 +2301,7 @@ static void mt_update_gaps(struct mt_write *w, unsigned int h,
 		gaps = node->ma64.gap;
 		if (gaps[w->l[j].offset] == gap)
 			return;
-		gaps[w->l[j].offset] = gap;
+		WRITE_ONCE(gaps[w->l[j].offset], gap);	/* readers search */
 		last_slot = node->ma64.meta.end;
 		best = 0;
 		for (i = 1; i <= last_slot; i++)
@@ -2663,7 +2664,7 @@ static void mt_leaf_gap_up(struct maple_node *node, unsigned long gap)
 		gaps = parent->ma64.gap;
 		if (gaps[off] == gap)
 			return;
-		gaps[off] = gap;
+		WRITE_ONCE(gaps[off], gap);	/* readers search the gaps */
 		end = parent->ma64.meta.end;
 		best = 0;
 		for (i = 1; i <= end; i++)
@@ -2898,9 +2899,10 @@ static noinline void mas_wr_share_leaf(struct ma_state *mas,
 		unsigned long *gaps = parent->ma64.gap;
 		unsigned char i, best = 0;
 
-		gaps[loff] = mt_leaf_gap(pair.item, cnt, lmin);
-		gaps[loff + 1] = mt_leaf_gap(&pair.item[cnt], pair.nr - cnt,
-					     pair.item[cnt - 1].last + 1);
+		WRITE_ONCE(gaps[loff], mt_leaf_gap(pair.item, cnt, lmin));
+		WRITE_ONCE(gaps[loff + 1],
+			   mt_leaf_gap(&pair.item[cnt], pair.nr - cnt,
+				       pair.item[cnt - 1].last + 1));
 		for (i = 1; i <= parent->ma64.meta.end; i++)
 			if (gaps[i] > gaps[best])
 				best = i;
@@ -4044,7 +4046,13 @@ static int mt_gap_descend(struct mt_gap_search *gs, struct maple_enode *enode,
 			mt_gap_answer(gs, enode, i, end, lo_lim, hi_lim, depth);
 			return MT_GAP_FOUND;
 		}
-		if (gaps[i] < gs->span)
+		/*
+		 * The writer updates gaps in place: the old value or the new
+		 * one, and the search is right with either (what it passes
+		 * over was not free before the write; a child it enters in
+		 * vain sends it on to the next).
+		 */
+		if (READ_ONCE(gaps[i]) < gs->span)
 			continue;
 		val = mt_slot(mt, slots, i);
 		if (unlikely(ma_dead(node)))
@@ -4107,7 +4115,9 @@ again:
 	next = mt_root_get(mt);
 	if (!mt_is_enode(next))
 		return MT_GAP_ROOT;
-	height = mt_height(mt);	/* a hint only: for the prefetch */
+	/* a hint only, for the prefetch: the writer may change it */
+	height = (READ_ONCE(mt->ma_flags) & MT_FLAGS_HEIGHT_MASK) >>
+		 MT_FLAGS_HEIGHT_OFFSET;
 	lo_lim = 0;
 	hi_lim = ULONG_MAX;
 	depth = 0;
