@@ -551,8 +551,10 @@ static inline bool __mt_tally(bool failed)
 static inline void __mas_set_range(struct ma_state *mas, unsigned long lo,
 				   unsigned long hi)
 {
-	MAS_WARN_ON(mas, mas_is_active(mas) &&
-			(lo < mas->index || lo > mas->last));
+	/* tallied (debug builds) when it fires, not on every call */
+	if (unlikely(mas_is_active(mas) &&
+		     (lo < mas->index || lo > mas->last)))
+		MAS_WARN_ON(mas, true);
 	mas->index = lo;
 	mas->last = hi;
 }
