@@ -61,7 +61,9 @@
  *   I4  every node but the root has at least mt_min_slots[type] slots used;
  *   I5  the leaves, read left to right, cover 0..ULONG_MAX with no two NULL
  *       ranges side by side (so an empty index walks to its maximal gap);
- *   I6  in allocation trees, gap[i] is the largest NULL run below slot i;
+ *   I6  in allocation trees, gap[i] is the largest NULL run below slot i
+ *       (during a bulk load outside RCU mode it may be larger, until
+ *       mas_destroy() makes every gap exact: mt_fix_gaps());
  *   I7  the height in ma_flags is the number of levels of nodes;
  *   I8  a tree that holds only an entry at [0, 0] keeps it in ma_root,
  *       a tree that holds nothing has ma_root == NULL.
@@ -3901,7 +3903,10 @@ MT_EXPORT(mtree_erase);
  * is long enough and that meet the window, in index order (or backwards).
  * A child inside the window with a long enough gap always holds an
  * answer; only the children cut by the window's edges can send the search
- * back up, so it visits O(height) nodes more than one descent.
+ * back up, so it visits O(height) nodes more than one descent.  Before
+ * that, mt_gap_near() looks in the leaf at the window's near edge and in
+ * its parent, where most answers lie.  In a bulk load the gaps may be too
+ * large for a while (see I6); a too large gap only costs a vain descent.
  */
 struct mt_gap_search {
 	unsigned long lo, hi;		/* the window */
@@ -4235,6 +4240,44 @@ static int mt_empty_root(struct ma_state *mas, unsigned long lo_lim,
 }
 
 /*
+ * mas_empty_any() - mas_empty_area() (@rev false) and mas_empty_area_rev().
+ * Outside allocation trees there are no gaps to consult: the search walks
+ * range by range from the window's near edge.
+ */
+static int mas_empty_any(struct ma_state *mas, unsigned long lo_lim,
+			 unsigned long hi_lim, unsigned long span, bool rev)
+{
+	unsigned long lo, hi, at;
+	void *val;
+	int ret;
+
+	if (lo_lim > hi_lim || !span || hi_lim - lo_lim < span - 1)
+		return -EINVAL;
+	if (!mt_is_enode(mt_root_get(mas->tree)))
+		return mt_empty_root(mas, lo_lim, hi_lim, span, rev);
+	if (mt_is_alloc(mas->tree)) {
+		ret = mt_gap_search(mas, lo_lim, hi_lim, span, rev);
+		if (ret == -EAGAIN)
+			return mt_empty_root(mas, lo_lim, hi_lim, span, rev);
+		return ret;
+	}
+	at = rev ? hi_lim : lo_lim;
+	for (;;) {
+		val = mas_descend(mas, at);
+		lo = max(mas->index, lo_lim);
+		hi = min(mas->last, hi_lim);
+		if (!val && hi - lo >= span - 1) {
+			mas->index = rev ? hi - span + 1 : lo;
+			mas->last = mas->index + span - 1;
+			return 0;
+		}
+		if (rev ? mas->index <= lo_lim : mas->last >= hi_lim)
+			return -EBUSY;
+		at = rev ? mas->index - 1 : mas->last + 1;
+	}
+}
+
+/*
  * mas_empty_area() - the lowest run of @span NULL indices within [@lo_lim,
  * @hi_lim]; sets mas->index and mas->last to it.
  * Context: the lock or rcu_read_lock().
@@ -4243,34 +4286,7 @@ static int mt_empty_root(struct ma_state *mas, unsigned long lo_lim,
 int mas_empty_area(struct ma_state *mas, unsigned long lo_lim,
 		   unsigned long hi_lim, unsigned long span)
 {
-	unsigned long lo, hi, at;
-	void *val;
-	int ret;
-
-	if (lo_lim > hi_lim || !span || hi_lim - lo_lim < span - 1)
-		return -EINVAL;
-	if (!mt_is_enode(mt_root_get(mas->tree)))
-		return mt_empty_root(mas, lo_lim, hi_lim, span, false);
-	if (mt_is_alloc(mas->tree)) {
-		ret = mt_gap_search(mas, lo_lim, hi_lim, span, false);
-		if (ret == -EAGAIN)
-			return mt_empty_root(mas, lo_lim, hi_lim, span, false);
-		return ret;
-	}
-	at = lo_lim;
-	for (;;) {
-		val = mas_descend(mas, at);
-		lo = max(mas->index, lo_lim);
-		hi = min(mas->last, hi_lim);
-		if (!val && hi - lo >= span - 1) {
-			mas->index = lo;
-			mas->last = lo + span - 1;
-			return 0;
-		}
-		if (mas->last >= hi_lim)
-			return -EBUSY;
-		at = mas->last + 1;
-	}
+	return mas_empty_any(mas, lo_lim, hi_lim, span, false);
 }
 MT_EXPORT_GPL(mas_empty_area);
 
@@ -4278,34 +4294,7 @@ MT_EXPORT_GPL(mas_empty_area);
 int mas_empty_area_rev(struct ma_state *mas, unsigned long lo_lim,
 		       unsigned long hi_lim, unsigned long span)
 {
-	unsigned long lo, hi, at;
-	void *val;
-	int ret;
-
-	if (lo_lim > hi_lim || !span || hi_lim - lo_lim < span - 1)
-		return -EINVAL;
-	if (!mt_is_enode(mt_root_get(mas->tree)))
-		return mt_empty_root(mas, lo_lim, hi_lim, span, true);
-	if (mt_is_alloc(mas->tree)) {
-		ret = mt_gap_search(mas, lo_lim, hi_lim, span, true);
-		if (ret == -EAGAIN)
-			return mt_empty_root(mas, lo_lim, hi_lim, span, true);
-		return ret;
-	}
-	at = hi_lim;
-	for (;;) {
-		val = mas_descend(mas, at);
-		lo = max(mas->index, lo_lim);
-		hi = min(mas->last, hi_lim);
-		if (!val && hi - lo >= span - 1) {
-			mas->last = hi;
-			mas->index = hi - span + 1;
-			return 0;
-		}
-		if (mas->index <= lo_lim)
-			return -EBUSY;
-		at = mas->index - 1;
-	}
+	return mas_empty_any(mas, lo_lim, hi_lim, span, true);
 }
 MT_EXPORT_GPL(mas_empty_area_rev);
 
