@@ -154,6 +154,7 @@
 #define MT_MAS_BULK		0x02	/* mas_expected_entries() mode */
 #define MT_MAS_DISCARD		0x04	/* the caller drops @mas after the store */
 #define MT_MAS_GAPS		0x08	/* gaps above left too large (bulk) */
+#define MT_MAS_RETRY		0x10	/* mas_store_gfp() may wait for memory */
 
 /* Spares obtained with one bulk allocation at most (on the stack). */
 #define MT_GRAB_BATCH		32
@@ -2518,6 +2519,24 @@ static void *mas_wr_prepare(struct ma_state *mas, struct mt_write *w,
 	return old;
 }
 
+/*
+ * mt_wr_bound() - the most nodes an engine store into @w's tree can take,
+ * without running it.  A level's items never pass MT_BUF_ITEMS
+ * (mt_buf_push()), so each level below the old top splits into at most
+ * that many over its node's slots; what a split of the old top gives,
+ * one node over it holds.  The kernel's own write path asks for a bound
+ * of this kind too (a few nodes a level).
+ */
+static unsigned int mt_wr_bound(const struct mt_write *w)
+{
+	unsigned int h, nodes = 1;
+
+	for (h = 0; h < w->height; h++)
+		nodes += DIV_ROUND_UP(MT_BUF_ITEMS,
+				      mt_slots[mt_level_type(w->tree, h)]);
+	return nodes;
+}
+
 static unsigned int mt_wr_count(struct mt_write *w)
 {
 	w->commit = false;
@@ -3461,7 +3480,7 @@ static noinline void *mas_wr_engine(struct ma_state *mas, void *val,
 {
 	struct mt_write *w = mt_write_get(gflags);
 	unsigned long index, last;
-	unsigned int need;
+	unsigned int need, bound;
 
 	if (unlikely(!w)) {
 		mas_set_alloc_req(mas, 1);
@@ -3469,16 +3488,33 @@ static noinline void *mas_wr_engine(struct ma_state *mas, void *val,
 		return NULL;
 	}
 	old = mas_wr_prepare(mas, w, val, old, old != MT_OLD_UNKNOWN);
-	need = mt_wr_count(w);
-	if (need > mas_spares(mas) &&
-	    !mas_grab(mas, need - mas_spares(mas), gflags)) {
-		mt_write_put(w);
-		mas_set_alloc_req(mas, need - mas_spares(mas));
-		mas_set_err(mas, -ENOMEM);
-		return NULL;
+	bound = mt_wr_bound(w);
+	/*
+	 * With the bound in hand the store needs no count.  Without it, a
+	 * store that may wait for memory (mas_store_gfp() retries after
+	 * mas_nomem()) takes the bound: one run of the engine instead of
+	 * two, and the retry after a failure has all it needs.  Any other
+	 * store counts what it takes, and a store that takes none cannot
+	 * fail.
+	 */
+	if (mas_spares(mas) < bound) {
+		if ((mas->mas_flags & (MT_MAS_RETRY | MT_MAS_PREALLOC)) ==
+		    MT_MAS_RETRY)
+			need = bound;
+		else
+			need = mt_wr_count(w);
+		if (need > mas_spares(mas) &&
+		    !mas_grab(mas, need - mas_spares(mas), gflags)) {
+			mt_write_put(w);
+			mas_set_alloc_req(mas, need - mas_spares(mas));
+			mas_set_err(mas, -ENOMEM);
+			return NULL;
+		}
 	}
 	w->commit = true;
 	mt_run(w);
+	if (unlikely(w->nodes > bound))
+		MAS_WARN_ON(mas, true);	/* tallied only when it fires */
 	index = w->index;
 	last = w->last;
 	mt_write_put(w);
@@ -3616,6 +3652,8 @@ int mas_store_gfp(struct ma_state *mas, void *val, gfp_t gflags)
 
 	if (mas->index > mas->last)
 		return -EINVAL;
+	if (gfpflags_allow_blocking(gflags))
+		mas->mas_flags |= MT_MAS_RETRY;
 	for (;;) {
 		mas_wr_run(mas, val, MT_GFP_NOSLEEP);
 		if (!mas_nomem(mas, gflags))
@@ -3623,6 +3661,7 @@ int mas_store_gfp(struct ma_state *mas, void *val, gfp_t gflags)
 		mas->index = index;
 		mas->last = last;
 	}
+	mas->mas_flags &= ~MT_MAS_RETRY;
 	if (mas_is_err(mas))
 		ret = xa_err(mas->node);
 	mas_destroy(mas);
@@ -3745,6 +3784,7 @@ void *mas_erase(struct ma_state *mas)
 	unsigned int tries = 0;
 	void *val;
 
+	mas->mas_flags |= MT_MAS_RETRY;	/* mas_nomem(GFP_KERNEL) below */
 	for (;;) {
 		mas->index = mas->last = index;
 		mas->status = ma_start;
@@ -3759,6 +3799,7 @@ void *mas_erase(struct ma_state *mas)
 			break;
 		}
 	}
+	mas->mas_flags &= ~MT_MAS_RETRY;
 	mas_destroy(mas);
 	return val;
 }
