@@ -2966,10 +2966,70 @@ static bool mas_wr_split_fits(struct ma_state *mas, struct maple_node *node,
 {
 	enum maple_type ptype = mt_level_type(mas->tree, 1);
 
-	if (ma_is_root(node) || nr > 2U * mt_slots[maple_leaf_64])
+	if (nr > 2U * mt_slots[maple_leaf_64])
 		return false;
+	if (ma_is_root(node))
+		return true;	/* mas_wr_split_root() */
 	return ma_parent_end(mas->tree, ma_parent(node), ptype) + 1U <
 	       mt_slots[ptype];
+}
+
+/*
+ * mas_wr_split_root() - mas_wr_split_leaf() of the root leaf: the engine
+ * cuts the items in two leaves as for any leaf, and over them puts a new
+ * root.  Here the old leaf keeps the left part, so two fresh nodes are
+ * taken instead of the engine's three.  The tree is one level taller.
+ */
+static void mas_wr_split_root(struct ma_state *mas, const struct mt_buf *buf,
+			      struct maple_node *node, gfp_t gflags)
+{
+	struct maple_tree *mt = mas->tree;
+	enum maple_type ptype = mt_level_type(mt, 1);
+	unsigned int nr = buf->nr, cnt;
+	struct maple_node *right, *top;
+	struct maple_enode *etop;
+	struct mt_item items[2];
+
+	if (mas_spares(mas) < 2 && !mas_grab(mas, 2 - mas_spares(mas), gflags)) {
+		/* As the engine would fail: the caller may retry. */
+		mas_set_alloc_req(mas, 2 - mas_spares(mas));
+		mas_set_err(mas, -ENOMEM);
+		return;
+	}
+	right = mas_pop_spare(mas);
+	top = mas_pop_spare(mas);
+	/* The cut of mt_split_level(). */
+	cnt = mt_cut_off_null(buf, (nr + 1) / 2, maple_leaf_64);
+	mt_fill(mt, right, maple_leaf_64, &buf->item[cnt], nr - cnt);
+	mt_fill(mt, node, maple_leaf_64, buf->item, cnt);
+	items[0].last = buf->item[cnt - 1].last;
+	items[0].ptr = mt_mk_node(node, maple_leaf_64);
+	items[1].last = ULONG_MAX;
+	items[1].ptr = mt_mk_node(right, maple_leaf_64);
+	items[0].gap = items[1].gap = 0;
+	if (mt_is_alloc(mt)) {
+		items[0].gap = mt_leaf_gap(buf->item, cnt, 0);
+		items[1].gap = mt_leaf_gap(&buf->item[cnt], nr - cnt,
+					   items[0].last + 1);
+	}
+	/* mt_fill() makes the two leaves its children */
+	mt_fill(mt, top, ptype, items, 2);
+	etop = mt_mk_node(top, ptype);
+	mte_set_root_parent(etop, mt);
+	mt_set_height(mt, 2);
+	rcu_assign_pointer(mt->ma_root, etop);
+	/* Point @mas at the leaf holding the stored range. */
+	if (mas->index > items[0].last) {
+		mas->node = items[1].ptr;
+		mas->min = items[0].last + 1;
+		mas->end = nr - cnt - 1;
+	} else {
+		mas->node = items[0].ptr;
+		mas->max = items[0].last;
+		mas->end = cnt - 1;
+	}
+	mas->depth = 2;
+	mas_leaf_seek(mas, mas->index);
 }
 
 static noinline void mas_wr_split_leaf(struct ma_state *mas,
@@ -2986,6 +3046,10 @@ static noinline void mas_wr_split_leaf(struct ma_state *mas,
 	unsigned char poff, pend;
 	void __rcu **pslots;
 
+	if (ma_is_root(node)) {
+		mas_wr_split_root(mas, buf, node, gflags);
+		return;
+	}
 	parent = ma_parent(node);
 	poff = ma_parent_slot(node);
 	ppivs = ma_pivots(parent, ptype);
