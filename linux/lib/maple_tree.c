@@ -70,9 +70,12 @@
  *
  * ------------------------------------------------------------- THE WRITES
  *
- * Every store is one algorithm, run twice: a dry run that counts the nodes
- * it will need (so the memory is obtained first and -ENOMEM changes
- * nothing), then the real run.  Levels are numbered from the leaves (0).
+ * Every store is one algorithm.  Its memory is obtained before the tree
+ * changes, so -ENOMEM changes nothing: either a dry run counts the nodes
+ * it will need (mas_preallocate(), mas_store()), or, for a store that may
+ * wait for memory (mas_store_gfp(), mas_erase()), a bound taken from the
+ * height alone stands for the count (mt_wr_bound()).  Then the real run.
+ * Levels are numbered from the leaves (0).
  *
  *  1. A NULL store grows to swallow NULL neighbours (I5).
  *  2. Walk to the leaf holding index (the left path) and the leaf holding
@@ -2957,9 +2960,9 @@ static noinline void mas_wr_share_leaf(struct ma_state *mas,
  * had (nothing changed).
  */
 /*
- * Can a wr_split_store be done in place: a leaf under a parent with a
- * free slot (so the climb stops there), with no more than two leaves of
- * items?
+ * Can a wr_split_store be done in place: no more than two leaves of items,
+ * in the root leaf (a new root goes over the two) or in a leaf under a
+ * parent with a free slot (so the climb stops there)?
  */
 static bool mas_wr_split_fits(struct ma_state *mas, struct maple_node *node,
 			      unsigned int nr)
