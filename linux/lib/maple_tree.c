@@ -2532,12 +2532,15 @@ static void *mas_wr_prepare(struct ma_state *mas, struct mt_write *w,
  */
 static unsigned int mt_wr_bound(const struct mt_write *w)
 {
-	unsigned int h, nodes = 1;
+	unsigned int inner = mt_is_alloc(w->tree) ?
+		DIV_ROUND_UP(MT_BUF_ITEMS, MAPLE_ARANGE64_SLOTS) :
+		DIV_ROUND_UP(MT_BUF_ITEMS, MAPLE_RANGE64_SLOTS);
 
-	for (h = 0; h < w->height; h++)
-		nodes += DIV_ROUND_UP(MT_BUF_ITEMS,
-				      mt_slots[mt_level_type(w->tree, h)]);
-	return nodes;
+	if (!w->height)
+		return 1;
+	/* the leaves (maple_leaf_64), the inner levels, the one on top */
+	return DIV_ROUND_UP(MT_BUF_ITEMS, MAPLE_RANGE64_SLOTS) +
+	       (w->height - 1) * inner + 1;
 }
 
 static unsigned int mt_wr_count(struct mt_write *w)
