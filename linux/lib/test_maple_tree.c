@@ -190,6 +190,55 @@ static void check_split_and_shrink(unsigned int flags)
 	mtree_destroy(&tr);
 }
 
+/* The first child of the root node of @mt. */
+static void *root_child0(struct maple_tree *mt)
+{
+	void *top = rcu_access_pointer(mt->ma_root);
+	struct maple_node *node;
+
+	node = (struct maple_node *)((unsigned long)top & ~MAPLE_NODE_MASK);
+	if (mt->ma_flags & MT_FLAGS_ALLOC_RANGE)
+		return rcu_access_pointer(node->ma64.slot[0]);
+	return rcu_access_pointer(node->mr64.slot[0]);
+}
+
+/*
+ * A root leaf that overflows is cut in two under a new root.  Outside RCU
+ * mode the old leaf stays in the tree as the left one (two new nodes, not
+ * three); in RCU mode readers may be in it, so both leaves are new.
+ */
+static void check_split_root(unsigned int flags)
+{
+	bool rcu = flags & MT_FLAGS_USE_RCU;
+	unsigned long i, half = MAPLE_RANGE64_SLOTS / 2;
+	void *leaf;
+
+	/* half as many values as slots, a NULL after each, fill the leaf */
+	mt_init_flags(&tr, flags);
+	for (i = 0; i < half; i++)
+		MT_BUG_ON(&tr, st(&tr, i * 4, i * 4 + 2, VAL(i)));
+	MT_BUG_ON(&tr, mt_height(&tr) != 1);
+	leaf = rcu_access_pointer(tr.ma_root);
+	MT_BUG_ON(&tr, st(&tr, half * 4, half * 4 + 2, VAL(half)));
+	MT_BUG_ON(&tr, mt_height(&tr) != 2);
+	MT_BUG_ON(&tr, (root_child0(&tr) == leaf) == rcu);
+	for (i = 0; i <= half; i++)
+		expect_range(&tr, i * 4, i * 4 + 2, VAL(i));
+	/* the same split by an insert with a gap before it */
+	mtree_destroy(&tr);
+	mt_init_flags(&tr, flags);
+	for (i = 0; i < half; i++)
+		MT_BUG_ON(&tr, st(&tr, i * 4, i * 4 + 2, VAL(i)));
+	leaf = rcu_access_pointer(tr.ma_root);
+	MT_BUG_ON(&tr, mtree_insert_range(&tr, half * 4 + 8, half * 4 + 9,
+					  VAL(10), GFP_KERNEL));
+	mt_validate(&tr);
+	MT_BUG_ON(&tr, mt_height(&tr) != 2);
+	MT_BUG_ON(&tr, (root_child0(&tr) == leaf) == rcu);
+	expect_range(&tr, half * 4 + 8, half * 4 + 9, VAL(10));
+	mtree_destroy(&tr);
+}
+
 /* Stores that span leaves and levels, merging what they cover. */
 static void check_spanning(unsigned int flags)
 {
@@ -1422,6 +1471,9 @@ static int __init maple_tree_seed(void)
 	check_leaf_shapes();
 	check_split_and_shrink(0);
 	check_split_and_shrink(MT_FLAGS_ALLOC_RANGE);
+	check_split_root(0);
+	check_split_root(MT_FLAGS_ALLOC_RANGE);
+	check_split_root(MT_FLAGS_USE_RCU);
 	check_spanning(0);
 	check_spanning(MT_FLAGS_ALLOC_RANGE);
 	check_iterate();
