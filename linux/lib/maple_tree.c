@@ -2981,6 +2981,72 @@ static bool mas_wr_split_fits(struct ma_state *mas, struct maple_node *node,
 }
 
 /*
+ * Take the @cnt spares a split in place needs, as the engine would: on
+ * failure the caller may retry after mas_nomem().
+ */
+static bool mas_wr_split_spares(struct ma_state *mas, unsigned int cnt,
+				gfp_t gflags)
+{
+	if (mas_spares(mas) >= cnt ||
+	    mas_grab(mas, cnt - mas_spares(mas), gflags))
+		return true;
+	mas_set_alloc_req(mas, cnt - mas_spares(mas));
+	mas_set_err(mas, -ENOMEM);
+	return false;
+}
+
+/*
+ * mas_wr_cut_leaf() - the cut of mt_split_level(): of the items @buf of
+ * the leaf @node under @mas (covering [mas->min, mas->max]), the left part
+ * stays in @node and the rest goes to the fresh leaf @right.  @lr gets
+ * the two as their parent's items: last index, node, largest NULL run.
+ * Return: how many items @node keeps.
+ */
+static unsigned int mas_wr_cut_leaf(struct ma_state *mas,
+				    const struct mt_buf *buf,
+				    struct maple_node *node,
+				    struct maple_node *right,
+				    struct mt_item lr[2])
+{
+	struct maple_tree *mt = mas->tree;
+	unsigned int nr = buf->nr, cnt;
+
+	cnt = mt_cut_off_null(buf, (nr + 1) / 2, maple_leaf_64);
+	mt_fill(mt, right, maple_leaf_64, &buf->item[cnt], nr - cnt);
+	mt_fill(mt, node, maple_leaf_64, buf->item, cnt);
+	lr[0].last = buf->item[cnt - 1].last;
+	lr[0].ptr = mt_mk_node(node, maple_leaf_64);
+	lr[1].last = mas->max;
+	lr[1].ptr = mt_mk_node(right, maple_leaf_64);
+	lr[0].gap = lr[1].gap = 0;
+	if (mt_is_alloc(mt)) {
+		lr[0].gap = mt_leaf_gap(buf->item, cnt, mas->min);
+		lr[1].gap = mt_leaf_gap(&buf->item[cnt], nr - cnt,
+					lr[0].last + 1);
+	}
+	return cnt;
+}
+
+/*
+ * After mas_wr_cut_leaf() kept @cnt of the @nr items on the left of @lr,
+ * point @mas at the leaf holding the stored range.
+ */
+static void mas_wr_cut_point(struct ma_state *mas, const struct mt_item lr[2],
+			     unsigned int cnt, unsigned int nr)
+{
+	if (mas->index > lr[0].last) {
+		mas->node = lr[1].ptr;
+		mas->min = lr[0].last + 1;
+		mas->end = nr - cnt - 1;
+	} else {
+		mas->node = lr[0].ptr;
+		mas->max = lr[0].last;
+		mas->end = cnt - 1;
+	}
+	mas_leaf_seek(mas, mas->index);
+}
+
+/*
  * mas_wr_split_root() - mas_wr_split_leaf() of the root leaf: the engine
  * cuts the items in two leaves as for any leaf, and over them puts a new
  * root.  Here the old leaf keeps the left part, so two fresh nodes are
@@ -2991,51 +3057,24 @@ static void mas_wr_split_root(struct ma_state *mas, const struct mt_buf *buf,
 {
 	struct maple_tree *mt = mas->tree;
 	enum maple_type ptype = mt_level_type(mt, 1);
-	unsigned int nr = buf->nr, cnt;
 	struct maple_node *right, *top;
 	struct maple_enode *etop;
-	struct mt_item items[2];
+	struct mt_item lr[2];
+	unsigned int cnt;
 
-	if (mas_spares(mas) < 2 && !mas_grab(mas, 2 - mas_spares(mas), gflags)) {
-		/* As the engine would fail: the caller may retry. */
-		mas_set_alloc_req(mas, 2 - mas_spares(mas));
-		mas_set_err(mas, -ENOMEM);
+	if (!mas_wr_split_spares(mas, 2, gflags))
 		return;
-	}
 	right = mas_pop_spare(mas);
 	top = mas_pop_spare(mas);
-	/* The cut of mt_split_level(). */
-	cnt = mt_cut_off_null(buf, (nr + 1) / 2, maple_leaf_64);
-	mt_fill(mt, right, maple_leaf_64, &buf->item[cnt], nr - cnt);
-	mt_fill(mt, node, maple_leaf_64, buf->item, cnt);
-	items[0].last = buf->item[cnt - 1].last;
-	items[0].ptr = mt_mk_node(node, maple_leaf_64);
-	items[1].last = ULONG_MAX;
-	items[1].ptr = mt_mk_node(right, maple_leaf_64);
-	items[0].gap = items[1].gap = 0;
-	if (mt_is_alloc(mt)) {
-		items[0].gap = mt_leaf_gap(buf->item, cnt, 0);
-		items[1].gap = mt_leaf_gap(&buf->item[cnt], nr - cnt,
-					   items[0].last + 1);
-	}
+	cnt = mas_wr_cut_leaf(mas, buf, node, right, lr);
 	/* mt_fill() makes the two leaves its children */
-	mt_fill(mt, top, ptype, items, 2);
+	mt_fill(mt, top, ptype, lr, 2);
 	etop = mt_mk_node(top, ptype);
 	mte_set_root_parent(etop, mt);
 	mt_set_height(mt, 2);
 	rcu_assign_pointer(mt->ma_root, etop);
-	/* Point @mas at the leaf holding the stored range. */
-	if (mas->index > items[0].last) {
-		mas->node = items[1].ptr;
-		mas->min = items[0].last + 1;
-		mas->end = nr - cnt - 1;
-	} else {
-		mas->node = items[0].ptr;
-		mas->max = items[0].last;
-		mas->end = cnt - 1;
-	}
 	mas->depth = 2;
-	mas_leaf_seek(mas, mas->index);
+	mas_wr_cut_point(mas, lr, cnt, buf->nr);
 }
 
 static noinline void mas_wr_split_leaf(struct ma_state *mas,
@@ -3047,8 +3086,9 @@ static noinline void mas_wr_split_leaf(struct ma_state *mas,
 	unsigned char cap = mt_slots[maple_leaf_64];
 	struct mt_item pitems[MAPLE_RANGE64_SLOTS + 1];
 	struct maple_node *parent, *sib, *right;
-	unsigned long *ppivs, pmax, smax, lgap = 0, rgap = 0;
+	unsigned long *ppivs, pmax, smax;
 	unsigned int nr = buf->nr, room, cnt, pn;
+	struct mt_item lr[2];
 	unsigned char poff, pend;
 	void __rcu **pslots;
 
@@ -3082,45 +3122,20 @@ static noinline void mas_wr_split_leaf(struct ma_state *mas,
 			return;
 		}
 	}
-	if (!mas_spares(mas) && !mas_grab(mas, 1, gflags)) {
-		/* As the engine would fail: the caller may retry. */
-		mas_set_alloc_req(mas, 1);
-		mas_set_err(mas, -ENOMEM);
+	if (!mas_wr_split_spares(mas, 1, gflags))
 		return;
-	}
 	right = mas_pop_spare(mas);
-	/* The cut of mt_split_level(). */
-	cnt = mt_cut_off_null(buf, (nr + 1) / 2, maple_leaf_64);
-	mt_fill(mt, right, maple_leaf_64, &buf->item[cnt], nr - cnt);
-	mt_fill(mt, node, maple_leaf_64, buf->item, cnt);
-	if (mt_is_alloc(mt)) {
-		lgap = mt_leaf_gap(buf->item, cnt, mas->min);
-		rgap = mt_leaf_gap(&buf->item[cnt], nr - cnt,
-				   buf->item[cnt - 1].last + 1);
-	}
+	cnt = mas_wr_cut_leaf(mas, buf, node, right, lr);
 	/* The parent's children, with the new one after the old leaf. */
 	pn = mt_node_items(mt, mt_mk_node(parent, ptype), pmax, pitems);
 	memmove(&pitems[poff + 2], &pitems[poff + 1],
 		(pn - poff - 1) * sizeof(pitems[0]));
-	pitems[poff + 1].last = pitems[poff].last;
-	pitems[poff + 1].ptr = mt_mk_node(right, maple_leaf_64);
-	pitems[poff + 1].gap = rgap;
-	pitems[poff].last = buf->item[cnt - 1].last;
-	pitems[poff].gap = lgap;
+	pitems[poff] = lr[0];
+	pitems[poff + 1] = lr[1];
 	mt_fill(mt, parent, ptype, pitems, pn + 1);
 	if (mt_is_alloc(mt))
 		mt_leaf_gap_up(parent, parent->ma64.gap[parent->ma64.meta.gap]);
-	/* Point @mas at the leaf holding the stored range. */
-	if (mas->index > buf->item[cnt - 1].last) {
-		mas->node = mt_mk_node(right, maple_leaf_64);
-		mas->min = buf->item[cnt - 1].last + 1;
-		mas->end = nr - cnt - 1;
-	} else {
-		mas->node = mt_mk_node(node, maple_leaf_64);
-		mas->max = buf->item[cnt - 1].last;
-		mas->end = cnt - 1;
-	}
-	mas_leaf_seek(mas, mas->index);
+	mas_wr_cut_point(mas, lr, cnt, nr);
 }
 
 /*
