@@ -308,6 +308,7 @@ help:
 	'  difftest-run      ours and the 6.12 tree against the model (scripts/difftest.sh)' \
 	'  fuzz              the difftest engine under libFuzzer for FUZZ_SECONDS' \
 	'  mtbench, bench    the benchmarks; make bench compares ours with 6.12 as ratios' \
+	'  memlat            ns per dependent load, by cache level and TLB reach' \
 	'  forkbench         the dup_mmap() model, old against new strategy' \
 	'  bench-fork        the seed fork table: table, CSV and PNG' \
 	'  spawn, bench-spawn  fork() rate of the running kernel with N VMAs' \

@@ -41,6 +41,24 @@ int __mt_dup(struct maple_tree *mt, struct maple_tree *new, gfp_t gfp);
 
 static volatile unsigned long sink;	/* keeps results alive */
 
+/*
+ * --serial: no operation of load, walk and empty_area starts before the
+ * one before it has finished.  The operations of these loops do not
+ * depend on each other, so a core may start the next descent while the
+ * last one still waits for memory; the difference between the two timings
+ * is how much of that overlap a tree's code leaves room for (docs/
+ * results.md, sixth session).
+ */
+static bool serial;
+
+static inline void op_fence(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	if (serial)
+		__asm__ __volatile__("lfence" ::: "memory");
+#endif
+}
+
 static double now_ns(void)
 {
 	struct timespec ts;
@@ -120,8 +138,10 @@ static void bench_load(unsigned long n, unsigned long ops)
 
 	build(&mt, 0, n);
 	t = now_ns();
-	for (i = 0; i < ops; i++)
+	for (i = 0; i < ops; i++) {
+		op_fence();
 		sink += (unsigned long)mtree_load(&mt, keys[i]);
+	}
 	report("load", n, now_ns() - t, ops);
 	free(keys);
 	mtree_destroy(&mt);
@@ -138,6 +158,7 @@ static void bench_walk(unsigned long n, unsigned long ops)
 	t = now_ns();
 	rcu_read_lock();
 	for (i = 0; i < ops; i++) {
+		op_fence();
 		mas_set(&ms, keys[i]);
 		sink += (unsigned long)mas_walk(&ms);
 	}
@@ -300,6 +321,7 @@ static void bench_empty_area(unsigned long n, unsigned long ops)
 	rcu_read_lock();
 	for (i = 0; i < ops; i++) {
 		lo = vma_first(rnd() % n);
+		op_fence();
 		mas_reset(&ms);
 		/* gaps are 3..7 pages: ask for 5 to skip some */
 		sink += mas_empty_area(&ms, lo, ULONG_MAX, 5 * PAGE);
@@ -490,7 +512,8 @@ static void usage(FILE *out)
 {
 	size_t i;
 
-	fprintf(out, "usage: mtbench [--sizes N,M,...] [--ops N] [workload...]\n"
+	fprintf(out, "usage: mtbench [--sizes N,M,...] [--ops N] [--serial] "
+		"[workload...]\n"
 		"prints workload,entries,ns_per_op lines; workloads:");
 	for (i = 0; i < ARRAY_SIZE(workloads); i++)
 		fprintf(out, " %s", workloads[i].name);
@@ -502,6 +525,7 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "sizes", required_argument, NULL, 's' },
 		{ "ops", required_argument, NULL, 'o' },
+		{ "serial", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -510,7 +534,7 @@ int main(int argc, char **argv)
 	size_t w;
 	char *p, *end;
 
-	while ((opt = getopt_long(argc, argv, "s:o:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "s:o:Sh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 's':
 			nr_sizes = 0;
@@ -533,6 +557,14 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'S':
+#if defined(__x86_64__) || defined(__i386__)
+			serial = true;
+			break;
+#else
+			fprintf(stderr, "mtbench: --serial needs x86's lfence\n");
+			return 2;
+#endif
 		case 'h':
 			usage(stdout);
 			return 0;

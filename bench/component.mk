@@ -3,8 +3,16 @@ MTBENCH := $(OUT)/mtbench
 # The benchmark of a BENCH=<name> build of ./maple.
 PROG_OBJS += $(OBJ)/bench/onebench.o
 
-.PHONY: mtbench bench
+.PHONY: mtbench bench memlat
 mtbench: $(MTBENCH)
+
+# The cost of one dependent load by cache level and by TLB reach, to read
+# the large-tree rows of make bench with (docs/results.md).
+MEMLAT := $(OUT)/memlat
+memlat: $(MEMLAT)
+$(MEMLAT): $(SRC)/bench/memlat.c
+	$(SAY) '  CC      $(notdir $@)'
+	$(Q)$(CC) -O2 -g -Wall -Wextra -o $@ $<
 
 $(MTBENCH): $(OBJ)/bench/bench.o $(LIB)
 	$(SAY) '  LD      $(notdir $@)'
@@ -16,4 +24,4 @@ bench:
 
 clean: clean-mtbench
 clean-mtbench:
-	rm -f $(MTBENCH)
+	rm -f $(MTBENCH) $(MEMLAT)
