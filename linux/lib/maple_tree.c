@@ -337,59 +337,80 @@ static inline unsigned char ma_data_end(struct maple_node *node,
 	return piv ? full : meta;
 }
 
+/* How many of the four pivots from @pivs lie below @idx. */
+static inline unsigned int ma_below4(const unsigned long *pivs,
+				     unsigned long idx)
+{
+	return (pivs[0] < idx) + (pivs[1] < idx) + (pivs[2] < idx) +
+	       (pivs[3] < idx);
+}
+
+/*
+ * ma_below() - how many of the first @n pivots of @pivs lie below @idx:
+ * four compares a round, with a bound the compiler knows for each node
+ * type (a loop of one compare spends more on the loop than on the
+ * compare), then one at a time.
+ */
+static __always_inline unsigned int ma_below(const unsigned long *pivs,
+					     unsigned int n, unsigned long idx)
+{
+	unsigned int from, off = 0;
+
+	for (from = 0; from + 4 <= n; from += 4)
+		off += ma_below4(pivs + from, idx);
+	for (; from < n; from++)
+		off += pivs[from] < idx;
+	return off;
+}
+
 /*
  * ma_slot_of() - the slot of @node (of type @ntype) whose range holds @idx,
  * where @idx lies within the node's bounds.
  *
  * The slot is the number of pivots below @idx.  Counting them all, rather
  * than scanning to the first one at or above @idx, leaves no branch to
- * mispredict where the scan would stop.  The pivots past the end are 0
- * (mt_validate() checks it); minus one they wrap to the largest value, so
- * the count passes over them, and a real pivot other than pivot[0] is
- * never 0 (they strictly increase).  @idx 0 is always in slot 0.
+ * mispredict where the scan would stop, and each pivot costs one compare
+ * against memory (x86 folds the load into it) and one add.  The pivots
+ * past the end are 0 (mt_validate() checks it), so the count takes them
+ * in as well, and the end says how many they are:
+ *   range node: none when pivot[last] is set (the node is full, or its
+ *     last used slot is the one before slot 15), else (last - meta.end);
+ *   allocation node: (last - meta.end), or none when the end is the last
+ *     slot.
+ * @idx 0 is always in slot 0 (a real pivot[0] may be 0 too).
+ *
+ * An RCU reader may run this on a node that a writer is replacing.  While
+ * a node is alive its pivots and its end do not change (in RCU mode the
+ * only writes into a live node are single slot stores, gaps and parent
+ * words), so they agree.  In a dead node call_rcu() may have written over
+ * the first pivots: the mask keeps the answer among the node's slots, and
+ * the caller, which judges the node (ma_dead()) before it uses what it
+ * read, throws it away.
  */
-/* How many of the four pivots from @pivs lie below @key + 1 (see above). */
-static inline unsigned int ma_below4(const unsigned long *pivs,
-				     unsigned long key)
-{
-	return (pivs[0] - 1 < key) + (pivs[1] - 1 < key) +
-	       (pivs[2] - 1 < key) + (pivs[3] - 1 < key);
-}
-
-/* ma_below4() over pivots [@from, @to) of @pivs, then one at a time. */
-static __always_inline unsigned int ma_below(const unsigned long *pivs,
-					     unsigned int from, unsigned int to,
-					     unsigned long key)
-{
-	unsigned int off = 0;
-
-	for (; from + 4 <= to; from += 4)
-		off += ma_below4(pivs + from, key);
-	for (; from < to; from++)
-		off += pivs[from] - 1 < key;
-	return off;
-}
-
-static inline unsigned char ma_slot_of(const unsigned long *pivs,
+static inline unsigned char ma_slot_of(struct maple_node *node,
 				       enum maple_type ntype,
 				       unsigned long idx)
 {
-	unsigned long key = idx - 1;
-	unsigned int off;
+	unsigned int below, tail;
+	unsigned char end;
 
 	if (!idx)
 		return 0;
-	off = pivs[0] < idx;
-	/*
-	 * Four compares a round, with a bound the compiler knows for each
-	 * type: a loop of one compare spends more on the loop than on the
-	 * compare.
-	 */
-	if (ntype == maple_arange_64)
-		off += ma_below(pivs, 1, MAPLE_ARANGE64_SLOTS - 1, key);
-	else
-		off += ma_below(pivs, 1, MAPLE_RANGE64_SLOTS - 1, key);
-	return off;
+	if (ntype == maple_arange_64) {
+		below = ma_below(node->ma64.pivot, MAPLE_ARANGE64_SLOTS - 1,
+				 idx);
+		end = READ_ONCE(node->ma64.meta.end);
+		tail = MAPLE_ARANGE64_SLOTS - 2 - end +
+		       (end == MAPLE_ARANGE64_SLOTS - 1);
+	} else {
+		below = ma_below(node->mr64.pivot, MAPLE_RANGE64_SLOTS - 1,
+				 idx);
+		/* in a full node this byte is part of slot 15: not used then */
+		end = READ_ONCE(node->mr64.meta.end);
+		tail = (MAPLE_RANGE64_SLOTS - 2 - end) &
+		       (0U - !node->mr64.pivot[MAPLE_RANGE64_SLOTS - 2]);
+	}
+	return (below - tail) & (MAPLE_RANGE64_SLOTS - 1);
 }
 
 /* ------------------------------------------------------- parent words */
@@ -782,7 +803,7 @@ again:
 		node = mte_to_node(enode);
 		ntype = mte_node_type(enode);
 		pivs = ma_pivots(node, ntype);
-		off = ma_slot_of(pivs, ntype, idx);
+		off = ma_slot_of(node, ntype, idx);
 		lo = off ? pivs[off - 1] + 1 : lo_lim;
 		/* pivot[end] is hi_lim, unless the node is full */
 		hi = off < mt_pivot_count(ntype) ? pivs[off] : hi_lim;
@@ -828,7 +849,6 @@ static void *mt_lookup_entry(struct maple_tree *mt, unsigned long idx)
 	struct maple_enode *enode;
 	struct maple_node *node;
 	enum maple_type ntype;
-	unsigned long *pivs;
 	unsigned char off;
 	void *top, *next;
 
@@ -840,8 +860,7 @@ again:
 	for (;;) {
 		node = mte_to_node(enode);
 		ntype = mte_node_type(enode);
-		pivs = ma_pivots(node, ntype);
-		off = ma_slot_of(pivs, ntype, idx);
+		off = ma_slot_of(node, ntype, idx);
 		next = mt_slot(mt, ma_slots(node, ntype), off);
 		if (unlikely(ma_dead(node)))
 			goto again;
@@ -4260,7 +4279,7 @@ again:
 		slots = ma_slots(node, ntype);
 		npiv = mt_pivot_count(ntype);
 		depth++;
-		i = ma_slot_of(pivs, ntype, idx);
+		i = ma_slot_of(node, ntype, idx);
 		a = mt_slot_lo(pivs, i, lo_lim);
 		b = mt_slot_hi(pivs, i, npiv, hi_lim);
 		if (ma_is_leaf(ntype))
