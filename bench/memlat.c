@@ -12,7 +12,7 @@
  * is on a page of its own, and with few enough lines to stay in L2 what
  * is left is the cost of finding the page (a TLB test).
  *
- *   make memlat && build/memlat          (or O=<dir>: <dir>/memlat)
+ *   make memlat && ./memlat          (or O=<dir>: <dir>/memlat)
  */
 #include <stdio.h>
 #include <stdlib.h>

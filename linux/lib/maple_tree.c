@@ -392,6 +392,7 @@ static inline unsigned char ma_slot_of(struct maple_node *node,
 				       unsigned long idx)
 {
 	unsigned int below, tail;
+	unsigned long last;
 	unsigned char end;
 
 	if (!idx)
@@ -403,12 +404,14 @@ static inline unsigned char ma_slot_of(struct maple_node *node,
 		tail = MAPLE_ARANGE64_SLOTS - 2 - end +
 		       (end == MAPLE_ARANGE64_SLOTS - 1);
 	} else {
-		below = ma_below(node->mr64.pivot, MAPLE_RANGE64_SLOTS - 1,
+		/* the last pivot is read once: it is counted and tested */
+		below = ma_below(node->mr64.pivot, MAPLE_RANGE64_SLOTS - 2,
 				 idx);
+		last = node->mr64.pivot[MAPLE_RANGE64_SLOTS - 2];
+		below += last < idx;
 		/* in a full node this byte is part of slot 15: not used then */
 		end = READ_ONCE(node->mr64.meta.end);
-		tail = (MAPLE_RANGE64_SLOTS - 2 - end) &
-		       (0U - !node->mr64.pivot[MAPLE_RANGE64_SLOTS - 2]);
+		tail = (MAPLE_RANGE64_SLOTS - 2 - end) & (0U - !last);
 	}
 	return (below - tail) & (MAPLE_RANGE64_SLOTS - 1);
 }
