@@ -95,6 +95,9 @@ struct kmem_cache {
 	unsigned int align;		/* object alignment, a power of two */
 	unsigned int flags;		/* SLAB_* */
 	void (*ctor)(void *);		/* builds a fresh object, or NULL */
+	unsigned int sheaf_capacity;	/* objects of a full sheaf, 0: none */
+	unsigned int nr_sheaves;	/* sheaves handed out, not returned */
+	struct slab_sheaf *spare;	/* a returned sheaf kept for reuse */
 
 #ifdef HARNESS_SLABS
 	void **slabs;			/* every slab, for kmem_cache_destroy */
@@ -135,8 +138,8 @@ const unsigned int harness_maple_node_slots = MAPLE_NODE_SLOTS;
 /* -------------------------------------------------------------- caches */
 
 struct kmem_cache *
-kmem_cache_create(const char *name, unsigned int size, unsigned int align,
-		  unsigned int flags, void (*ctor)(void *))
+__kmem_cache_create(const char *name, unsigned int size, unsigned int align,
+		    unsigned int flags, void (*ctor)(void *))
 {
 	struct kmem_cache *cache = calloc(1, sizeof(*cache));
 
@@ -161,6 +164,27 @@ kmem_cache_create(const char *name, unsigned int size, unsigned int align,
 	cache->next_cache = all_caches;
 	all_caches = cache;
 	pthread_mutex_unlock(&caches_lock);
+	return cache;
+}
+
+/*
+ * The 6.12+ form: the arguments in a struct, NULL for the defaults.  A
+ * sheaf capacity makes kmem_cache_prefill_sheaf() usable on the cache.
+ */
+struct kmem_cache *__kmem_cache_create_args(const char *name,
+					    unsigned int size,
+					    struct kmem_cache_args *args,
+					    unsigned int flags)
+{
+	struct kmem_cache_args none = { 0 };
+	struct kmem_cache *cache;
+
+	if (!args)
+		args = &none;
+	cache = __kmem_cache_create(name, size, args->align, flags,
+				    args->ctor);
+	if (cache)
+		cache->sheaf_capacity = args->sheaf_capacity;
 	return cache;
 }
 
@@ -190,6 +214,95 @@ static void check_poison(struct kmem_cache *cache, void *objp)
 #endif
 }
 
+/*
+ * Where an object came from
+ * -------------------------
+ * kfree() takes any object, as the kernel's does: kmalloc()'s, and since
+ * 7.x's maple tree frees its nodes so, any cache's.  So every object can
+ * name its owner:
+ *
+ *   kmalloc():         [ header | object ... ]     header = tag, size
+ *   a cache, one by    [ pad .. | header | object ]  header = tag, cache
+ *     one (debug, SAN)
+ *   a cache's slab     [ header | pad | obj | obj | ... ]  header = tag,
+ *     (HARNESS_SLABS)    cache; the slab is aligned to its size, so an
+ *                        object's address rounded down finds it
+ *
+ * A tag is a kind's constant XOR the address it describes, so stale bytes
+ * that happen to hold a constant do not pass for a header.  The header
+ * lies outside the object: poison, valgrind's marks and ASan's bounds
+ * cover the object alone.
+ */
+struct obj_header {
+	uintptr_t tag;		/* OBJ_TAG_* ^ the address described */
+	uintptr_t owner;	/* the struct kmem_cache, or kmalloc()'s size */
+};
+#define OBJ_TAG_KMALLOC		((uintptr_t)0x6b6d616c6c6f6321ULL)
+#define OBJ_TAG_CACHE		((uintptr_t)0x6b6d656d63616321ULL)
+#define OBJ_TAG_SLAB		((uintptr_t)0x736c6162736c6121ULL)
+#define OBJ_HEADER_BYTES	16U	/* keeps objects 16-byte aligned */
+
+static inline uintptr_t obj_tag(uintptr_t kind, const void *addr)
+{
+	return kind ^ (uintptr_t)addr;
+}
+
+/* The header in front of an object allocated on its own. */
+static inline struct obj_header *obj_header(const void *objp)
+{
+	return (struct obj_header *)((char *)objp - OBJ_HEADER_BYTES);
+}
+
+/* Room in front of a cache's objects: a header, rounded to the alignment. */
+static unsigned int obj_pad(const struct kmem_cache *cache)
+{
+	return cache->align > OBJ_HEADER_BYTES ? cache->align : OBJ_HEADER_BYTES;
+}
+
+/* Distance between neighbouring objects of a slab. */
+static unsigned int cache_stride(const struct kmem_cache *cache)
+{
+	return (cache->size + cache->align - 1) & ~(cache->align - 1);
+}
+
+/* One object of @cache on its own, with its header; lock held. */
+static void *cache_new_object(struct kmem_cache *cache)
+{
+	struct obj_header *head;
+	void *base;
+	char *objp;
+
+	if (posix_memalign(&base, obj_pad(cache), obj_pad(cache) + cache->size))
+		return NULL;
+	objp = (char *)base + obj_pad(cache);
+	head = obj_header(objp);
+	head->tag = obj_tag(OBJ_TAG_CACHE, objp);
+	head->owner = (uintptr_t)cache;
+	return objp;
+}
+
+#ifdef HARNESS_SLABS
+static bool cache_uses_slabs(const struct kmem_cache *cache);
+#endif
+
+/* Are @cache's objects carved from slabs (and never freed one by one)? */
+static bool cache_carves(const struct kmem_cache *cache)
+{
+#ifdef HARNESS_SLABS
+	return cache_uses_slabs(cache);
+#else
+	(void)cache;
+	return false;
+#endif
+}
+
+/* Give an object allocated on its own back to the C library. */
+static void cache_free_object(struct kmem_cache *cache, void *objp)
+{
+	obj_header(objp)->tag = 0;
+	free((char *)objp - obj_pad(cache));
+}
+
 #ifdef HARNESS_SLABS
 /*
  * Slabs: in optimised builds, objects are carved side by side from blocks
@@ -204,32 +317,38 @@ static void check_poison(struct kmem_cache *cache, void *objp)
  */
 #define HARNESS_SLAB_BYTES	(64U * 1024)
 
-/* Distance between neighbouring objects of a slab. */
-static unsigned int cache_stride(const struct kmem_cache *cache)
+/*
+ * Does @cache carve its objects from slabs?  Only when at least four fit,
+ * so that a slab is one aligned block of HARNESS_SLAB_BYTES and kfree()
+ * finds the cache of an object by rounding its address down (obj_owner());
+ * larger objects are allocated one by one, with a header.
+ */
+static bool cache_uses_slabs(const struct kmem_cache *cache)
 {
-	return (cache->size + cache->align - 1) & ~(cache->align - 1);
+	return obj_pad(cache) + 4 * cache_stride(cache) <= HARNESS_SLAB_BYTES;
 }
 
 /* Start a new slab; lock held.  False when memory is short. */
 static bool cache_new_slab(struct kmem_cache *cache)
 {
 	unsigned int stride = cache_stride(cache);
-	size_t bytes = HARNESS_SLAB_BYTES;
+	struct obj_header *head;
 	void **grown;
 	void *slab;
 
-	if (bytes < stride)
-		bytes = stride;
 	grown = realloc(cache->slabs, (cache->nr_slabs + 1) * sizeof(*grown));
 	if (!grown)
 		return false;
 	cache->slabs = grown;
-	if (posix_memalign(&slab, cache->align > 4096 ? cache->align : 4096,
-			   bytes))
+	if (posix_memalign(&slab, HARNESS_SLAB_BYTES, HARNESS_SLAB_BYTES))
 		return false;
+	/* The slab's header names its cache; the objects follow it. */
+	head = slab;
+	head->tag = obj_tag(OBJ_TAG_SLAB, slab);
+	head->owner = (uintptr_t)cache;
 	cache->slabs[cache->nr_slabs++] = slab;
-	cache->slab_next = slab;
-	cache->slab_left = bytes / stride;
+	cache->slab_next = (char *)slab + obj_pad(cache);
+	cache->slab_left = (HARNESS_SLAB_BYTES - obj_pad(cache)) / stride;
 	return true;
 }
 
@@ -283,16 +402,16 @@ static void *cache_get_locked(struct kmem_cache *cache)
 		return objp;
 	}
 #ifdef HARNESS_SLABS
-	if (!cache->slab_left && !cache_new_slab(cache))
-		return NULL;
-	objp = cache->slab_next;
-	cache->slab_next += cache_stride(cache);
-	cache->slab_left--;
-#else
-	if (posix_memalign(&objp, cache->align, cache->size))
-		return NULL;
+	if (cache_uses_slabs(cache)) {
+		if (!cache->slab_left && !cache_new_slab(cache))
+			return NULL;
+		objp = cache->slab_next;
+		cache->slab_next += cache_stride(cache);
+		cache->slab_left--;
+		return objp;
+	}
 #endif
-	return objp;
+	return cache_new_object(cache);
 }
 
 /* Room for one more free object on the stack?  Grows it; lock held. */
@@ -304,12 +423,12 @@ static bool cache_stack_room(struct kmem_cache *cache)
 	if (cache->nr_free < cache->free_cap)
 		return true;
 	cap = cache->free_cap ? cache->free_cap * 2 : 64;
-#ifndef HARNESS_SLABS	/* a slab's object has nowhere else to go */
-	if (cache->free_cap >= HARNESS_FREELIST_MAX)
-		return false;
-	if (cap > HARNESS_FREELIST_MAX)
-		cap = HARNESS_FREELIST_MAX;
-#endif
+	if (!cache_carves(cache)) {	/* a slab's object has nowhere else */
+		if (cache->free_cap >= HARNESS_FREELIST_MAX)
+			return false;
+		if (cap > HARNESS_FREELIST_MAX)
+			cap = HARNESS_FREELIST_MAX;
+	}
 	grown = realloc(cache->free_objs, cap * sizeof(*grown));
 	if (!grown)
 		return false;
@@ -329,9 +448,8 @@ static void cache_put_locked(struct kmem_cache *cache, void *objp)
 		return;
 	}
 #endif
-#ifndef HARNESS_SLABS	/* else it stays in its slab until the cache goes */
-	free(objp);
-#endif
+	if (!cache_carves(cache))	/* else it stays in its slab */
+		cache_free_object(cache, objp);
 }
 
 /* Prepare a newly handed-out object as the gfp and constructor ask. */
@@ -363,10 +481,13 @@ static bool cache_may_allocate(struct kmem_cache *cache, gfp_t gfp,
 	return true;
 }
 
-/* One object, unless an injected failure falls on it.  Lock held. */
-static void *cache_take_locked(struct kmem_cache *cache)
+/*
+ * One object, unless an injected failure falls on it (never on a
+ * __GFP_NOFAIL request: the kernel's allocator waits instead).  Lock held.
+ */
+static void *cache_take_locked(struct kmem_cache *cache, gfp_t gfp)
 {
-	if (harness_inject_failure(1) >= 0)
+	if (!(gfp & __GFP_NOFAIL) && harness_inject_failure(1) >= 0)
 		return NULL;
 	return cache_get_locked(cache);
 }
@@ -409,7 +530,7 @@ void *kmem_cache_alloc_lru(struct kmem_cache *cache, struct list_lru *lru,
 	pthread_mutex_lock(&cache->lock);
 	cache_run_callback_locked(cache);
 	if (cache_may_allocate(cache, gfp, 1))
-		objp = cache_take_locked(cache);
+		objp = cache_take_locked(cache, gfp);
 	if (objp)
 		account_alloc(cache, &objp, 1);
 	else
@@ -440,28 +561,52 @@ void kmem_cache_free(struct kmem_cache *cache, void *objp)
 }
 
 /*
- * kmem_cache_alloc_bulk() - fill @p with @size objects, all or nothing.
- *
- * Return: @size, or 0 when any object could not be had.  On failure the
- * objects already taken are freed again, but their pointers stay in @p:
- * the kernel behaves the same, and a caller that frees them twice is caught.
+ * How many of a multi-object request (bulk, or a sheaf's required part)
+ * the injected bulk mode lets through: @size, or fewer (see
+ * harness_bulk_mode() in include/harness.h).  __GFP_NOFAIL requests are
+ * never cut.  Lock held.
  */
-int kmem_cache_alloc_bulk(struct kmem_cache *cache, gfp_t gfp, size_t size,
-			  void **p)
+static size_t cache_bulk_cut(gfp_t gfp, size_t size)
 {
-	size_t i;
+	unsigned int cap;
+
+	if (IS_ENABLED(HARNESS_RELEASE) || (gfp & __GFP_NOFAIL) || size < 2)
+		return size;
+	switch (harness_bulk_mode_now(&cap)) {
+	case HARNESS_BULK_SHORT:
+		return size / 2;
+	case HARNESS_BULK_SIZE_CAP:
+		return size > cap ? 0 : size;
+	default:
+		return size;
+	}
+}
+
+/* Is an injected late failure due on a request with @gfp?  Lock held. */
+static bool cache_late_fail(gfp_t gfp)
+{
+	unsigned int cap;
+
+	return !IS_ENABLED(HARNESS_RELEASE) && !(gfp & __GFP_NOFAIL) &&
+	       harness_bulk_mode_now(&cap) == HARNESS_BULK_LATE_FAIL;
+}
+
+/*
+ * Take @size objects into @p, counting them as the caller's; all or none.
+ * Return: how many were taken (@size, or fewer when an injected failure or
+ * the C library stopped it; those few are already given back, their stale
+ * pointers left in @p).  Lock held.
+ */
+static size_t cache_take_many_locked(struct kmem_cache *cache, gfp_t gfp,
+				     size_t size, void **p)
+{
+	size_t i, taken;
 	long fail;
 
-	if (!size)
+	if (!cache_may_allocate(cache, gfp, size))
 		return 0;
-	pthread_mutex_lock(&cache->lock);
-	cache_run_callback_locked(cache);
-	if (!cache_may_allocate(cache, gfp, size)) {
-		pthread_mutex_unlock(&cache->lock);
-		return 0;
-	}
 	/* One decision for the whole batch: where an injected failure falls. */
-	fail = harness_inject_failure(size);
+	fail = (gfp & __GFP_NOFAIL) ? -1 : harness_inject_failure(size);
 	if (fail < 0 && cache->nr_free >= size) {
 		/* The fast path: the batch is the top of the free stack. */
 		cache->nr_free -= size;
@@ -470,10 +615,6 @@ int kmem_cache_alloc_bulk(struct kmem_cache *cache, gfp_t gfp, size_t size,
 			for (i = 0; i < size; i++)
 				cache_check_free_object(cache, p[i]);
 		account_alloc(cache, p, size);
-		pthread_mutex_unlock(&cache->lock);
-		if (gfp & __GFP_ZERO || cache->ctor)
-			for (i = 0; i < size; i++)
-				init_object(cache, p[i], gfp);
 		return size;
 	}
 	for (i = 0; i < size && (long)i != fail; i++) {
@@ -481,27 +622,76 @@ int kmem_cache_alloc_bulk(struct kmem_cache *cache, gfp_t gfp, size_t size,
 		if (!p[i])
 			break;
 	}
-	if (i < size) {
-		size_t taken = i;
-
-		cache->exec_callback = true;
-		for (i = 0; i < taken; i++) {
-			cache_put_locked(cache, p[i]);
+	if (i == size) {
+		account_alloc(cache, p, size);
+		return size;
+	}
+	taken = i;
+	cache->exec_callback = true;
+	for (i = 0; i < taken; i++) {
+		cache_put_locked(cache, p[i]);
 #ifdef HARNESS_MUTANT_NO_STALE
-			p[i] = NULL;	/* mutant: tidy the array */
+		p[i] = NULL;	/* mutant: tidy the array */
 #endif
-		}
+	}
+	return taken;
+}
+
+/* Give back @nr objects the caller had counted; lock held. */
+static void cache_untake_locked(struct kmem_cache *cache, size_t nr, void **p)
+{
+	size_t i;
+
+	BUG_ON(cache->nr_allocated < nr);
+	cache->nr_allocated -= nr;
+	__atomic_fetch_sub(&nr_allocated, nr, __ATOMIC_RELAXED);
+	for (i = 0; i < nr; i++)
+		cache_put_locked(cache, p[i]);
+}
+
+/*
+ * kmem_cache_alloc_bulk() - fill @p with @size objects, all or nothing.
+ *
+ * Return: in the subject's convention (linux/slab.h), @size or true on
+ * success, 0 or false on failure.  On failure the objects already taken
+ * are freed again, but their pointers stay in @p: the kernel behaves the
+ * same, and a caller that frees them twice is caught.  The injected bulk
+ * modes add what a real allocator may do and this one otherwise would not:
+ * a short count (6.x's int allows one: those objects are the caller's to
+ * free), every object taken and then a failure reported, and a cap on the
+ * size of a request.
+ */
+harness_bulk_ret_t kmem_cache_alloc_bulk(struct kmem_cache *cache, gfp_t gfp,
+					 size_t size, void **p)
+{
+	size_t want, got;
+	size_t i;
+
+	if (!size)
+		return 0;
+	pthread_mutex_lock(&cache->lock);
+	cache_run_callback_locked(cache);
+	want = cache_bulk_cut(gfp, size);
+	if (want < size && (HARNESS_SLAB_API >= 7 || !want)) {
+		/* a bool cannot say "some": the request fails whole */
+		cache->exec_callback = true;
 		pthread_mutex_unlock(&cache->lock);
-#ifdef HARNESS_MUTANT_BULK_PARTIAL
-		return taken;	/* mutant: report a partial fill */
-#endif
 		return 0;
 	}
-	account_alloc(cache, p, size);
+	got = cache_take_many_locked(cache, gfp, want, p);
+	if (got == size && cache_late_fail(gfp)) {
+		/* every object taken, then a late step fails: all go back */
+		cache_untake_locked(cache, got, p);
+		cache->exec_callback = true;
+		got = 0;
+	}
 	pthread_mutex_unlock(&cache->lock);
-	for (i = 0; i < size; i++)
-		init_object(cache, p[i], gfp);
-	return size;
+	if (got != want)
+		return 0;
+	if (gfp & __GFP_ZERO || cache->ctor)
+		for (i = 0; i < got; i++)
+			init_object(cache, p[i], gfp);
+	return got;	/* all, or a short count of a 6.x-style cut */
 }
 
 void kmem_cache_free_bulk(struct kmem_cache *cache, size_t size, void **p)
@@ -522,23 +712,289 @@ void kmem_cache_free_bulk(struct kmem_cache *cache, size_t size, void **p)
 	pthread_mutex_unlock(&cache->lock);
 }
 
+/* ------------------------------------------------------------ sheaves */
+
+/*
+ * Slab sheaves (Linux 6.18 and later), with the kernel's semantics:
+ *
+ *   sheaf ──> [ obj | obj | ... | obj | (room) ... ]   size of capacity
+ *
+ * A sheaf is an array of objects a caller owns between
+ * kmem_cache_prefill_sheaf() and kmem_cache_return_sheaf(): allocations
+ * from it cannot fail while it holds objects, and fail (NULL) once it is
+ * empty, with no fallback to the cache.
+ *
+ *  - prefill(size): size 0 gives NULL.  Up to the cache's sheaf_capacity
+ *    the sheaf is a regular one: the cache's spare sheaf if it has one
+ *    (the kernel's per-CPU spare), else a new one; when it holds fewer
+ *    than @size objects it is filled.  Above the capacity it is an
+ *    oversize sheaf of exactly @size, filled all or nothing.  A fill that
+ *    fails gives everything back and the prefill returns NULL.
+ *  - refill(&sheaf, size): nothing to do when the sheaf holds @size.
+ *    A regular sheaf is filled up; a fill that fails part way keeps what
+ *    it got in the sheaf and returns -ENOMEM.  An oversize sheaf with room
+ *    is filled to its capacity, all or nothing.  A sheaf too small is
+ *    replaced by a new oversize one (the old one returned), or, failing
+ *    that, left as it was with -ENOMEM.
+ *  - return: a regular sheaf becomes the cache's spare when there is none,
+ *    objects and all; otherwise, and always for an oversize sheaf, its
+ *    objects go back to the cache and the sheaf is freed.
+ *
+ * The fill: the objects a request needs are allocated as any object is
+ * (gfp rules, the non-kernel budget, injected failures and the bulk modes,
+ * one unit each); a regular sheaf is then topped up to its capacity from
+ * the cache's free objects only, as the kernel's refill finds them in its
+ * per-CPU and node caches: the top-up never takes new memory, spends no
+ * budget and never fails.
+ *
+ * Accounting: objects in a sheaf are not the caller's yet and are not
+ * counted in nr_allocated; kmem_cache_alloc_from_sheaf() counts each one it
+ * hands out.  The sheaf itself counts as one allocated object while a
+ * caller holds it, so a sheaf never returned shows as a leak, and its
+ * objects never leak or go back twice: they are freed only by the return.
+ */
+struct slab_sheaf {
+	struct kmem_cache *cache;	/* whose objects it holds */
+	unsigned int capacity;		/* room in objects[] */
+	unsigned int size;		/* objects held, objects[0..size) */
+	void *objects[];		/* handed out from the top */
+};
+
+static unsigned long sheaves_out;	/* atomic: sheaves callers hold */
+
+unsigned long harness_sheaves_out(void)
+{
+	return __atomic_load_n(&sheaves_out, __ATOMIC_RELAXED);
+}
+
+/* A new, empty sheaf with room for @capacity (kmalloc()'s rules). */
+static struct slab_sheaf *sheaf_new(struct kmem_cache *cache, gfp_t gfp,
+				    unsigned int capacity)
+{
+	struct slab_sheaf *sheaf;
+
+	sheaf = kmalloc(sizeof(*sheaf) + capacity * sizeof(void *),
+			gfp & ~__GFP_ZERO);
+	if (!sheaf)
+		return NULL;
+	sheaf->cache = cache;
+	sheaf->capacity = capacity;
+	sheaf->size = 0;
+	return sheaf;
+}
+
+/* Its objects back to the cache, as free objects (not counted); lock held. */
+static void sheaf_flush_locked(struct kmem_cache *cache,
+			       struct slab_sheaf *sheaf)
+{
+	while (sheaf->size)
+		cache_put_locked(cache, sheaf->objects[--sheaf->size]);
+}
+
+/*
+ * Fill @sheaf to hold @need objects, allocated as ordinary objects would
+ * be, then uncounted: they are the sheaf's.  @whole: all of them or none
+ * (an oversize sheaf's bulk fill); else what could be had stays, as the
+ * kernel's refill keeps a part.  Return: 0 or -ENOMEM.  Lock held.
+ */
+static int sheaf_fill_locked(struct kmem_cache *cache, gfp_t gfp,
+			     struct slab_sheaf *sheaf, unsigned int need,
+			     bool whole)
+{
+	void **slot = sheaf->objects + sheaf->size;
+	size_t gap, want, got;
+
+	if (sheaf->size >= need)
+		return 0;
+	gap = need - sheaf->size;
+	want = cache_bulk_cut(gfp, gap);
+	if (whole && want < gap)
+		want = 0;		/* all or nothing takes no part */
+	else if (!whole && want == gap && gap > 1 && cache_late_fail(gfp))
+		want = gap - 1;		/* all came but the last */
+	got = want ? cache_take_many_locked(cache, gfp, want, slot) : 0;
+	if (got != want)
+		got = 0;		/* a batch that stopped gave itself back */
+	if (whole && got && cache_late_fail(gfp)) {
+		cache_untake_locked(cache, got, slot);
+		got = 0;		/* every object taken, then it failed */
+	}
+	/* they are the sheaf's now, not the caller's */
+	BUG_ON(cache->nr_allocated < got);
+	cache->nr_allocated -= got;
+	__atomic_fetch_sub(&nr_allocated, got, __ATOMIC_RELAXED);
+	sheaf->size += got;
+	if (sheaf->size >= need)
+		return 0;
+	cache->exec_callback = true;
+	return -ENOMEM;
+}
+
+/* Top @sheaf up to its capacity from the cache's free objects; lock held. */
+static void sheaf_top_up_locked(struct kmem_cache *cache,
+				struct slab_sheaf *sheaf)
+{
+	void *objp;
+
+#ifdef HARNESS_MUTANT_SHEAF_NO_TOPUP
+	return;		/* mutant: a sheaf holds only what was asked */
+#endif
+	while (sheaf->size < sheaf->capacity && cache->nr_free) {
+		objp = cache->free_objs[--cache->nr_free];
+		if (cache_checks_objects())
+			cache_check_free_object(cache, objp);
+		sheaf->objects[sheaf->size++] = objp;
+	}
+}
+
+struct slab_sheaf *kmem_cache_prefill_sheaf(struct kmem_cache *cache,
+					    gfp_t gfp, unsigned int size)
+{
+	bool oversize = size > cache->sheaf_capacity;
+	struct slab_sheaf *sheaf = NULL;
+
+	if (!size)
+		return NULL;
+	pthread_mutex_lock(&cache->lock);
+	cache_run_callback_locked(cache);
+	if (!oversize && cache->spare) {
+		sheaf = cache->spare;
+		cache->spare = NULL;
+	}
+	pthread_mutex_unlock(&cache->lock);
+	if (!sheaf) {
+		sheaf = sheaf_new(cache, gfp, oversize ? size : cache->sheaf_capacity);
+		if (!sheaf)
+			return NULL;
+	} else {
+		/* the spare was the cache's: it is a caller's allocation again */
+		__atomic_fetch_add(&nr_allocated, 1, __ATOMIC_RELAXED);
+	}
+	pthread_mutex_lock(&cache->lock);
+	if (sheaf_fill_locked(cache, gfp, sheaf, size, oversize)) {
+		sheaf_flush_locked(cache, sheaf);
+		pthread_mutex_unlock(&cache->lock);
+		kfree(sheaf);
+		return NULL;
+	}
+	if (!oversize)
+		sheaf_top_up_locked(cache, sheaf);
+	cache->nr_sheaves++;
+	pthread_mutex_unlock(&cache->lock);
+	__atomic_fetch_add(&sheaves_out, 1, __ATOMIC_RELAXED);
+	return sheaf;
+}
+
+int kmem_cache_refill_sheaf(struct kmem_cache *cache, gfp_t gfp,
+			    struct slab_sheaf **sheafp, unsigned int size)
+{
+	struct slab_sheaf *sheaf, *bigger;
+	int ret;
+
+	if (!sheafp || !*sheafp)
+		return -EINVAL;
+	sheaf = *sheafp;
+	BUG_ON(sheaf->cache != cache);
+	if (sheaf->size >= size)
+		return 0;
+	if (size <= sheaf->capacity) {
+		bool oversize = sheaf->capacity != cache->sheaf_capacity;
+
+		pthread_mutex_lock(&cache->lock);
+		cache_run_callback_locked(cache);
+		ret = sheaf_fill_locked(cache, gfp, sheaf,
+					oversize ? sheaf->capacity : size,
+					oversize);
+		if (!ret && !oversize)
+			sheaf_top_up_locked(cache, sheaf);
+		pthread_mutex_unlock(&cache->lock);
+		return ret;
+	}
+	/* Too small: a new oversize sheaf, or nothing changes. */
+	bigger = kmem_cache_prefill_sheaf(cache, gfp, size);
+	if (!bigger)
+		return -ENOMEM;
+	kmem_cache_return_sheaf(cache, gfp, sheaf);
+	*sheafp = bigger;
+	return 0;
+}
+
+void kmem_cache_return_sheaf(struct kmem_cache *cache, gfp_t gfp,
+			     struct slab_sheaf *sheaf)
+{
+	(void)gfp;
+	BUG_ON(sheaf->cache != cache);
+	BUG_ON(!__atomic_load_n(&sheaves_out, __ATOMIC_RELAXED));
+	__atomic_fetch_sub(&sheaves_out, 1, __ATOMIC_RELAXED);
+	pthread_mutex_lock(&cache->lock);
+	BUG_ON(!cache->nr_sheaves);
+	cache->nr_sheaves--;
+	if (!cache->spare && sheaf->capacity == cache->sheaf_capacity) {
+		cache->spare = sheaf;	/* kept whole, objects and all */
+		pthread_mutex_unlock(&cache->lock);
+		__atomic_fetch_sub(&nr_allocated, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	sheaf_flush_locked(cache, sheaf);
+	pthread_mutex_unlock(&cache->lock);
+	kfree(sheaf);
+}
+
+void *kmem_cache_alloc_from_sheaf(struct kmem_cache *cache, gfp_t gfp,
+				  struct slab_sheaf *sheaf)
+{
+	void *objp;
+
+	BUG_ON(sheaf->cache != cache);
+	if (!sheaf->size)
+		return NULL;	/* no fallback to the cache */
+	objp = sheaf->objects[--sheaf->size];
+	pthread_mutex_lock(&cache->lock);
+	account_alloc(cache, &objp, 1);
+	pthread_mutex_unlock(&cache->lock);
+	init_object(cache, objp, gfp);
+	return objp;
+}
+
+unsigned int kmem_cache_sheaf_size(struct slab_sheaf *sheaf)
+{
+	return sheaf->size;
+}
+
+/* The cache's spare sheaf, objects and all, goes; lock held. */
+static void cache_drop_spare_locked(struct kmem_cache *cache)
+{
+	struct slab_sheaf *spare = cache->spare;
+
+	if (!spare)
+		return;
+	cache->spare = NULL;
+	sheaf_flush_locked(cache, spare);
+	/* a spare is not counted as allocated: free it around kfree()'s count */
+	__atomic_fetch_add(&nr_allocated, 1, __ATOMIC_RELAXED);
+	kfree(spare);
+}
+
 /* Return the cached free objects to the C library. */
 int kmem_cache_shrink(struct kmem_cache *cache)
 {
 	pthread_mutex_lock(&cache->lock);
+	cache_drop_spare_locked(cache);
 #ifdef HARNESS_SLABS
 	/* Only a cache with nothing allocated has slabs with nothing in use. */
-	cache_free_slabs(cache);
-	if (cache->nr_free) {
-		pthread_mutex_unlock(&cache->lock);
-		return 0;
+	if (cache_carves(cache)) {
+		cache_free_slabs(cache);
+		if (cache->nr_free) {
+			pthread_mutex_unlock(&cache->lock);
+			return 0;
+		}
 	}
 #endif
 	while (cache->nr_free) {
 		void *objp = cache->free_objs[--cache->nr_free];
 
 		VALGRIND_MAKE_MEM_DEFINED(objp, cache->size);
-		free(objp);
+		cache_free_object(cache, objp);
 	}
 	free(cache->free_objs);
 	cache->free_objs = NULL;
@@ -637,41 +1093,96 @@ void kmem_cache_zero_nr_tallocated(struct kmem_cache *cache)
 
 void *kmalloc(size_t size, gfp_t gfp)
 {
-	void *objp;
+	struct obj_header *head;
+	char *objp;
 
-	/* kmalloc() has no non-kernel budget: only an injected failure fails. */
-	if (harness_inject_failure(1) >= 0)
+	/*
+	 * kmalloc() has no non-kernel budget: only an injected failure fails
+	 * it, and never a __GFP_NOFAIL one.
+	 */
+	if (!(gfp & __GFP_NOFAIL) && harness_inject_failure(1) >= 0)
 		return NULL;
-	objp = (gfp & __GFP_ZERO) ? calloc(1, size ? size : 1) :
-				    malloc(size ? size : 1);
-	if (!objp)
+	head = (gfp & __GFP_ZERO) ? calloc(1, OBJ_HEADER_BYTES + size) :
+				    malloc(OBJ_HEADER_BYTES + size);
+	if (!head)
 		return NULL;
+	objp = (char *)head + OBJ_HEADER_BYTES;
+	head->tag = obj_tag(OBJ_TAG_KMALLOC, objp);
+	head->owner = size;
 	__atomic_fetch_add(&nr_allocated, 1, __ATOMIC_RELAXED);
 	if (kmalloc_verbose)
 		printf("kmalloc %p (%zu bytes)\n", objp, size);
 	return objp;
 }
 
+/* Is @objp kmalloc()'s?  Its header says so. */
+static bool obj_is_kmalloc(const void *objp)
+{
+	return obj_header(objp)->tag == obj_tag(OBJ_TAG_KMALLOC, objp);
+}
+
 void *krealloc(const void *objp, size_t size, gfp_t gfp)
 {
-	void *ret;
+	struct obj_header *head;
+	char *ret;
 
 	if (!objp)
 		return kmalloc(size, gfp);
-	if (harness_inject_failure(1) >= 0)
+	BUG_ON(!obj_is_kmalloc(objp));
+	if (!(gfp & __GFP_NOFAIL) && harness_inject_failure(1) >= 0)
 		return NULL;
-	ret = realloc((void *)objp, size ? size : 1);
+	head = realloc(obj_header(objp), OBJ_HEADER_BYTES + size);
+	if (!head)
+		return NULL;
+	ret = (char *)head + OBJ_HEADER_BYTES;
+	head->tag = obj_tag(OBJ_TAG_KMALLOC, ret);
+	head->owner = size;
 	return ret;
 }
 
+/*
+ * The cache an object of some cache belongs to, from its header or its
+ * slab's; NULL when @objp is no object of any cache.
+ */
+static struct kmem_cache *obj_cache(const void *objp)
+{
+	const struct obj_header *head = obj_header(objp);
+
+	if (head->tag == obj_tag(OBJ_TAG_CACHE, objp))
+		return (struct kmem_cache *)head->owner;
+#ifdef HARNESS_SLABS
+	head = (const void *)((uintptr_t)objp & ~(uintptr_t)(HARNESS_SLAB_BYTES - 1));
+	if (head->tag == obj_tag(OBJ_TAG_SLAB, head))
+		return (struct kmem_cache *)head->owner;
+#endif
+	return NULL;
+}
+
+/*
+ * kfree() - free kmalloc()'s object, or any cache's, as the kernel's does.
+ * A pointer neither handed out is a bug, and says so.
+ */
 void kfree(const void *objp)
 {
+	struct kmem_cache *cache;
+
 	if (!objp)
 		return;
-	__atomic_fetch_sub(&nr_allocated, 1, __ATOMIC_RELAXED);
-	if (kmalloc_verbose)
-		printf("kfree %p\n", objp);
-	free((void *)objp);
+	if (obj_is_kmalloc(objp)) {
+		__atomic_fetch_sub(&nr_allocated, 1, __ATOMIC_RELAXED);
+		if (kmalloc_verbose)
+			printf("kfree %p\n", objp);
+		obj_header(objp)->tag = 0;
+		free(obj_header(objp));
+		return;
+	}
+	cache = obj_cache(objp);
+	if (!cache) {
+		fprintf(stderr, "kfree(%p): not an object kmalloc() or a cache "
+			"handed out (freed twice?)\n", objp);
+		BUG();
+	}
+	kmem_cache_free(cache, (void *)objp);
 }
 
 /* ------------------------------------------------------------ the start */

@@ -36,6 +36,23 @@ unsigned long harness_alloc_count(void)
 	return __atomic_load_n(&alloc_count, __ATOMIC_RELAXED);
 }
 
+/* The bulk mode (include/harness.h), read under the caches' own locks. */
+static int bulk_mode = HARNESS_BULK_PLAIN;
+static unsigned int bulk_cap;
+
+void harness_bulk_mode(enum harness_bulk_mode mode, unsigned int cap)
+{
+	__atomic_store_n(&bulk_cap, cap, __ATOMIC_RELAXED);
+	__atomic_store_n(&bulk_mode, (int)mode, __ATOMIC_RELAXED);
+}
+
+enum harness_bulk_mode harness_bulk_mode_now(unsigned int *cap)
+{
+	*cap = __atomic_load_n(&bulk_cap, __ATOMIC_RELAXED);
+	return (enum harness_bulk_mode)__atomic_load_n(&bulk_mode,
+						       __ATOMIC_RELAXED);
+}
+
 /* harness_inject_failure(): see internal.h. */
 #ifdef HARNESS_RELEASE
 long harness_inject_failure(unsigned long nr)

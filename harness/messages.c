@@ -101,6 +101,27 @@ void harness_lockdep_fail(const char *file, int line, const char *what)
 	dump_stack();
 }
 
+/*
+ * might_sleep() (linux/kernel.h): sleeping is not allowed with preemption
+ * off (a spinlock held) or inside an RCU read-side section.
+ */
+void harness_might_sleep(const char *file, int line)
+{
+	int preempt = harness_preempt_count;
+	bool reading = rcu_read_ongoing();
+
+	if (IS_ENABLED(HARNESS_RELEASE) || (!preempt && !reading))
+		return;
+	__atomic_fetch_add(&harness_lockdep_failures, 1, __ATOMIC_RELAXED);
+	if (harness_quiet)
+		return;
+	fflush(stdout);
+	fprintf(stderr, "BUG: sleeping function called from invalid context "
+		"at %s:%d (preempt count %d%s)\n", file, line, preempt,
+		reading ? ", in an RCU read-side section" : "");
+	dump_stack();
+}
+
 void harness_rcu_suspicious(const char *file, int line, const char *cond)
 {
 	unsigned long seen;

@@ -32,6 +32,36 @@ void kmem_cache_zero_nr_tallocated(struct kmem_cache *cache);
  * whatever its gfp, in any cache; -1 switches this off.  Counts objects.
  */
 void harness_fail_nth_alloc(long n);
+/*
+ * Bulk modes: what a real allocator may do with a request for several
+ * objects (kmem_cache_alloc_bulk(), a sheaf's fill) that this one does not
+ * do by itself.  Single-object allocations and __GFP_NOFAIL requests are
+ * never touched.
+ *   HARNESS_BULK_PLAIN      all or nothing, as SLUB does (the default)
+ *   HARNESS_BULK_SHORT      half of the request: a 6.x bulk returns that
+ *                           short count (its objects are the caller's to
+ *                           free); 7.x's bool and an oversize sheaf fail
+ *                           whole; a sheaf's refill keeps the half and
+ *                           returns -ENOMEM
+ *   HARNESS_BULK_LATE_FAIL  every object taken, then a failure reported:
+ *                           a bulk gives them back itself (stale pointers
+ *                           stay in the array); a sheaf's refill keeps all
+ *                           but the last in the sheaf and returns -ENOMEM,
+ *                           so the caller must return the sheaf
+ *   HARNESS_BULK_SIZE_CAP   requests of more than @cap objects fail whole,
+ *                           smaller ones succeed
+ */
+enum harness_bulk_mode {
+	HARNESS_BULK_PLAIN,
+	HARNESS_BULK_SHORT,
+	HARNESS_BULK_LATE_FAIL,
+	HARNESS_BULK_SIZE_CAP,
+};
+void harness_bulk_mode(enum harness_bulk_mode mode, unsigned int cap);
+enum harness_bulk_mode harness_bulk_mode_now(unsigned int *cap);
+/* Sheaves callers hold now (kmem_cache_prefill_sheaf() not yet returned). */
+unsigned long harness_sheaves_out(void);
+
 /* True while an injected failure is armed and has not happened yet. */
 bool harness_fail_pending(void);
 /* Allocations seen since start, bulk objects counted one by one. */

@@ -3,8 +3,10 @@
 # .kernel/.
 #
 # VERSION is a Debian linux-source-VERSION package: 6.12 (the default, or
-# $KERNEL_VERSION), or 6.1 (Debian 12's kernel, before the seed's
-# __mt_dup()).  Installs the package when its tarball is missing, extracts
+# $KERNEL_VERSION), 6.1 (Debian 12's kernel, before the seed's __mt_dup()),
+# 7.3 (trixie-backports) or any other Debian has.  scripts/kernel-fetch.sh
+# finds or fetches the package's tarball (the system's apt, or a private
+# apt configuration under .kernel/apt for newer suites); this script extracts
 # only the files the harness compiles or reads into a git-ignored cache,
 # .kernel/linux-source-VERSION/, and prints the cache's path (usable as
 # KDIR=).  Nothing of it is ever committed.
@@ -13,14 +15,13 @@ set -eu
 version=${1:-${KERNEL_VERSION:-6.12}}
 case $version in
 *[!0-9.]* | "" | .* | *.)
-	echo "kernel-tree: '$version' is not a version (try 6.12 or 6.1)" >&2
+	echo "kernel-tree: '$version' is not a version (try 6.12, 6.1 or 7.3)" >&2
 	exit 2
 	;;
 esac
 top=$(cd "$(dirname "$0")/.." && pwd)
 cache="$top/.kernel"
 tree="$cache/linux-source-$version"
-tarball="/usr/src/linux-source-$version.tar.xz"
 members="lib/maple_tree.c lib/test_maple_tree.c include/linux/maple_tree.h
 	Documentation/core-api/maple_tree.rst"
 
@@ -30,25 +31,7 @@ if [ -f "$tree/lib/maple_tree.c" ] && [ -f "$tree/lib/test_maple_tree.c" ] &&
 	exit 0
 fi
 
-if [ ! -f "$tarball" ]; then
-	echo "kernel-tree: installing linux-source-$version" >&2
-	if [ "$(id -u)" = 0 ]; then
-		sudo=
-	elif command -v sudo >/dev/null; then
-		sudo=sudo
-	else
-		echo "kernel-tree: $tarball is missing and this user cannot" \
-		     "install linux-source-$version; install it as root" >&2
-		exit 1
-	fi
-	$sudo apt-get install -y -q "linux-source-$version" >&2 ||
-		{ $sudo apt-get update -q >&2 &&
-		  $sudo apt-get install -y -q "linux-source-$version" >&2; } || {
-		echo "kernel-tree: cannot install linux-source-$version" \
-		     "(does this Debian release have it?)" >&2
-		exit 1
-	}
-fi
+tarball=$("$top/scripts/kernel-fetch.sh" "$version") || exit 1
 
 echo "kernel-tree: extracting the maple tree from $tarball" >&2
 mkdir -p "$cache"

@@ -27,6 +27,7 @@ struct lockdep_map {
 	uintptr_t owner;	/* harness_thread_id() of the writer, 0 if none */
 	int readers;		/* shared holders, rwsem only; atomic */
 	int kind;		/* enum lockdep_kind */
+	unsigned int acquired;	/* exclusive acquisitions so far, by anyone */
 };
 
 #define HARNESS_LOCKDEP_MAP_INIT(lockname)	{ .name = (lockname) }
@@ -48,6 +49,7 @@ void harness_lockdep_fail(const char *file, int line, const char *what);
 static inline void lockdep_acquire_write(struct lockdep_map *map)
 {
 	__atomic_store_n(&map->owner, harness_thread_id(), __ATOMIC_RELAXED);
+	map->acquired++;	/* only the owner writes it */
 }
 
 static inline void lockdep_release_write(struct lockdep_map *map)
@@ -108,6 +110,21 @@ static inline int lock_is_held_type(const struct lockdep_map *map, int read)
 		harness_lockdep_fail(__FILE__, __LINE__,		\
 				     #lock " held unexpectedly");	\
 } while (0)
+
+/*
+ * lock_sequence() - which acquisition of @map the calling thread holds: a
+ * number that changes each time the lock is taken (the kernel keeps 8 bits
+ * of it), or UINT_MAX when the caller does not hold @map exclusively.  A
+ * maple state that records it can tell that its lock was dropped and
+ * taken again since (7.x's mas_lock_check()).
+ */
+static inline u32 lock_sequence(struct lockdep_map *map)
+{
+	if (__atomic_load_n(&map->owner, __ATOMIC_RELAXED) != harness_thread_id())
+		return UINT_MAX;
+	return map->acquired & 0xff;
+}
+#define lockdep_sequence(lock)		lock_sequence(&(lock)->dep_map)
 
 /* Lock classes only matter to the kernel's dependency graph. */
 struct lock_class_key { char unused; };

@@ -3,7 +3,8 @@
  * spinlock_t on a pthread mutex, with an owner record for lockdep.
  *
  * Userspace threads may be preempted while holding a lock, so a sleeping
- * mutex serves better than a real spinning lock.  The _irq, _bh and
+ * mutex serves better than a real spinning lock; the holder's preemption
+ * count still says it may not sleep.  The _irq, _bh and
  * _irqsave forms behave like the plain ones: there are no interrupts.
  */
 #ifndef HARNESS_LINUX_SPINLOCK_H
@@ -12,6 +13,7 @@
 #include <pthread.h>
 #include <linux/compiler.h>
 #include <linux/lockdep.h>
+#include <linux/preempt.h>
 
 typedef struct spinlock {
 	pthread_mutex_t mutex;		/* the lock itself */
@@ -30,10 +32,15 @@ static inline void spin_lock_init(spinlock_t *lock)
 	lock->dep_map = (struct lockdep_map)HARNESS_LOCKDEP_MAP_INIT("spinlock");
 }
 
+/*
+ * A held spinlock counts in the holder's preemption count, as in the
+ * kernel, so that might_sleep() under one is reported.
+ */
 static inline void spin_lock(spinlock_t *lock)
 {
 	pthread_mutex_lock(&lock->mutex);
 	lockdep_acquire_write(&lock->dep_map);
+	preempt_disable();
 }
 
 static inline int spin_trylock(spinlock_t *lock)
@@ -41,11 +48,13 @@ static inline int spin_trylock(spinlock_t *lock)
 	if (pthread_mutex_trylock(&lock->mutex))
 		return 0;
 	lockdep_acquire_write(&lock->dep_map);
+	preempt_disable();
 	return 1;
 }
 
 static inline void spin_unlock(spinlock_t *lock)
 {
+	preempt_enable();
 	lockdep_release_write(&lock->dep_map);
 	pthread_mutex_unlock(&lock->mutex);
 }

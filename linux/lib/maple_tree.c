@@ -500,6 +500,33 @@ static inline void mt_free_one(struct maple_node *node)
 	kmem_cache_free(maple_node_cache, node);
 }
 
+/*
+ * mt_alloc_bulk() - @n nodes into @nodes, all of them or none.
+ * Return: true when all @n were obtained; on false none is ours, and the
+ * slots of @nodes may hold stale pointers that must not be followed.
+ *
+ * The bulk allocator's answer changed type between kernels: up to 6.x it
+ * is how many objects it allocated (an int: 0, or all of them in SLUB's
+ * practice, though the type lets a short count through), from 7.x whether
+ * it allocated all of them (a bool, true being 1 whatever @n is).  Reading
+ * a bool as a count takes every multi-node success for a failure and leaks
+ * its nodes, so the answer is read by its type: a short count gives its
+ * nodes back, a bool is the verdict itself.
+ */
+static bool mt_alloc_bulk(gfp_t gflags, size_t n, void **nodes)
+{
+	__auto_type got = kmem_cache_alloc_bulk(maple_node_cache, gflags, n,
+						nodes);
+
+	if (_Generic(got, bool: true, default: false))
+		return got;
+	if ((size_t)got == n)
+		return true;
+	if (got > 0)	/* a short count: those are ours to give back */
+		kmem_cache_free_bulk(maple_node_cache, got, nodes);
+	return false;
+}
+
 /* Nodes on their way back to the cache, given back a batch at a time. */
 struct mt_free_batch {
 	unsigned int nr;
@@ -639,8 +666,7 @@ static bool mas_grab(struct ma_state *mas, unsigned long cnt, gfp_t gflags)
 	while (cnt) {
 		n = min_t(unsigned long, cnt, MT_GRAB_BATCH);
 		/* All of a batch or none of it, as the bulk allocator gives. */
-		if (kmem_cache_alloc_bulk(maple_node_cache, gflags, n,
-					  batch) != n)
+		if (!mt_alloc_bulk(gflags, n, batch))
 			return false;
 		for (i = 0; i < n; i++)
 			mas_push_spare(mas, batch[i]);
@@ -3870,28 +3896,76 @@ int mas_expected_entries(struct ma_state *mas, unsigned long cnt)
 }
 MT_EXPORT_GPL(mas_expected_entries);
 
-/* How often mas_erase() asks for memory before it gives up. */
-#define MT_ERASE_TRIES	16
+/**
+ * mas_nomem_nofail() - after a write failed with -ENOMEM, get the nodes it
+ * asked for with an allocation that cannot fail, and set @mas up to retry.
+ * @mas: the maple state of the failed write
+ * @index: the first index of the write, for the retry
+ * @last: the last index of the write
+ *
+ * The tree's own lock is dropped around the allocation; an external lock
+ * is kept, so the caller's context must allow sleeping.
+ *
+ * Context: the write lock; sleeps.
+ * Return: false when @mas holds no -ENOMEM (nothing done); true when the
+ * nodes are in hand and @mas restarts from the top of [@index, @last].
+ */
+bool mas_nomem_nofail(struct ma_state *mas, unsigned long index,
+		      unsigned long last)
+{
+	const gfp_t gflags = GFP_KERNEL | __GFP_NOFAIL;
+	unsigned long want;
+	bool drop;
+
+	if (!mas_is_err(mas) || mas->node != MA_ERROR(-ENOMEM))
+		return false;
+	want = mas_alloc_req(mas);
+	if (!want)
+		want = 1;
+	drop = !mt_external_lock(mas->tree);
+	if (drop)
+		mtree_unlock(mas->tree);
+	/*
+	 * __GFP_NOFAIL: the allocator waits for memory rather than fail.
+	 * What mas_grab() did obtain stays with @mas, so a retry asks only
+	 * for the rest.
+	 */
+	while (mas_spares(mas) < want &&
+	       !mas_grab(mas, want - mas_spares(mas), gflags))
+		;
+	if (drop)
+		mtree_lock(mas->tree);
+	mas_set_alloc_req(mas, 0);
+	mas_set_range(mas, index, last);
+	mas->node = NULL;
+	mas->status = ma_start;
+	return true;
+}
+MT_EXPORT_GPL(mas_nomem_nofail);
 
 /**
  * mas_erase() - erase the whole range holding mas->index.
  * @mas: the maple state; mas->index names the range
  *
- * An erase cannot report -ENOMEM, so it keeps asking for memory (it
- * allocates with GFP_KERNEL, dropping the lock) rather than fail; should
- * memory never come, it gives up, leaves the tree as it was and returns
- * NULL.
+ * An erase cannot report -ENOMEM, and it must not answer as if nothing had
+ * been there while the entry stays (a caller would free what the tree
+ * still holds).  So when its nodes cannot be had without sleeping, it
+ * waits for them (mas_nomem_nofail(): GFP_KERNEL | __GFP_NOFAIL) and the
+ * erase always happens.
  *
- * Context: the write lock; may drop it to allocate.
- * Return: the value erased, or NULL; index and last bound its range.
+ * Context: the write lock; may drop the tree's own lock and sleep.  With
+ * an external lock the caller must be able to sleep under it.
+ * Return: the value erased, or NULL if the range held none; index and
+ * last bound its range.
  */
 void *mas_erase(struct ma_state *mas)
 {
 	unsigned long index = mas->index;
-	unsigned int tries = 0;
 	void *val;
 
-	mas->mas_flags |= MT_MAS_RETRY;	/* mas_nomem(GFP_KERNEL) below */
+	if (mt_external_lock(mas->tree))
+		might_alloc(GFP_KERNEL);
+	mas->mas_flags |= MT_MAS_RETRY;	/* the retry has what it needs */
 	for (;;) {
 		mas->index = mas->last = index;
 		mas->status = ma_start;
@@ -3899,14 +3973,11 @@ void *mas_erase(struct ma_state *mas)
 		if (!val)
 			break;
 		mas_wr_run(mas, NULL, MT_GFP_NOSLEEP);
-		if (!mas_is_err(mas))
+		if (!mas_nomem_nofail(mas, index, index))
 			break;
-		if (!mas_nomem(mas, GFP_KERNEL) && ++tries >= MT_ERASE_TRIES) {
-			val = NULL;
-			break;
-		}
 	}
 	mas->mas_flags &= ~MT_MAS_RETRY;
+	BUG_ON(mas_is_err(mas));	/* only -ENOMEM, and that was waited out */
 	mas_destroy(mas);
 	return val;
 }
@@ -4687,8 +4758,7 @@ static bool mt_dup_children(struct mt_dup *dup, unsigned int h, gfp_t gflags)
 	for (i = 0; i < n; i++)
 		mt_prefetch_node(mte_to_node(rcu_dereference_protected(from[i],
 						mt_locked(dup->src))));
-	if (kmem_cache_alloc_bulk(maple_node_cache, gflags, n,
-				  (void **)slots) != n)
+	if (!mt_alloc_bulk(gflags, n, (void **)slots))
 		return false;
 	for (i = 0; i < n; i++) {
 		child = (struct maple_node *)slots[i];

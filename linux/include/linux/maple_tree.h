@@ -385,6 +385,8 @@ int mas_alloc_cyclic(struct ma_state *mas, unsigned long *found, void *ptr,
 		     unsigned long lo, unsigned long hi,
 		     unsigned long *cursor, gfp_t flags);
 bool mas_nomem(struct ma_state *mas, gfp_t flags);
+bool mas_nomem_nofail(struct ma_state *mas, unsigned long index,
+		      unsigned long last);	/* sleeps; cannot fail */
 void mas_pause(struct ma_state *mas);
 void maple_tree_init(void);	/* once, before any tree */
 void mas_destroy(struct ma_state *mas);
@@ -435,6 +437,10 @@ static __always_inline void mas_reset(struct ma_state *mas)
 /* Each entry (XA_ZERO_ENTRY included) from mas->index up to @limit. */
 #define mas_for_each(mas, val, limit)					\
 	while (((val) = mas_find((mas), (limit))) != NULL)
+
+/* The same downwards: each entry from mas->index down to @min. */
+#define mas_for_each_rev(mas, val, min)					\
+	while (((val) = mas_find_rev((mas), (min))) != NULL)
 
 #ifdef CONFIG_DEBUG_MAPLE_TREE	/* dumps, validation, test counters */
 enum mt_dump_format {
