@@ -56,6 +56,19 @@ else ifeq ($(SAN),)
 IMPL_ONLY_CFLAGS := -Werror=frame-larger-than=1024
 endif
 
+# The slab API generation the subject was written for, found from its
+# API, not its version: a maple tree that allocates through slab sheaves
+# (struct slab_sheaf, Linux 6.18 and later) or is tested by a test module
+# whose header has them is a 7.x subject, and kmem_cache_alloc_bulk()
+# answers it with a bool; otherwise with a count (linux/slab.h).
+# SLAB_API=6 or 7 overrides.
+SLAB_API ?= $(if $(shell grep -ls 'struct slab_sheaf' $(IMPL_DIR)/lib/maple_tree.c \
+	$(IMPL_DIR)/include/linux/maple_tree.h \
+	$(TESTS_DIR)/include/linux/maple_tree.h 2>/dev/null),7,6)
+ifeq ($(filter 6 7,$(SLAB_API)),)
+$(error SLAB_API=$(SLAB_API): the slab API generation is 6 or 7)
+endif
+
 IMPL_C := $(IMPL_DIR)/lib/maple_tree.c
 IMPL_H := $(IMPL_DIR)/include/linux/maple_tree.h
 TESTS_C := $(TESTS_DIR)/lib/test_maple_tree.c
@@ -198,7 +211,7 @@ $(GEN)/bit-length.h: FORCE
 	$(call update_file,/* made by make: the word size of this build */$(newline)#define CONFIG_$(LONG_BIT)BIT 1)
 
 $(GEN)/autoconf.h: FORCE
-	$(call update_file,/* made by make: the configuration of this build */$(newline)#include "bit-length.h"$(foreach c,$(CONFIG_LINES),$(newline)#define $(c) 1))
+	$(call update_file,/* made by make: the configuration of this build */$(newline)#include "bit-length.h"$(foreach c,$(CONFIG_LINES),$(newline)#define $(c) 1)$(newline)#define HARNESS_SLAB_API $(SLAB_API))
 
 $(GEN)/flags: FORCE
 	$(call update_file,$(CC) $(ALL_CFLAGS) | $(ALL_LDFLAGS) | $(IMPL_DIR) $(TESTS_DIR))

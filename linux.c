@@ -527,6 +527,7 @@ void *kmem_cache_alloc_lru(struct kmem_cache *cache, struct list_lru *lru,
 	void *objp = NULL;
 
 	(void)lru;
+	might_alloc(gfp);
 	pthread_mutex_lock(&cache->lock);
 	cache_run_callback_locked(cache);
 	if (cache_may_allocate(cache, gfp, 1))
@@ -669,6 +670,7 @@ harness_bulk_ret_t kmem_cache_alloc_bulk(struct kmem_cache *cache, gfp_t gfp,
 
 	if (!size)
 		return 0;
+	might_alloc(gfp);
 	pthread_mutex_lock(&cache->lock);
 	cache_run_callback_locked(cache);
 	want = cache_bulk_cut(gfp, size);
@@ -855,6 +857,7 @@ struct slab_sheaf *kmem_cache_prefill_sheaf(struct kmem_cache *cache,
 
 	if (!size)
 		return NULL;
+	might_alloc(gfp);
 	pthread_mutex_lock(&cache->lock);
 	cache_run_callback_locked(cache);
 	if (!oversize && cache->spare) {
@@ -897,6 +900,7 @@ int kmem_cache_refill_sheaf(struct kmem_cache *cache, gfp_t gfp,
 	BUG_ON(sheaf->cache != cache);
 	if (sheaf->size >= size)
 		return 0;
+	might_alloc(gfp);
 	if (size <= sheaf->capacity) {
 		bool oversize = sheaf->capacity != cache->sheaf_capacity;
 
@@ -1012,6 +1016,9 @@ void kmem_cache_destroy(struct kmem_cache *cache)
 	if (cache->nr_allocated)
 		pr_err("kmem_cache_destroy %s: %u objects still allocated\n",
 		       cache->name, cache->nr_allocated);
+	if (cache->nr_sheaves)
+		pr_err("kmem_cache_destroy %s: %u sheaves never returned\n",
+		       cache->name, cache->nr_sheaves);
 	kmem_cache_shrink(cache);
 	pthread_mutex_lock(&caches_lock);
 	for (link = &all_caches; *link; link = &(*link)->next_cache) {
@@ -1100,6 +1107,7 @@ void *kmalloc(size_t size, gfp_t gfp)
 	 * kmalloc() has no non-kernel budget: only an injected failure fails
 	 * it, and never a __GFP_NOFAIL one.
 	 */
+	might_alloc(gfp);
 	if (!(gfp & __GFP_NOFAIL) && harness_inject_failure(1) >= 0)
 		return NULL;
 	head = (gfp & __GFP_ZERO) ? calloc(1, OBJ_HEADER_BYTES + size) :

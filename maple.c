@@ -367,6 +367,13 @@ int main(int argc, char **argv)
 		   (long)harness_rcu_suspicious_count);
 	if (harness_warnings)
 		printf("note: %lu WARN_ON() hits\n", harness_warnings);
+	final_test(harness_sheaves_out() == 0, "slab sheaves never returned",
+		   (long)harness_sheaves_out());
+	if (harness_atomic_sleeps)
+		printf("note: %lu allocations that may sleep were made in "
+		       "atomic context (a spinlock held or under "
+		       "rcu_read_lock()); the first is shown above\n",
+		       harness_atomic_sleeps);
 	if (module_known)
 		printf("note: %u known failures of %s's own test module not "
 		       "counted (see above)\n", module_known, SUBJECT_NAME);

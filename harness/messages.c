@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <linux/kernel.h>
+#include <linux/preempt.h>
 #include <linux/rcupdate.h>
 #include <harness.h>
 #include "internal.h"
@@ -103,8 +104,12 @@ void harness_lockdep_fail(const char *file, int line, const char *what)
 
 /*
  * might_sleep() (linux/kernel.h): sleeping is not allowed with preemption
- * off (a spinlock held) or inside an RCU read-side section.
+ * off (a spinlock held) or inside an RCU read-side section.  Each
+ * violation is counted; the first is printed with its backtrace, and the
+ * driver reports the count at exit (maple.c).
  */
+unsigned long harness_atomic_sleeps;
+
 void harness_might_sleep(const char *file, int line)
 {
 	int preempt = harness_preempt_count;
@@ -112,12 +117,13 @@ void harness_might_sleep(const char *file, int line)
 
 	if (IS_ENABLED(HARNESS_RELEASE) || (!preempt && !reading))
 		return;
-	__atomic_fetch_add(&harness_lockdep_failures, 1, __ATOMIC_RELAXED);
-	if (harness_quiet)
+	if (__atomic_fetch_add(&harness_atomic_sleeps, 1, __ATOMIC_RELAXED) ||
+	    harness_quiet)
 		return;
 	fflush(stdout);
 	fprintf(stderr, "BUG: sleeping function called from invalid context "
-		"at %s:%d (preempt count %d%s)\n", file, line, preempt,
+		"at %s:%d (preempt count %d%s); later ones are only counted\n",
+		file, line, preempt,
 		reading ? ", in an RCU read-side section" : "");
 	dump_stack();
 }

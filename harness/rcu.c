@@ -13,6 +13,7 @@
 
 #include <linux/kernel.h>
 #include <linux/rcupdate.h>
+#include <linux/slab.h>
 #include <harness.h>
 #include "internal.h"
 
@@ -57,6 +58,18 @@ bool harness_in_rcu_callback(void)
 char harness_tsan_grace;	/* see linux/rcupdate.h */
 #endif
 
+/* kfree_rcu()'s mark: an offset in the object, not a function. */
+static bool rcu_func_is_offset(void (*func)(struct rcu_head *))
+{
+	return (uintptr_t)func < 4096;
+}
+
+void harness_kfree_rcu(struct rcu_head *head, unsigned long offset)
+{
+	BUG_ON(offset >= 4096);
+	harness_call_rcu(head, (void (*)(struct rcu_head *))offset);
+}
+
 static void *rcu_worker(void *unused)
 {
 	struct cds_wfcq_node *batch, *next;
@@ -82,7 +95,10 @@ static void *rcu_worker(void *unused)
 		for (nr = 0; batch; batch = next, nr++) {
 			next = batch->next;
 			head = container_of(batch, struct rcu_head, next);
-			head->func(head);
+			if (rcu_func_is_offset(head->func))
+				kfree((char *)head - (uintptr_t)head->func);
+			else
+				head->func(head);
 		}
 
 		pthread_mutex_lock(&rcu_queue.lock);

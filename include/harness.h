@@ -102,6 +102,7 @@ bool harness_stress_build(void);
 extern unsigned long harness_warnings;		/* WARN_ON() hits */
 extern unsigned long harness_lockdep_failures;	/* failed lock assertions */
 extern unsigned long harness_rcu_suspicious_count;
+extern unsigned long harness_atomic_sleeps;	/* might_sleep() in atomic */
 /* Make MT_BUG_ON() failures abort (for gdb) instead of printing and going on. */
 extern int harness_abort_on_bug;
 /* Messages from printk() are dropped while this is set. */

@@ -42,6 +42,16 @@ void harness_rcu_suspicious(const char *file, int line, const char *cond);
 void harness_call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *));
 void harness_rcu_barrier(void);
 
+/*
+ * kfree_rcu() - kfree(@ptr) once every reader that might see it is gone;
+ * @rhf names the struct rcu_head inside *@ptr.  As in the kernel, the
+ * callback slot carries the head's offset in the object (a number below a
+ * page, which no function has), and the RCU worker frees the object.
+ */
+#define kfree_rcu(ptr, rhf)						\
+	harness_kfree_rcu(&(ptr)->rhf, offsetof(__typeof__(*(ptr)), rhf))
+void harness_kfree_rcu(struct rcu_head *head, unsigned long offset);
+
 #ifdef CONFIG_PROVE_RCU
 #define __harness_rcu_check(cond, reader_ok) do {			\
 	if (!((reader_ok) && rcu_read_ongoing()) && !(cond))		\
