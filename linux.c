@@ -487,6 +487,9 @@ static bool cache_may_allocate(struct kmem_cache *cache, gfp_t gfp,
  */
 static void *cache_take_locked(struct kmem_cache *cache, gfp_t gfp)
 {
+#ifdef HARNESS_MUTANT_NOFAIL_FAILS
+	gfp &= ~__GFP_NOFAIL;	/* mutant: __GFP_NOFAIL can be failed */
+#endif
 	if (!(gfp & __GFP_NOFAIL) && harness_inject_failure(1) >= 0)
 		return NULL;
 	return cache_get_locked(cache);
@@ -688,6 +691,9 @@ harness_bulk_ret_t kmem_cache_alloc_bulk(struct kmem_cache *cache, gfp_t gfp,
 		got = 0;
 	}
 	pthread_mutex_unlock(&cache->lock);
+#ifdef HARNESS_MUTANT_BULK_PARTIAL
+	return got;	/* mutant: report a partial fill it gave back */
+#endif
 	if (got != want)
 		return 0;
 	if (gfp & __GFP_ZERO || cache->ctor)
@@ -744,10 +750,15 @@ void kmem_cache_free_bulk(struct kmem_cache *cache, size_t size, void **p)
  *
  * The fill: the objects a request needs are allocated as any object is
  * (gfp rules, the non-kernel budget, injected failures and the bulk modes,
- * one unit each); a regular sheaf is then topped up to its capacity from
- * the cache's free objects only, as the kernel's refill finds them in its
- * per-CPU and node caches: the top-up never takes new memory, spends no
- * budget and never fails.
+ * one unit each), so that every object a subject may take is a point the
+ * failure sweeps can fail.  In the kernel a regular sheaf also comes back
+ * topped up to its capacity, and a returned one is kept as the spare:
+ * harness_sheaf_fill(HARNESS_SHEAF_KERNEL) does that here too, topping up
+ * from the cache's free objects only (no new memory, no budget, never a
+ * failure), as the kernel's refill finds them in its per-CPU caches.  The
+ * default, HARNESS_SHEAF_EXACT, fills what was asked and frees a returned
+ * sheaf, as the kernel's own tools/testing does, so that a budget of N
+ * non-blocking objects means N whatever the subject's allocator.
  *
  * Accounting: objects in a sheaf are not the caller's yet and are not
  * counted in nr_allocated; kmem_cache_alloc_from_sheaf() counts each one it
@@ -763,6 +774,26 @@ struct slab_sheaf {
 };
 
 static unsigned long sheaves_out;	/* atomic: sheaves callers hold */
+static int sheaf_fill = HARNESS_SHEAF_EXACT;	/* harness_sheaf_fill() */
+
+void harness_sheaf_fill(enum harness_sheaf_fill mode)
+{
+	__atomic_store_n(&sheaf_fill, (int)mode, __ATOMIC_RELAXED);
+}
+
+/* Does the kernel's way apply: top-up and a spare?  */
+static bool sheaf_kernel_fill(void)
+{
+	return __atomic_load_n(&sheaf_fill, __ATOMIC_RELAXED) ==
+	       HARNESS_SHEAF_KERNEL;
+}
+
+static unsigned long sheaves_made;	/* atomic: sheaf structs kmalloc()ed */
+
+unsigned long harness_sheaves_made(void)
+{
+	return __atomic_load_n(&sheaves_made, __ATOMIC_RELAXED);
+}
 
 unsigned long harness_sheaves_out(void)
 {
@@ -779,6 +810,7 @@ static struct slab_sheaf *sheaf_new(struct kmem_cache *cache, gfp_t gfp,
 			gfp & ~__GFP_ZERO);
 	if (!sheaf)
 		return NULL;
+	__atomic_fetch_add(&sheaves_made, 1, __ATOMIC_RELAXED);
 	sheaf->cache = cache;
 	sheaf->capacity = capacity;
 	sheaf->size = 0;
@@ -841,6 +873,8 @@ static void sheaf_top_up_locked(struct kmem_cache *cache,
 #ifdef HARNESS_MUTANT_SHEAF_NO_TOPUP
 	return;		/* mutant: a sheaf holds only what was asked */
 #endif
+	if (!sheaf_kernel_fill())
+		return;
 	while (sheaf->size < sheaf->capacity && cache->nr_free) {
 		objp = cache->free_objs[--cache->nr_free];
 		if (cache_checks_objects())
@@ -933,7 +967,8 @@ void kmem_cache_return_sheaf(struct kmem_cache *cache, gfp_t gfp,
 	pthread_mutex_lock(&cache->lock);
 	BUG_ON(!cache->nr_sheaves);
 	cache->nr_sheaves--;
-	if (!cache->spare && sheaf->capacity == cache->sheaf_capacity) {
+	if (!cache->spare && sheaf->capacity == cache->sheaf_capacity &&
+	    sheaf_kernel_fill()) {
 		cache->spare = sheaf;	/* kept whole, objects and all */
 		pthread_mutex_unlock(&cache->lock);
 		__atomic_fetch_sub(&nr_allocated, 1, __ATOMIC_RELAXED);
@@ -950,6 +985,10 @@ void *kmem_cache_alloc_from_sheaf(struct kmem_cache *cache, gfp_t gfp,
 	void *objp;
 
 	BUG_ON(sheaf->cache != cache);
+#ifdef HARNESS_MUTANT_SHEAF_FALLBACK
+	if (!sheaf->size)	/* mutant: a dry sheaf falls back */
+		return kmem_cache_alloc(cache, gfp);
+#endif
 	if (!sheaf->size)
 		return NULL;	/* no fallback to the cache */
 	objp = sheaf->objects[--sheaf->size];

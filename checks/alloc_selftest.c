@@ -13,6 +13,7 @@
 
 #include <linux/kernel.h>
 #include <linux/slab.h>
+#include <linux/rcupdate.h>
 #include <harness.h>
 #include "checks.h"
 
@@ -24,6 +25,9 @@
 #ifndef RUNNING_ON_VALGRIND
 #define RUNNING_ON_VALGRIND 0
 #endif
+
+/* What a successful kmem_cache_alloc_bulk() of @n returns (linux/slab.h). */
+#define BULK_OK(n)	(HARNESS_SLAB_API >= 7 ? 1 : (n))
 
 #define OBJ_SIZE	256
 #define OBJ_ALIGN	256
@@ -121,19 +125,19 @@ static void selftest_budget(struct check_ctx *ctx, struct kmem_cache *cache)
 	CHECK(ctx, NULL, nr_allocated == base, "failed bulk left %ld objects",
 	      nr_allocated - base);
 	ret = kmem_cache_alloc_bulk(cache, GFP_NOWAIT, 3, objs);
-	CHECK(ctx, NULL, ret == 3, "bulk of 3 with budget 3 returned %d", ret);
+	CHECK(ctx, NULL, ret == BULK_OK(3), "bulk of 3 with budget 3 returned %d", ret);
 	one = kmem_cache_alloc(cache, GFP_NOWAIT);
 	CHECK(ctx, NULL, one == NULL,
 	      "a bulk of 3 must spend a budget of 3; one more succeeded");
 	if (one)
 		kmem_cache_free(cache, one);
-	if (ret == 3)
+	if (ret == BULK_OK(3))
 		kmem_cache_free_bulk(cache, 3, objs);
 
 	/* Sleeping allocations ignore the budget. */
 	ret = kmem_cache_alloc_bulk(cache, GFP_KERNEL, 5, objs);
-	CHECK(ctx, NULL, ret == 5, "GFP_KERNEL bulk of 5 returned %d", ret);
-	if (ret == 5)
+	CHECK(ctx, NULL, ret == BULK_OK(5), "GFP_KERNEL bulk of 5 returned %d", ret);
+	if (ret == BULK_OK(5))
 		kmem_cache_free_bulk(cache, 5, objs);
 	CHECK(ctx, NULL, nr_allocated == base, "budget test leaked %ld",
 	      nr_allocated - base);
@@ -292,6 +296,204 @@ static void selftest_poison(struct check_ctx *ctx, struct kmem_cache *cache)
 #endif
 }
 
+
+/* A cache with sheaves of 8, for the sheaf tests. */
+#define SHEAF_CAP	8
+
+static void sheaf_empty_back(struct kmem_cache *cache, struct slab_sheaf *sheaf)
+{
+	if (sheaf)
+		kmem_cache_return_sheaf(cache, GFP_KERNEL, sheaf);
+}
+
+/*
+ * Sheaves (7.x): prefill, allocation until dry, refill within and past the
+ * capacity, return; the gfp rules and the budget, injected failures and
+ * the bulk modes through them; the kernel's top-up and spare.  Objects in
+ * a sheaf are not counted as allocated; the sheaf is, until returned.
+ */
+static void selftest_sheaves(struct check_ctx *ctx)
+{
+	struct kmem_cache_args args = { .align = OBJ_ALIGN,
+					 .sheaf_capacity = SHEAF_CAP,
+					 .ctor = test_ctor };
+	struct kmem_cache *cache;
+	struct slab_sheaf *sheaf, *first;
+	void *objs[4];
+	long base = nr_allocated;
+	int i, ret;
+
+	cache = kmem_cache_create("sheaves", OBJ_SIZE, &args, 0);
+	if (!CHECK(ctx, NULL, cache != NULL, "kmem_cache_create(args) failed"))
+		return;
+	CHECK(ctx, NULL, !kmem_cache_prefill_sheaf(cache, GFP_KERNEL, 0),
+	      "a sheaf of 0 objects was handed out");
+
+	/* prefill, then allocate until it runs dry: no fallback */
+	sheaf = kmem_cache_prefill_sheaf(cache, GFP_KERNEL, 3);
+	if (!CHECK(ctx, NULL, sheaf && kmem_cache_sheaf_size(sheaf) == 3,
+		   "prefill of 3 gave %u objects",
+		   sheaf ? kmem_cache_sheaf_size(sheaf) : 0))
+		goto out;
+	CHECK(ctx, NULL, nr_allocated == base + 1 &&
+	      kmem_cache_nr_allocated(cache) == 0,
+	      "a sheaf counts once, its objects not: %ld and %u",
+	      nr_allocated - base, kmem_cache_nr_allocated(cache));
+	for (i = 0; i < 3; i++) {
+		objs[i] = kmem_cache_alloc_from_sheaf(cache, GFP_KERNEL, sheaf);
+		CHECK(ctx, NULL, objs[i] && all_bytes(objs[i], CTOR_BYTE, OBJ_SIZE),
+		      "object %d from the sheaf missing or not constructed", i);
+	}
+	CHECK(ctx, NULL, kmem_cache_nr_allocated(cache) == 3,
+	      "objects from a sheaf are counted when handed out (%u)",
+	      kmem_cache_nr_allocated(cache));
+	objs[3] = kmem_cache_alloc_from_sheaf(cache, GFP_KERNEL, sheaf);
+	CHECK(ctx, NULL, objs[3] == NULL, "a dry sheaf handed out %p", objs[3]);
+	if (objs[3])
+		kmem_cache_free(cache, objs[3]);
+	kmem_cache_free_bulk(cache, 3, objs);
+
+	/* refill within the capacity, past it (oversize), and bad input */
+	ret = kmem_cache_refill_sheaf(cache, GFP_KERNEL, &sheaf, 5);
+	CHECK(ctx, NULL, !ret && kmem_cache_sheaf_size(sheaf) >= 5,
+	      "refill to 5: %d, %u objects", ret, kmem_cache_sheaf_size(sheaf));
+	first = sheaf;
+	ret = kmem_cache_refill_sheaf(cache, GFP_KERNEL, &sheaf, 3 * SHEAF_CAP);
+	CHECK(ctx, NULL, !ret && sheaf != first &&
+	      kmem_cache_sheaf_size(sheaf) == 3 * SHEAF_CAP,
+	      "refill past the capacity: %d, %u objects, %s sheaf", ret,
+	      kmem_cache_sheaf_size(sheaf), sheaf != first ? "a new" : "the same");
+	CHECK(ctx, NULL, kmem_cache_refill_sheaf(cache, GFP_KERNEL, NULL, 1) ==
+	      -EINVAL, "refill of no sheaf is not -EINVAL");
+	kmem_cache_return_sheaf(cache, GFP_KERNEL, sheaf);
+	CHECK(ctx, NULL, nr_allocated == base && harness_sheaves_out() == 0,
+	      "after the return: %ld objects, %lu sheaves out",
+	      nr_allocated - base, harness_sheaves_out());
+
+	/* gfp rules: a non-blocking fill spends the budget, all or none */
+	kmem_cache_set_non_kernel(cache, 2);
+	sheaf = kmem_cache_prefill_sheaf(cache, GFP_NOWAIT, 4);
+	CHECK(ctx, NULL, sheaf == NULL, "GFP_NOWAIT prefill of 4 on a budget of 2");
+	sheaf_empty_back(cache, sheaf);
+	sheaf = kmem_cache_prefill_sheaf(cache, GFP_NOWAIT, 2);
+	CHECK(ctx, NULL, sheaf != NULL, "GFP_NOWAIT prefill of 2 on a budget of 2");
+	sheaf_empty_back(cache, sheaf);
+	kmem_cache_set_non_kernel(cache, 0);
+
+	/* an injected failure reaches a sheaf's objects */
+	harness_fail_nth_alloc(1);
+	sheaf = kmem_cache_prefill_sheaf(cache, GFP_KERNEL, 3);
+	harness_fail_nth_alloc(-1);
+	CHECK(ctx, NULL, sheaf == NULL, "a prefill whose object 1 fails succeeded");
+	sheaf_empty_back(cache, sheaf);
+
+	/* a refill that stops part way keeps its part and says -ENOMEM */
+	sheaf = kmem_cache_prefill_sheaf(cache, GFP_KERNEL, 1);
+	harness_bulk_mode(HARNESS_BULK_SHORT, 0);
+	ret = sheaf ? kmem_cache_refill_sheaf(cache, GFP_KERNEL, &sheaf, 7) : 0;
+	harness_bulk_mode(HARNESS_BULK_PLAIN, 0);
+	CHECK(ctx, NULL, sheaf && ret == -ENOMEM &&
+	      kmem_cache_sheaf_size(sheaf) == 1 + 3,
+	      "short refill: %d, %u objects (want -ENOMEM, 4)", ret,
+	      sheaf ? kmem_cache_sheaf_size(sheaf) : 0);
+	harness_bulk_mode(HARNESS_BULK_LATE_FAIL, 0);
+	ret = sheaf ? kmem_cache_refill_sheaf(cache, GFP_KERNEL, &sheaf, 8) : 0;
+	harness_bulk_mode(HARNESS_BULK_SIZE_CAP, 2);
+	CHECK(ctx, NULL, sheaf && ret == -ENOMEM &&
+	      kmem_cache_sheaf_size(sheaf) == 7,
+	      "late-failing refill: %d, %u objects (want -ENOMEM, 7)", ret,
+	      sheaf ? kmem_cache_sheaf_size(sheaf) : 0);
+	sheaf_empty_back(cache, sheaf);
+	sheaf = kmem_cache_prefill_sheaf(cache, GFP_KERNEL, 3);
+	CHECK(ctx, NULL, sheaf == NULL, "a prefill of 3 past a cap of 2");
+	sheaf_empty_back(cache, sheaf);
+	sheaf = kmem_cache_prefill_sheaf(cache, GFP_KERNEL, 2);
+	CHECK(ctx, NULL, sheaf != NULL, "a prefill of 2 within a cap of 2");
+	sheaf_empty_back(cache, sheaf);
+	harness_bulk_mode(HARNESS_BULK_PLAIN, 0);
+	CHECK(ctx, NULL, nr_allocated == base && kmem_cache_nr_allocated(cache) == 0,
+	      "sheaves under failures leaked %ld objects", nr_allocated - base);
+
+	/* the kernel's fill: topped up to capacity, a returned one kept */
+	harness_sheaf_fill(HARNESS_SHEAF_KERNEL);
+	sheaf = kmem_cache_prefill_sheaf(cache, GFP_KERNEL, 2);
+	CHECK(ctx, NULL, sheaf && kmem_cache_sheaf_size(sheaf) == SHEAF_CAP,
+	      "the kernel's prefill of 2 holds %u, not its capacity %u",
+	      sheaf ? kmem_cache_sheaf_size(sheaf) : 0, SHEAF_CAP);
+	first = sheaf;
+	sheaf_empty_back(cache, sheaf);
+	kmem_cache_set_non_kernel(cache, 0);
+	sheaf = kmem_cache_prefill_sheaf(cache, GFP_NOWAIT, 2);
+	CHECK(ctx, NULL, sheaf && sheaf == first,
+	      "the spare sheaf was not reused (%p, then %p)", (void *)first,
+	      (void *)sheaf);
+	sheaf_empty_back(cache, sheaf);
+	harness_sheaf_fill(HARNESS_SHEAF_EXACT);
+out:
+	kmem_cache_destroy(cache);	/* drops the spare */
+	CHECK(ctx, NULL, nr_allocated == base,
+	      "sheaf tests leaked %ld objects", nr_allocated - base);
+}
+
+/*
+ * The bulk modes, kfree() of a cache's object, kfree_rcu(), and
+ * __GFP_NOFAIL, which no injected failure may touch.
+ */
+struct rcu_obj {
+	char bytes[OBJ_SIZE - sizeof(struct rcu_head)];
+	struct rcu_head rcu;
+};
+
+static void selftest_bulk_modes(struct check_ctx *ctx, struct kmem_cache *cache)
+{
+	long base = nr_allocated;
+	struct rcu_obj *robj;
+	void *objs[4], *one;
+	int ret;
+
+	harness_bulk_mode(HARNESS_BULK_SHORT, 0);
+	ret = kmem_cache_alloc_bulk(cache, GFP_KERNEL, 4, objs);
+	harness_bulk_mode(HARNESS_BULK_PLAIN, 0);
+	if (HARNESS_SLAB_API >= 7) {
+		CHECK(ctx, NULL, ret == 0, "a bool bulk cut short returned %d", ret);
+	} else {
+		CHECK(ctx, NULL, ret == 2 && nr_allocated == base + 2,
+		      "a short count: %d, %ld objects the caller's", ret,
+		      nr_allocated - base);
+		if (ret > 0)
+			kmem_cache_free_bulk(cache, ret, objs);
+	}
+	harness_bulk_mode(HARNESS_BULK_LATE_FAIL, 0);
+	ret = kmem_cache_alloc_bulk(cache, GFP_KERNEL, 4, objs);
+	CHECK(ctx, NULL, ret == 0 && nr_allocated == base,
+	      "late failure: %d, %ld objects kept", ret, nr_allocated - base);
+	harness_bulk_mode(HARNESS_BULK_SIZE_CAP, 3);
+	ret = kmem_cache_alloc_bulk(cache, GFP_KERNEL, 4, objs);
+	CHECK(ctx, NULL, ret == 0, "bulk of 4 past a cap of 3 returned %d", ret);
+	ret = kmem_cache_alloc_bulk(cache, GFP_KERNEL, 3, objs);
+	CHECK(ctx, NULL, ret == BULK_OK(3), "bulk of 3 within a cap of 3: %d", ret);
+	if (ret == BULK_OK(3))
+		kmem_cache_free_bulk(cache, 3, objs);
+	harness_bulk_mode(HARNESS_BULK_PLAIN, 0);
+
+	harness_fail_nth_alloc(0);
+	one = kmem_cache_alloc(cache, GFP_KERNEL | __GFP_NOFAIL);
+	CHECK(ctx, NULL, one && harness_fail_pending(),
+	      "__GFP_NOFAIL met an injected failure (%p)", one);
+	harness_fail_nth_alloc(-1);
+	kfree(one);	/* a cache's object, through kfree() */
+	CHECK(ctx, NULL, kmem_cache_nr_allocated(cache) == 0 &&
+	      nr_allocated == base, "kfree() of a cache object: %u live",
+	      kmem_cache_nr_allocated(cache));
+	robj = kmem_cache_alloc(cache, GFP_KERNEL);
+	if (robj) {
+		kfree_rcu(robj, rcu);
+		rcu_barrier();
+	}
+	CHECK(ctx, NULL, robj && nr_allocated == base,
+	      "kfree_rcu() left %ld objects", nr_allocated - base);
+}
+
 static void check_alloc_selftest(struct check_ctx *ctx)
 {
 	struct kmem_cache *cache;
@@ -306,7 +508,10 @@ static void check_alloc_selftest(struct check_ctx *ctx)
 	selftest_kmalloc(ctx);
 	selftest_verbose(ctx, cache);
 	selftest_poison(ctx, cache);
+	selftest_bulk_modes(ctx, cache);
 	kmem_cache_destroy(cache);
+	selftest_sheaves(ctx);
 }
 DEFINE_CHECK(check_alloc_selftest,
-	     "kmem_cache semantics: budget, bulk, callback, accounting, poison");
+	     "kmem_cache semantics: budget, bulk and its failure modes, sheaves, "
+	     "callback, accounting, poison, kfree_rcu(), __GFP_NOFAIL");

@@ -285,6 +285,7 @@ out_child:
 	census_release(&child_census);
 out:
 	parent_release(ctx, &parent);
+	rcu_barrier();	/* 7.x frees every node through kfree_rcu() */
 	CHECK(ctx, NULL, nr_allocated == base, "%ld objects leaked",
 	      nr_allocated - base);
 }
@@ -312,11 +313,13 @@ static bool sweep_point(struct check_ctx *ctx, struct mm *parent,
 			struct sweep_stats *stats, bool *reached)
 {
 	unsigned long start, warnings = harness_warnings;
-	long base = nr_allocated;
 	struct mm child;
 	bool ok = true;
+	long base;
 	int ret;
 
+	rcu_barrier();	/* 7.x frees every node through kfree_rcu() */
+	base = nr_allocated;
 	mm_init(&child);
 	child.census = child_census;
 	census_reset(child_census);
@@ -346,6 +349,7 @@ static bool sweep_point(struct check_ctx *ctx, struct mm *parent,
 	exit_mmap(&child);
 	ok &= census_balanced(ctx, "child", child_census, stats);
 	ok &= parent_untouched(ctx, parent);
+	rcu_barrier();	/* 7.x frees every node through kfree_rcu() */
 	stats->node_leaks += nr_allocated - base;
 	ok &= CHECK(ctx, NULL, nr_allocated == base,
 		    "%s: failure at %lu: %ld objects leaked",
@@ -440,6 +444,7 @@ static void check_fork_model(struct check_ctx *ctx)
 		       points, ctx->seed);
 
 	mm_model_exit();
+	rcu_barrier();	/* 7.x frees every node through kfree_rcu() */
 	CHECK(ctx, NULL, nr_allocated == base, "%ld objects leaked",
 	      nr_allocated - base);
 }

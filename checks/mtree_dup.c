@@ -893,6 +893,20 @@ static bool dup_failing(struct check_ctx *ctx, struct maple_tree *src,
 	return fired;
 }
 
+/* How many slab sheaves a clean mtree_dup() of @src allocates. */
+static unsigned long clean_dup_sheaves(struct maple_tree *src)
+{
+	struct maple_tree dst;
+	unsigned long made = harness_sheaves_made();
+
+	mt_init_flags(&dst, src->ma_flags & ~MT_FLAGS_HEIGHT_MASK);
+	mtree_dup(src, &dst, GFP_KERNEL);
+	made = harness_sheaves_made() - made;
+	mtree_destroy(&dst);
+	rcu_barrier();
+	return made;
+}
+
 /* Fail every allocation of a duplication in turn, for several sources. */
 static void dup_sweep(struct check_ctx *ctx, struct dup_stats *st)
 {
@@ -927,7 +941,12 @@ static void dup_sweep(struct check_ctx *ctx, struct dup_stats *st)
 
 		mt_init_flags(&src, sources[i].flags);
 		build(&src, sources[i].layout, sources[i].nr, &rnd);
-		nodes = count_nodes(&src);
+		/*
+		 * One allocation point per node; a subject that allocates
+		 * through slab sheaves (7.x) also allocates each sheaf, a
+		 * point of its own that can fail as well.
+		 */
+		nodes = count_nodes(&src) + clean_dup_sheaves(&src);
 		snprintf(what, sizeof(what), "dup of %lu ranges (%lu nodes, "
 			 "flags %#x)", sources[i].nr, nodes, sources[i].flags);
 		for (k = 0; dup_failing(ctx, &src, k, what, st); k++)

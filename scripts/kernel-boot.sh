@@ -62,8 +62,8 @@ smp=${SMP:-2}
 mem=${MEM:-1G}
 timeout=${TIMEOUT:-1500}
 
-out="$kl_top/build/kernel"
-ours_tree="$kl_cache/ours"
+out="$kl_top/build/kernel$kl_sfx"
+ours_tree="$kl_cache/ours$kl_sfx"
 mkdir -p "$out"
 
 # ---------------------------------------------------------------- packages
@@ -76,8 +76,8 @@ kl_ours_tree "$ours_tree"
 build_start=$(date +%s)
 for t in $trees; do
 	case $t in
-	kernel) kl_build kernel "$kl_src" ;;
-	ours) kl_build ours "$ours_tree" ;;
+	kernel) kl_build "kernel$kl_sfx" "$kl_src" ;;
+	ours) kl_build "ours$kl_sfx" "$ours_tree" ;;
 	*) kl_die "unknown tree '$t' in TREES" ;;
 	esac
 done
@@ -132,7 +132,7 @@ qemu() {
 }
 
 first_tree=$(echo "$trees" | cut -d' ' -f1)
-first_image="$kl_builds/$first_tree/arch/x86/boot/bzImage"
+first_image="$kl_builds/$first_tree$kl_sfx/arch/x86/boot/bzImage"
 probe_kvm() {
 	[ -c /dev/kvm ] || { accel_why="no /dev/kvm"; return 1; }
 	[ -r /dev/kvm ] && [ -w /dev/kvm ] ||
@@ -186,7 +186,7 @@ boot() {
 	start=$(date +%s)
 	rc=0
 	qemu_smp=$boot_smp
-	qemu "$kl_builds/$t/arch/x86/boot/bzImage" "$log" \
+	qemu "$kl_builds/$t$kl_sfx/arch/x86/boot/bzImage" "$log" \
 		"maple.tree=$t $append" "$@" || rc=$?
 	took=$(($(date +%s) - start))
 	verdict=$(grep -a -o 'guest: [0-9]* passed, [0-9]* failed' "$log" | tail -n 1 || true)
@@ -252,9 +252,9 @@ if [ "$fork_vmas" != none ]; then
 fi
 
 # --------------------------------------------------------------- fork table
-raw="$kl_top/build/kernel-fork-raw.csv"
-csv="$kl_top/build/kernel-fork.csv"
-txt="$kl_top/build/kernel-fork.txt"
+raw="$kl_top/build/kernel$kl_sfx-fork-raw.csv"
+csv="$kl_top/build/kernel$kl_sfx-fork.csv"
+txt="$kl_top/build/kernel$kl_sfx-fork.txt"
 if [ "$fork_vmas" != none ]; then
 	echo "tree,boot,round,vmas,forks_per_10s" >"$raw"
 	for t in $trees; do
@@ -268,7 +268,7 @@ if [ "$fork_vmas" != none ]; then
 	done
 	# medians and min-max per tree and count; ratio ours/kernel of the
 	# medians, its range the extreme pairs (ours min / kernel max ...)
-	awk -F, -v accel="$accel" -v clock="$fork_clock" -v boots="$boots" -v rounds="$rounds" '
+	awk -F, -v ver="$kl_version" -v accel="$accel" -v clock="$fork_clock" -v boots="$boots" -v rounds="$rounds" '
 	function median(list,   n, a, i, j, t) {
 		n = split(list, a, " ")
 		for (i = 2; i <= n; i++)
@@ -292,7 +292,7 @@ if [ "$fork_vmas" != none ]; then
 			}
 		print "vmas,kernel_median,kernel_min,kernel_max,ours_median,ours_min,ours_max,ratio,ratio_min,ratio_max,samples" > csv
 		printf "fork()+exit+wait per 10 s in the guest (%s; %s boot(s) x %s rounds of each kernel): median [min-max]\n", clock, boots, rounds > txt
-		printf "%8s  %-26s %-26s %s\n", "VMAs", "Linux 6.12 tree", "our tree", "ours/kernel [range]" > txt
+		printf "%8s  %-26s %-26s %s\n", "VMAs", "Linux " ver " tree", "our tree", "ours/kernel [range]" > txt
 		for (i = 1; i <= nv; i++) {
 			v = order[i]; kk = "kernel" SUBSEP v; ko = "ours" SUBSEP v
 			if (!(kk in s) || !(ko in s)) continue
@@ -306,10 +306,10 @@ if [ "$fork_vmas" != none ]; then
 	}' csv="$csv" txt="$txt" "$raw"
 	cat "$txt" >&2
 	if command -v gnuplot >/dev/null && [ "$(wc -l <"$csv")" -gt 1 ]; then
-		gnuplot -e "csv='$csv'; out='$kl_top/build/kernel-fork.png'; \
-			subtitle='$fork_clock; $boots boot(s) x $rounds rounds each, Linux 6.12.$(sed -n 's/^SUBLEVEL = //p' "$kl_src/Makefile") tinyconfig + kernel/config.fragment'" \
+		gnuplot -e "csv='$csv'; out='$kl_top/build/kernel$kl_sfx-fork.png'; \
+			subtitle='$fork_clock; $boots boot(s) x $rounds rounds each, Linux $kl_version.$(sed -n 's/^SUBLEVEL = //p' "$kl_src/Makefile") tinyconfig + kernel/config.fragment'" \
 			"$kl_top/kernel/fork-plot.gp" &&
-			kl_say "plot: build/kernel-fork.png"
+			kl_say "plot: build/kernel$kl_sfx-fork.png"
 	fi
 fi
 

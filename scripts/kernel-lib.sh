@@ -3,8 +3,10 @@
 # scripts/kernel-boot.sh, scripts/kernel-w1.sh and scripts/kernel-vma.sh.
 #
 #   kl_deps PKG...        apt-get install what is missing (as root or sudo)
-#   kl_extract            Debian's full linux-source-6.12 tree, once, into
-#                         .kernel/full/linux-source-6.12 (pristine, read-only
+#   kl_extract            Debian's full linux-source-$KERNEL_VERSION tree
+#                         (default 6.12; 7.3 comes through
+#                         scripts/kernel-fetch.sh's private apt), once, into
+#                         .kernel/full/linux-source-VERSION (pristine, read-only
 #                         by convention; nothing of it is ever committed)
 #   kl_ours_tree DIR      DIR: a hard-link copy of the pristine tree with our
 #                         linux/lib/maple_tree.c and linux/include/linux/
@@ -21,12 +23,14 @@
 # Every variable of these functions starts with kl_: a script that sources
 # this file keeps its own names.
 
-kl_version=6.12
+kl_version=${KERNEL_VERSION:-6.12}
 kl_top=$(cd "$(dirname "$0")/.." && pwd)
 kl_cache="$kl_top/.kernel/full"
 kl_src="$kl_cache/linux-source-$kl_version"
 kl_builds="$kl_cache/build"
-kl_tarball="/usr/src/linux-source-$kl_version.tar.xz"
+# Names of builds and copies: "kernel", "ours" for 6.12 (as they always
+# were), "kernel-7.3", "ours-7.3" for another version.
+if [ "$kl_version" = 6.12 ]; then kl_sfx=; else kl_sfx="-$kl_version"; fi
 kl_fragment="$kl_top/kernel/config.fragment"
 kl_logs="$kl_top/build/kernel/logs"
 kl_jobs=${KERNEL_JOBS:-2}
@@ -70,7 +74,8 @@ kl_deps() {
 
 kl_extract() {
 	[ -f "$kl_src/Makefile" ] && [ -f "$kl_src/lib/maple_tree.c" ] && return 0
-	[ -f "$kl_tarball" ] || kl_deps "linux-source-$kl_version"
+	kl_tarball=$("$kl_top/scripts/kernel-fetch.sh" "$kl_version") ||
+		kl_die "no linux-source-$kl_version"
 	kl_say "extracting the full $kl_tarball into $kl_cache"
 	mkdir -p "$kl_cache"
 	kl_tmp=$(mktemp -d "$kl_cache/.extract.XXXXXX")
@@ -134,7 +139,17 @@ kl_config_check() {
 			esac
 		done <"$kl_frag"
 	done
-	[ -z "$kl_bad" ] || kl_die "options not taken by $kl_cfg:$kl_bad"
+	# An option this kernel's Kconfig no longer defines (6.12's
+	# PROC_SYSCTL is 7.x's SYSCTL) is said, not failed.
+	kl_real=
+	for kl_opt in $kl_bad; do
+		if grep -rqs --include='Kconfig*' "^config ${kl_opt#CONFIG_}\$" "$kl_tree"; then
+			kl_real="$kl_real $kl_opt"
+		else
+			kl_say "$kl_opt: not an option of Linux $kl_version, left out"
+		fi
+	done
+	[ -z "$kl_real" ] || kl_die "options not taken by $kl_cfg:$kl_real"
 }
 
 kl_config() {

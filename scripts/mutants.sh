@@ -6,7 +6,8 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 status=0
-for mutant in BULK_PARTIAL BULK_BUDGET NO_STALE; do
+for mutant in BULK_PARTIAL BULK_BUDGET NO_STALE SHEAF_NO_TOPUP SHEAF_FALLBACK \
+	      NOFAIL_FAILS; do
 	dir=build/mutant-$mutant
 	if ! make -s maple O="$dir" HARNESS_MUTANT="$mutant" >/dev/null; then
 		echo "mutant $mutant: build failed"
