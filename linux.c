@@ -754,8 +754,9 @@ void kmem_cache_free_bulk(struct kmem_cache *cache, size_t size, void **p)
  * failure sweeps can fail.  In the kernel a regular sheaf also comes back
  * topped up to its capacity, and a returned one is kept as the spare:
  * harness_sheaf_fill(HARNESS_SHEAF_KERNEL) does that here too, topping up
- * from the cache's free objects only (no new memory, no budget, never a
- * failure), as the kernel's refill finds them in its per-CPU caches.  The
+ * from the cache's free objects first, as the kernel's refill finds them
+ * in its per-CPU caches, and spending no budget and meeting no injected
+ * failure: only the part asked for is a point of failure.  The
  * default, HARNESS_SHEAF_EXACT, fills what was asked and frees a returned
  * sheaf, as the kernel's own tools/testing does, so that a budget of N
  * non-blocking objects means N whatever the subject's allocator.
@@ -875,10 +876,10 @@ static void sheaf_top_up_locked(struct kmem_cache *cache,
 #endif
 	if (!sheaf_kernel_fill())
 		return;
-	while (sheaf->size < sheaf->capacity && cache->nr_free) {
-		objp = cache->free_objs[--cache->nr_free];
-		if (cache_checks_objects())
-			cache_check_free_object(cache, objp);
+	while (sheaf->size < sheaf->capacity) {
+		objp = cache_get_locked(cache);	/* free ones first */
+		if (!objp)
+			break;
 		sheaf->objects[sheaf->size++] = objp;
 	}
 }

@@ -62,8 +62,8 @@ enum harness_bulk_mode harness_bulk_mode_now(unsigned int *cap);
 /*
  * How a sheaf is filled (linux.c, "sheaves"): EXACT holds what was asked
  * and a returned sheaf is freed (the default); KERNEL tops a sheaf up to
- * its capacity from the cache's free objects and keeps a returned one as
- * the cache's spare, as SLUB does.
+ * its capacity (free objects first, no budget, no injected failure) and
+ * keeps a returned one as the cache's spare, as SLUB does.
  */
 enum harness_sheaf_fill {
 	HARNESS_SHEAF_EXACT,
