@@ -115,9 +115,30 @@ else
 LONG_BIT := $(shell getconf LONG_BIT)
 endif
 
+# BENCH=<name>: one benchmark per build, as the kernel's BENCH_* defines
+# (bench/onebench.c).  An unknown name stops the build here, before
+# anything is compiled.  KBENCH=1 runs the subject's own test module in its
+# BENCH_<NAME> mode instead of ours (Linux 6.12's bench_forking() and the
+# rest); a module without that benchmark is refused too.
+BENCH_NAMES := fork fork_old load walk awalk slot_store node_store \
+	       mt_for_each mas_for_each mas_prev
 ifneq ($(BENCH),)
+ifneq ($(filter-out $(BENCH_NAMES),$(BENCH))$(word 2,$(BENCH)),)
+$(error BENCH=$(BENCH): no such benchmark; one of: $(BENCH_NAMES))
+endif
 BENCH_DEFINE := BENCH_$(shell echo '$(BENCH)' | tr 'a-z-' 'A-Z_')
-MODE_CFLAGS += -D$(BENCH_DEFINE) -DHARNESS_BENCH='"$(BENCH)"'
+MODE_CFLAGS += -D$(BENCH_DEFINE) -DHARNESS_BENCH='"$(BENCH)"' \
+	       -DHARNESS_BENCH_DEFINE='"$(BENCH_DEFINE)"'
+ifeq ($(KBENCH),1)
+ifeq ($(wildcard $(TESTS_C)),)
+# not fetched yet: the build fetches it, and the module says what it has
+else ifeq ($(shell grep -s 'defined($(BENCH_DEFINE))' '$(TESTS_C)'),)
+$(error KBENCH=1 BENCH=$(BENCH): $(TESTS_C) has no $(BENCH_DEFINE) benchmark)
+endif
+MODE_CFLAGS += -DHARNESS_KBENCH
+endif
+else ifneq ($(KBENCH),)
+$(error KBENCH=$(KBENCH) needs BENCH=<name>: one of: $(BENCH_NAMES))
 endif
 
 # STRESS=1: marked accesses and barriers become seeded yield points
