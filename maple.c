@@ -368,8 +368,7 @@ int main(int argc, char **argv)
 	final_test(harness_rcu_suspicious_count == 0,
 		   "suspicious RCU dereferences",
 		   (long)harness_rcu_suspicious_count);
-	if (harness_warnings)
-		printf("note: %lu WARN_ON() hits\n", harness_warnings);
+	harness_report_warnings();
 	if (module_known)
 		printf("note: %u known failures of %s's own test module not "
 		       "counted (see above)\n", module_known, SUBJECT_NAME);
