@@ -66,6 +66,19 @@ ifeq ($(CC),cc)
 CC := gcc
 endif
 
+# Benchmarks measure the optimised build: a BENCH= build, or make with only
+# benchmark programs as goals, is -O2 unless OPT= says otherwise (mtbench
+# and forkbench refuse to run a debug build without --debug-build).
+BENCH_GOALS := mtbench forkbench bench-spawn spawn memlat
+ifeq ($(origin OPT),undefined)
+ifneq ($(BENCH),)
+OPT := -O2
+else ifneq ($(MAKECMDGOALS),)
+ifeq ($(filter-out $(BENCH_GOALS),$(MAKECMDGOALS)),)
+OPT := -O2
+endif
+endif
+endif
 OPT ?= -Og
 # DEBUG_TREE=0 builds the tree as a production kernel does: without
 # CONFIG_DEBUG_MAPLE_TREE, so without the validator and without the
