@@ -89,6 +89,13 @@ CONFIG_LINES := CONFIG_LOCKDEP
 ifneq ($(DEBUG_TREE),0)
 CONFIG_LINES += CONFIG_DEBUG_MAPLE_TREE
 endif
+# RCU_READER_CHECK=1 (the installed library's build): outside the debug
+# build too, rcu_read_lock() in a thread never registered with RCU stops
+# with a message (include/linux/rcupdate.h).  In autoconf.h, so that the
+# programs using the library check their own read locks as well.
+ifeq ($(RCU_READER_CHECK),1)
+CONFIG_LINES += HARNESS_RCU_READER_CHECK
+endif
 MODE_CFLAGS :=
 MODE_LDFLAGS :=
 
