@@ -326,6 +326,14 @@ stress:
 tsan:
 	$(Q)$(SRC)/scripts/tsan.sh
 
+# ./maple under valgrind's memcheck (scripts/valgrind.sh): the whole run,
+# test module included, takes about 4 minutes; QUICK=1 runs our checks
+# only, VALGRIND_ARGS= the checks named (make valgrind VALGRIND_ARGS=check_forking).
+.PHONY: valgrind
+valgrind: $(PROG)
+	$(Q)$(SRC)/scripts/valgrind.sh $(PROG) $(or $(VALGRIND_ARGS),$(if \
+		$(QUICK),$$($(PROG) --list | grep -vx module)))
+
 # Line and branch coverage of the subject's maple_tree.c (scripts/coverage.sh).
 coverage:
 	$(Q)$(SRC)/scripts/coverage.sh
@@ -341,6 +349,7 @@ help:
 	'  lib               the subject and the kernel services as a static library' \
 	'  cflags, libs      what an outside program compiles and links with (make -s)' \
 	'  check             every CI leg (scripts/check.sh); ends "N passed, M failed"' \
+	'  valgrind          ./maple under memcheck (~4 min; QUICK=1: our checks only)' \
 	'  selftest-mutants  the allocator self-test must catch each broken semantic' \
 	'  stress            the RCU stress campaign: many seeds, STRESS=1, 3 builds' \
 	'  tsan              check_rcu_stress under ThreadSanitizer' \
@@ -349,12 +358,13 @@ help:
 	'  difftest-run      ours and the 6.12 tree against the model (scripts/difftest.sh)' \
 	'  fuzz              the difftest engine under libFuzzer for FUZZ_SECONDS' \
 	'  mtbench, bench    the benchmarks; make bench compares ours with 6.12 as ratios' \
+	'                    (benchmark goals alone build -O2 unless OPT= is given)' \
 	'  memlat            ns per dependent load, by cache level and TLB reach' \
 	'  forkbench         the dup_mmap() model, old against new strategy' \
-	'  bench-fork        the seed fork table: table, CSV and PNG' \
+	'  bench-fork        the seed fork table, spread and load warnings, CSV and PNG' \
 	'  spawn, bench-spawn  fork() rate of the running kernel with N VMAs' \
-	'  mtdot, tree-picture  a Graphviz picture of a tree' \
-	'  libmaple, install the installable library; install into PREFIX' \
+	'  mtdot, tree-picture  a Graphviz picture of a tree (PICTURE=big: 300 VMAs)' \
+	'  libmaple, install the installable library (build/release/); install into PREFIX' \
 	'  kernel            fetch Linux 6.12 maple tree sources into .kernel/ (KERNEL_VERSION=6.1)' \
 	'  ktests            Linux 6.12 test module, unmodified, against our tree' \
 	'  kernel-boot       our tree and 6.12 own in a real kernel under QEMU' \
@@ -368,7 +378,11 @@ help:
 	'  SAN=1 | thread    ASan+UBSan, or ThreadSanitizer' \
 	'  BUILD=32          -m32' \
 	'  STRESS=1          seeded yield points in marked accesses (harness/stress.c)' \
-	'  BENCH=name        one benchmark per build (see README)' \
+	'  BENCH=name        one benchmark per build, -O2 unless OPT= (see README):' \
+	'                    fork fork_old load walk awalk slot_store node_store' \
+	'                    mt_for_each mas_for_each mas_prev; any other name stops make' \
+	'  KBENCH=1          with BENCH=: the subject own test module BENCH_* code' \
+	'                    (KDIR=.kernel/linux-source-6.12: the kernel bench_forking)' \
 	'  KDIR=tree         another subject: a kernel-style tree' \
 	'  KTESTS=tree       that tree test module instead of the subject own' \
 	'  EXTRA_CFLAGS, EXTRA_LDFLAGS  added to every compile, link' \
@@ -378,6 +392,15 @@ help:
 	'  MTDOT_ARGS=       the tree make tree-picture draws' \
 	'  PREFIX, DESTDIR   where make install puts the library' \
 	'  REPS, SIZES, OPS  rounds, tree sizes, operations of make bench' \
-	'  DEBUG_TREE=0      no CONFIG_DEBUG_MAPLE_TREE: make bench as built for production'
+	'  DEBUG_TREE=0      no CONFIG_DEBUG_MAPLE_TREE: make bench as built for production' \
+	'  QUICK=1           a short form: make valgrind (our checks only), make check' \
+	'                    (its valgrind leg likewise), make bench-fork (4 counts, 3 x 0.2 s)' \
+	'  JOBS=N            make -j of the builds in check, stress, tsan, bench-fork (2)' \
+	'  FORK_BENCH_SECONDS, _REPS, _COUNTS, _CPU, _OUT, _OURS, _SUBJECTS' \
+	'                    make bench-fork: window, windows, VMA counts, CPU, output' \
+	'                    folder, our tree, subjects (scripts/fork-bench.sh)' \
+	'  SPAWN_SECONDS, SPAWN_COUNTS, SPAWN_CPU  make bench-spawn (scripts/fork-spawn.sh)' \
+	'  PICTURE=big       make tree-picture: the 300-VMA tree (7,900 px wide)' \
+	'  VALGRIND_ARGS=    the checks make valgrind runs'
 
 FORCE: ;
