@@ -146,13 +146,11 @@ echo "measuring $nr_counts VMA counts x $nr_impls implementations ($nr_windows" 
 
 # busy WHEN: warn when the 1-minute load average is above the CPU count.
 cpus=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
-busy_seen=
 busy() {
 	load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null) || return 0
 	if awk -v l="$load" -v c="$cpus" 'BEGIN { exit !(l > c) }'; then
 		echo "warning: load average $load on $cpus CPUs $1: other work" \
 			"competes with the measurement; read the spread rows"
-		busy_seen=1
 	fi
 }
 busy "before the runs"
