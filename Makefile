@@ -79,6 +79,19 @@ ifeq ($(CC),cc)
 CC := gcc
 endif
 
+# Benchmarks measure the optimised build: a BENCH= build, or make with only
+# benchmark programs as goals, is -O2 unless OPT= says otherwise (mtbench
+# and forkbench refuse to run a debug build without --debug-build).
+BENCH_GOALS := mtbench forkbench bench-spawn spawn memlat
+ifeq ($(origin OPT),undefined)
+ifneq ($(BENCH),)
+OPT := -O2
+else ifneq ($(MAKECMDGOALS),)
+ifeq ($(filter-out $(BENCH_GOALS),$(MAKECMDGOALS)),)
+OPT := -O2
+endif
+endif
+endif
 OPT ?= -Og
 # DEBUG_TREE=0 builds the tree as a production kernel does: without
 # CONFIG_DEBUG_MAPLE_TREE, so without the validator and without the
@@ -88,6 +101,13 @@ DEBUG_TREE ?= 1
 CONFIG_LINES := CONFIG_LOCKDEP
 ifneq ($(DEBUG_TREE),0)
 CONFIG_LINES += CONFIG_DEBUG_MAPLE_TREE
+endif
+# RCU_READER_CHECK=1 (the installed library's build): outside the debug
+# build too, rcu_read_lock() in a thread never registered with RCU stops
+# with a message (include/linux/rcupdate.h).  In autoconf.h, so that the
+# programs using the library check their own read locks as well.
+ifeq ($(RCU_READER_CHECK),1)
+CONFIG_LINES += HARNESS_RCU_READER_CHECK
 endif
 MODE_CFLAGS :=
 MODE_LDFLAGS :=
@@ -128,9 +148,30 @@ else
 LONG_BIT := $(shell getconf LONG_BIT)
 endif
 
+# BENCH=<name>: one benchmark per build, as the kernel's BENCH_* defines
+# (bench/onebench.c).  An unknown name stops the build here, before
+# anything is compiled.  KBENCH=1 runs the subject's own test module in its
+# BENCH_<NAME> mode instead of ours (Linux 6.12's bench_forking() and the
+# rest); a module without that benchmark is refused too.
+BENCH_NAMES := fork fork_old load walk awalk slot_store node_store \
+	       mt_for_each mas_for_each mas_prev
 ifneq ($(BENCH),)
+ifneq ($(filter-out $(BENCH_NAMES),$(BENCH))$(word 2,$(BENCH)),)
+$(error BENCH=$(BENCH): no such benchmark; one of: $(BENCH_NAMES))
+endif
 BENCH_DEFINE := BENCH_$(shell echo '$(BENCH)' | tr 'a-z-' 'A-Z_')
-MODE_CFLAGS += -D$(BENCH_DEFINE) -DHARNESS_BENCH='"$(BENCH)"'
+MODE_CFLAGS += -D$(BENCH_DEFINE) -DHARNESS_BENCH='"$(BENCH)"' \
+	       -DHARNESS_BENCH_DEFINE='"$(BENCH_DEFINE)"'
+ifeq ($(KBENCH),1)
+ifeq ($(wildcard $(TESTS_C)),)
+# not fetched yet: the build fetches it, and the module says what it has
+else ifeq ($(shell grep -s 'defined($(BENCH_DEFINE))' '$(TESTS_C)'),)
+$(error KBENCH=1 BENCH=$(BENCH): $(TESTS_C) has no $(BENCH_DEFINE) benchmark)
+endif
+MODE_CFLAGS += -DHARNESS_KBENCH
+endif
+else ifneq ($(KBENCH),)
+$(error KBENCH=$(KBENCH) needs BENCH=<name>: one of: $(BENCH_NAMES))
 endif
 
 # STRESS=1: marked accesses and barriers become seeded yield points
@@ -298,6 +339,15 @@ stress:
 tsan:
 	$(Q)$(SRC)/scripts/tsan.sh
 
+# ./maple under valgrind's memcheck (scripts/valgrind.sh): the whole run,
+# test module included, takes about 4 minutes; QUICK=1 leaves out the two
+# long checks (about a minute), VALGRIND_ARGS= runs the checks named
+# (make valgrind VALGRIND_ARGS=check_forking).
+.PHONY: valgrind
+valgrind: $(PROG)
+	$(Q)$(SRC)/scripts/valgrind.sh $(if $(VALGRIND_ARGS),$(PROG) \
+		$(VALGRIND_ARGS),$(if $(QUICK),--quick) $(PROG))
+
 # Line and branch coverage of the subject's maple_tree.c (scripts/coverage.sh).
 coverage:
 	$(Q)$(SRC)/scripts/coverage.sh
@@ -313,6 +363,7 @@ help:
 	'  lib               the subject and the kernel services as a static library' \
 	'  cflags, libs      what an outside program compiles and links with (make -s)' \
 	'  check             every CI leg (scripts/check.sh); ends "N passed, M failed"' \
+	'  valgrind          ./maple under memcheck (~4 min; QUICK=1: ~1 min, see README)' \
 	'  selftest-mutants  the allocator self-test must catch each broken semantic' \
 	'  stress            the RCU stress campaign: many seeds, STRESS=1, 3 builds' \
 	'  tsan              check_rcu_stress under ThreadSanitizer' \
@@ -321,12 +372,13 @@ help:
 	'  difftest-run      ours and the 6.12 tree against the model (scripts/difftest.sh)' \
 	'  fuzz              the difftest engine under libFuzzer for FUZZ_SECONDS' \
 	'  mtbench, bench    the benchmarks; make bench compares ours with 6.12 as ratios' \
+	'                    (benchmark goals alone build -O2 unless OPT= is given)' \
 	'  memlat            ns per dependent load, by cache level and TLB reach' \
 	'  forkbench         the dup_mmap() model, old against new strategy' \
-	'  bench-fork        the seed fork table: table, CSV and PNG' \
+	'  bench-fork        the seed fork table, spread and load warnings, CSV and PNG' \
 	'  spawn, bench-spawn  fork() rate of the running kernel with N VMAs' \
-	'  mtdot, tree-picture  a Graphviz picture of a tree' \
-	'  libmaple, install the installable library; install into PREFIX' \
+	'  mtdot, tree-picture  a Graphviz picture of a tree (PICTURE=big: 300 VMAs)' \
+	'  libmaple, install the installable library (build/release/); install into PREFIX' \
 	'  kernel            fetch Linux 6.12 maple tree sources into .kernel/ (KERNEL_VERSION=6.1)' \
 	'  ktests            Linux 6.12 test module, unmodified, against our tree' \
 	'  kernel-boot       our tree and 6.12 own in a real kernel under QEMU' \
@@ -340,7 +392,11 @@ help:
 	'  SAN=1 | thread    ASan+UBSan, or ThreadSanitizer' \
 	'  BUILD=32          -m32' \
 	'  STRESS=1          seeded yield points in marked accesses (harness/stress.c)' \
-	'  BENCH=name        one benchmark per build (see README)' \
+	'  BENCH=name        one benchmark per build, -O2 unless OPT= (see README):' \
+	'                    fork fork_old load walk awalk slot_store node_store' \
+	'                    mt_for_each mas_for_each mas_prev; any other name stops make' \
+	'  KBENCH=1          with BENCH=: the subject own test module BENCH_* code' \
+	'                    (KDIR=.kernel/linux-source-6.12: the kernel bench_forking)' \
 	'  KDIR=tree         another subject: a kernel-style tree' \
 	'  KTESTS=tree       that tree test module instead of the subject own' \
 	'  EXTRA_CFLAGS, EXTRA_LDFLAGS  added to every compile, link' \
@@ -350,6 +406,16 @@ help:
 	'  MTDOT_ARGS=       the tree make tree-picture draws' \
 	'  PREFIX, DESTDIR   where make install puts the library' \
 	'  REPS, SIZES, OPS  rounds, tree sizes, operations of make bench' \
-	'  DEBUG_TREE=0      no CONFIG_DEBUG_MAPLE_TREE: make bench as built for production'
+	'  DEBUG_TREE=0      no CONFIG_DEBUG_MAPLE_TREE: make bench as built for production' \
+	'  QUICK=1           a short form: make valgrind (all but the 2 long checks), make' \
+	'                    check (its valgrind leg: our checks only), make bench-fork' \
+	'                    (4 counts, 3 x 0.2 s)' \
+	'  JOBS=N            make -j of the builds in check, stress, tsan, bench-fork (2)' \
+	'  FORK_BENCH_SECONDS, _REPS, _COUNTS, _CPU, _OUT, _OURS, _SUBJECTS' \
+	'                    make bench-fork: window, windows, VMA counts, CPU, output' \
+	'                    folder, our tree, subjects (scripts/fork-bench.sh)' \
+	'  SPAWN_SECONDS, SPAWN_COUNTS, SPAWN_CPU  make bench-spawn (scripts/fork-spawn.sh)' \
+	'  PICTURE=big       make tree-picture: the 300-VMA tree (7,900 px wide)' \
+	'  VALGRIND_ARGS=    the checks make valgrind runs'
 
 FORCE: ;

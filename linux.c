@@ -98,6 +98,7 @@ struct kmem_cache {
 	unsigned int sheaf_capacity;	/* objects of a full sheaf, 0: none */
 	unsigned int nr_sheaves;	/* sheaves handed out, not returned */
 	struct slab_sheaf *spare;	/* a returned sheaf kept for reuse */
+	unsigned int refs;		/* creations it answered, under caches_lock */
 
 #ifdef HARNESS_SLABS
 	void **slabs;			/* every slab, for kmem_cache_destroy */
@@ -137,29 +138,64 @@ const unsigned int harness_maple_node_slots = MAPLE_NODE_SLOTS;
 
 /* -------------------------------------------------------------- caches */
 
+/*
+ * An earlier cache made with the same name, size, alignment and flags and
+ * no constructor, or NULL.  The kernel's slab merges such caches too
+ * (an alias, counted); here it lets the library start itself before main()
+ * and a program, or a kernel subject's maple_tree_init(), create the node
+ * cache again without leaving the first one behind.  Caller holds
+ * caches_lock.
+ */
+static struct kmem_cache *find_mergeable(const char *name, unsigned int size,
+					 unsigned int align, unsigned int flags,
+					 void (*ctor)(void *))
+{
+	struct kmem_cache *cache;
+
+	if (ctor)
+		return NULL;
+	for (cache = all_caches; cache; cache = cache->next_cache)
+		if (!cache->ctor && cache->size == size &&
+		    cache->align == align && cache->flags == flags &&
+		    !strcmp(cache->name, name))
+			return cache;
+	return NULL;
+}
+
 struct kmem_cache *
 __kmem_cache_create(const char *name, unsigned int size, unsigned int align,
 		    unsigned int flags, void (*ctor)(void *))
 {
-	struct kmem_cache *cache = calloc(1, sizeof(*cache));
+	struct kmem_cache *cache;
 
-	if (!cache) {
-		if (flags & SLAB_PANIC)
-			BUG();
-		return NULL;
-	}
 	if (align < sizeof(void *))
 		align = sizeof(void *);
 	BUG_ON(align & (align - 1));
 	/* Word 0 links free objects: every object holds at least a pointer. */
 	if (size < sizeof(void *))
 		size = sizeof(void *);
+	pthread_mutex_lock(&caches_lock);
+	cache = find_mergeable(name, size, align, flags, ctor);
+	if (cache) {
+		cache->refs++;
+		pthread_mutex_unlock(&caches_lock);
+		return cache;
+	}
+	pthread_mutex_unlock(&caches_lock);
+
+	cache = calloc(1, sizeof(*cache));
+	if (!cache) {
+		if (flags & SLAB_PANIC)
+			BUG();
+		return NULL;
+	}
 	pthread_mutex_init(&cache->lock, NULL);
 	cache->name = name;
 	cache->size = size;
 	cache->align = align;
 	cache->flags = flags;
 	cache->ctor = ctor;
+	cache->refs = 1;
 	pthread_mutex_lock(&caches_lock);
 	cache->next_cache = all_caches;
 	all_caches = cache;
@@ -1053,6 +1089,12 @@ void kmem_cache_destroy(struct kmem_cache *cache)
 
 	if (!cache)
 		return;
+	pthread_mutex_lock(&caches_lock);
+	if (--cache->refs) {		/* a merged creation: others use it */
+		pthread_mutex_unlock(&caches_lock);
+		return;
+	}
+	pthread_mutex_unlock(&caches_lock);
 	if (cache->nr_allocated)
 		pr_err("kmem_cache_destroy %s: %u objects still allocated\n",
 		       cache->name, cache->nr_allocated);
@@ -1235,17 +1277,16 @@ void kfree(const void *objp)
 
 /* ------------------------------------------------------------ the start */
 
-#ifdef HARNESS_RELEASE
 /*
- * The installed library (make install) starts itself: a program linked
- * with libmaple may use a tree without calling maple_tree_init() first.
- * Calling it again is harmless (ours keeps the cache it made).  It lives
- * here, in an object every program using a tree links in, so that the
- * static library brings it along too.  The harness's own programs call
- * maple_tree_init() themselves, whatever the subject.
+ * The library starts itself, in every build: a program linked with
+ * libmaple (make install) or libmaple-harness.a (make lib) may use a tree
+ * without calling maple_tree_init() first.  Calling it again is harmless:
+ * ours keeps the cache it made, and a kernel subject's second
+ * kmem_cache_create() of the node cache merges with the first (above).
+ * It lives here, in an object every program using a tree links in, so
+ * that a static library brings it along too.
  */
 __attribute__((constructor)) static void harness_start_library(void)
 {
 	maple_tree_init();
 }
-#endif

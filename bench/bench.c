@@ -25,6 +25,7 @@
 #include <linux/rcupdate.h>
 #include <linux/xarray.h>
 #include <harness.h>
+#include "bench.h"
 
 #ifndef HAVE___MT_DUP
 /* Before the seed (Linux 6.1): declared here, absent at run time. */
@@ -398,8 +399,8 @@ static void bench_dup(unsigned long n, unsigned long ops)
 			BUG();
 		times[r] = now_ns() - t;
 		mtree_unlock(&mt);
+		__mt_destroy(&copy);	/* with its lock held, as it requires */
 		mtree_unlock(&copy);
-		__mt_destroy(&copy);
 	}
 	report("mtree_dup", n, median_of(times + 1, rounds), n);
 	if (!mt_get_alloc_size)
@@ -513,7 +514,7 @@ static void usage(FILE *out)
 	size_t i;
 
 	fprintf(out, "usage: mtbench [--sizes N,M,...] [--ops N] [--serial] "
-		"[workload...]\n"
+		"[--debug-build] [workload...]\n"
 		"prints workload,entries,ns_per_op lines; workloads:");
 	for (i = 0; i < ARRAY_SIZE(workloads); i++)
 		fprintf(out, " %s", workloads[i].name);
@@ -526,11 +527,13 @@ int main(int argc, char **argv)
 		{ "sizes", required_argument, NULL, 's' },
 		{ "ops", required_argument, NULL, 'o' },
 		{ "serial", no_argument, NULL, 'S' },
+		{ "debug-build", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	unsigned long sizes[8] = { 1000, 100000 }, ops = 200000;
 	int nr_sizes = 2, opt, s, a;
+	bool debug_ok = false;
 	size_t w;
 	char *p, *end;
 
@@ -565,6 +568,9 @@ int main(int argc, char **argv)
 			fprintf(stderr, "mtbench: --serial needs x86's lfence\n");
 			return 2;
 #endif
+		case 'D':
+			debug_ok = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -573,6 +579,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (bench_refuse_debug_build("mtbench", debug_ok))
+		return 2;
 	for (a = optind; a < argc; a++) {
 		bool known = !strcmp(argv[a], "memory");
 

@@ -9,11 +9,17 @@
  *   make maple O=build/bf OPT=-O2 BENCH=fork && build/bf/maple
  *   make maple O=build/bfk OPT=-O2 BENCH=fork KDIR=.kernel/linux-source-6.12
  *
- * Each prints "bench <name>: <ops> operations in <s> s, <ns> ns each".
- * BENCH=fork copies the tree the way the subject's fork() did: with
- * __mt_dup() where the subject has it ("fork new"), else one store
- * per entry into an empty tree ("fork old", Linux 6.1's dup_mmap());
- * BENCH=fork_old runs the old way on any subject.
+ * Each prints "bench <label> [<subject>]: <ops> <unit> in <s> s, <ns> ns
+ * each" and then what one operation is.  BENCH=fork copies the tree the
+ * way the subject's fork() did: with __mt_dup() where the subject has it
+ * ("fork new"), else one store per entry into an empty tree ("fork old",
+ * Linux 6.1's dup_mmap()); BENCH=fork_old runs the old way on any subject.
+ *
+ * KBENCH=1 runs the subject's own test module instead, built with the
+ * same BENCH_<NAME> define, as the kernel runs its benchmarks (Linux 6.12's
+ * bench_forking() and the rest): the module times nothing itself, so the
+ * whole module run is timed.  The Makefile refuses an unknown name, and a
+ * module without that benchmark, before anything is compiled.
  */
 #include <time.h>
 
@@ -37,10 +43,17 @@ static double bench_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void bench_report(const char *name, unsigned long ops, double secs)
+/*
+ * One line with the figures, naming the benchmark and the subject (the
+ * same label for every subject otherwise), then one saying what was
+ * counted as an operation.
+ */
+static void bench_report(const char *label, unsigned long ops,
+			 const char *unit, double secs, const char *each)
 {
-	printf("bench %s: %lu operations in %.3f s, %.1f ns each\n", name, ops,
-	       secs, secs * 1e9 / ops);
+	printf("bench %s [%s]: %lu %s in %.3f s, %.1f ns each\n", label,
+	       SUBJECT_NAME, ops, unit, secs, secs * 1e9 / ops);
+	printf("  one operation: %s\n", each);
 }
 
 /* A plain tree of @n ranges [i * 10, i * 10 + 5]. */
@@ -128,7 +141,9 @@ static void bench_run(void)
 		__mt_destroy(&dst);
 		up_write(&dst_lock);
 	}
-	bench_report("fork old", rounds, bench_now() - start);
+	bench_report("fork old", rounds, "copies", bench_now() - start,
+		     "a new tree filled from the 135-range source, one store "
+		     "per range (Linux 6.1's dup_mmap()), then its destruction");
 	__mt_destroy(&src);
 	up_write(&src_lock);
 }
@@ -161,7 +176,9 @@ static void bench_run(void)
 		__mt_destroy(&dst);
 		up_write(&dst_lock);
 	}
-	bench_report("fork new", rounds, bench_now() - start);
+	bench_report("fork new", rounds, "copies", bench_now() - start,
+		     "__mt_dup() of the 135-range source, then 135 overwrites "
+		     "of its entries in place, then its destruction");
 	__mt_destroy(&src);
 	up_write(&src_lock);
 }
@@ -186,8 +203,10 @@ static void bench_run(void)
 #endif
 	}
 	rcu_read_unlock();
-	bench_report(IS_ENABLED(BENCH_LOAD) ? "load" : "walk", ops,
-		     bench_now() - start);
+	bench_report(IS_ENABLED(BENCH_LOAD) ? "load" : "walk", ops, "lookups",
+		     bench_now() - start, IS_ENABLED(BENCH_LOAD) ?
+		     "mtree_load() of a random index of a 10,000-range tree" :
+		     "mas_walk() to a random index of a 10,000-range tree");
 	mtree_destroy(&mt);
 }
 #elif defined(BENCH_AWALK)
@@ -207,7 +226,9 @@ static void bench_run(void)
 		bench_sink += ms.index;
 	}
 	rcu_read_unlock();
-	bench_report("awalk", ops, bench_now() - start);
+	bench_report("awalk", ops, "searches", bench_now() - start,
+		     "mas_empty_area() for 4 free indices above a point of a "
+		     "10,000-range allocation tree");
 	mtree_destroy(&mt);
 }
 #elif defined(BENCH_MT_FOR_EACH) || defined(BENCH_MAS_FOR_EACH) || \
@@ -242,7 +263,19 @@ static void bench_run(void)
 		(void)index;
 #endif
 	}
-	bench_report("iteration", seen, bench_now() - start);
+#if defined(BENCH_MT_FOR_EACH)
+	bench_report("mt_for_each", seen, "entries", bench_now() - start,
+		     "one step of mt_for_each() over a 10,000-range tree "
+		     "(its own RCU read lock each step)");
+#elif defined(BENCH_MAS_FOR_EACH)
+	bench_report("mas_for_each", seen, "entries", bench_now() - start,
+		     "one step of mas_for_each() over a 10,000-range tree, "
+		     "one RCU read-side section a pass");
+#else
+	bench_report("mas_prev", seen, "entries", bench_now() - start,
+		     "one step of mas_prev() backwards from ULONG_MAX over a "
+		     "10,000-range tree, one RCU read-side section a pass");
+#endif
 	mtree_destroy(&mt);
 }
 #elif defined(BENCH_SLOT_STORE) || defined(BENCH_NODE_STORE)
@@ -267,24 +300,50 @@ static void bench_run(void)
 	}
 	mtree_unlock(&mt);
 	bench_report(IS_ENABLED(BENCH_SLOT_STORE) ? "slot_store" : "node_store",
-		     ops, bench_now() - start);
+		     ops, "stores", bench_now() - start,
+		     IS_ENABLED(BENCH_SLOT_STORE) ?
+		     "mas_store_gfp() over one whole range of a 10,000-range "
+		     "tree (a slot store)" :
+		     "mas_store_gfp() into the middle of one range of a "
+		     "10,000-range tree (it splits the range in three)");
 	mtree_destroy(&mt);
 }
 #else
-static void bench_run(void)
+/* The Makefile lets only the names above through (BENCH_NAMES). */
+#error "BENCH=<name>: no such benchmark in bench/onebench.c"
+#endif
+
+#ifdef HARNESS_KBENCH
+int harness_module_init(void);
+
+/*
+ * KBENCH=1: the subject's own module, whose BENCH_<NAME> code runs only
+ * that benchmark and prints its summary; the kernel's benchmarks time
+ * nothing themselves, so the module run is timed here.
+ */
+static void kbench_run(void)
 {
-	pr_err("BENCH=%s: no such benchmark (fork, fork_old, load, walk, "
-	       "awalk, mt_for_each, mas_for_each, mas_prev, slot_store, "
-	       "node_store)\n",
-	       HARNESS_BENCH);
-	atomic_inc(&maple_tree_tests_run);	/* counts as a failure */
+	double start = bench_now();
+	int ret = harness_module_init();
+
+	printf("bench %s [%s]: the test module's own %s run in %.3f s "
+	       "(returned %d)\n", HARNESS_BENCH, SUBJECT_NAME,
+	       HARNESS_BENCH_DEFINE, bench_now() - start, ret);
+	printf("  one operation: see the %s code of the subject's "
+	       "lib/test_maple_tree.c\n", HARNESS_BENCH_DEFINE);
+	if (ret)
+		atomic_inc(&maple_tree_tests_run);	/* counts as a failure */
 }
 #endif
 
 void harness_bench(void);
 void harness_bench(void)
 {
+#ifdef HARNESS_KBENCH
+	kbench_run();
+#else
 	bench_run();
+#endif
 	rcu_barrier();
 }
 

@@ -233,9 +233,9 @@ static void check_forking(struct check_ctx *ctx)
 	mt_init_flags(&child, MT_FLAGS_ALLOC_RANGE | MT_FLAGS_LOCK_EXTERN);
 	mt_set_external_lock(&child, &child_mmap);
 
-	/* The parent's "VMAs": [v * 10, v * 10 + 5] for v = 0 .. 135. */
+	/* The parent's "VMAs": [v * 10, v * 10 + 5] for v = 0 .. 134. */
 	down_write(&parent_mmap);
-	for (vma = 0; vma <= ranges; vma++) {
+	for (vma = 0; vma < ranges; vma++) {
 		MA_STATE(mas, &parent, vma * 10, vma * 10 + 5);
 
 		ret = mas_store_gfp(&mas, xa_mk_value(vma), GFP_KERNEL);
@@ -267,7 +267,7 @@ static void check_forking(struct check_ctx *ctx)
 	CHECK(ctx, &child, mt_nr_tallocated() == nodes_before,
 	      "replacing the copy's entries allocated %lu nodes",
 	      (unsigned long)mt_nr_tallocated() - nodes_before);
-	for (vma = 0; vma <= ranges; vma++) {
+	for (vma = 0; vma < ranges; vma++) {
 		entry = mtree_load(&child, vma * 10 + 3);
 		if (!CHECK(ctx, &child, entry == xa_mk_value(vma),
 			   "copy at %lu holds %p", vma * 10 + 3, entry))

@@ -14,7 +14,9 @@
  *   cycle   dup_mmap() + exit_mmap() cycles per ten seconds of wall time,
  *           the closer analogue of fork() + exit()
  * each the median of --reps windows of --seconds; old and new alternate
- * within a repetition, so drift hits both alike.  A subject without
+ * within a repetition, so drift hits both alike.  The spread of the
+ * windows' dup rates, (max - min) / median, says how much to trust a
+ * median: a busy machine shows as a wide spread.  A subject without
  * __mt_dup() (Linux 6.1, say) has only the old strategy.
  *
  *   make forkbench O=build/fork OPT=-O2 && build/fork/forkbench --help
@@ -31,6 +33,7 @@
 #include <linux/maple_tree.h>
 #include <harness.h>
 #include "mm.h"
+#include "../bench/bench.h"
 
 #define MAX_COUNTS	64
 #define MAX_REPS	101
@@ -49,6 +52,7 @@ static struct {
 	bool header;			/* CSV header line */
 	bool strategies[2];		/* indexed by enum dup_strategy */
 	bool strategy_given;		/* --strategy was given */
+	bool debug_ok;			/* --debug-build: run a debug build */
 } opt = {
 	.seconds = 0.5,
 	.reps = 5,
@@ -62,6 +66,7 @@ struct point {
 	double dup_rate;		/* dup_mmap() per 10 s in dup_mmap() */
 	double cycle_rate;		/* dup + exit per 10 s of wall time */
 	double dup_us;			/* one dup_mmap(), microseconds */
+	double spread;			/* dup rates' (max - min) / median, % */
 	unsigned long nodes;		/* nodes in the child's tree */
 	unsigned long iterations;	/* dups in all windows */
 };
@@ -193,6 +198,9 @@ static void measure(unsigned long vmas, struct point points[2])
 		if (!opt.strategies[i])
 			continue;
 		points[i].dup_rate = median(dup[i], opt.reps);
+		/* median() sorted the rates: the first is the least */
+		points[i].spread = (dup[i][opt.reps - 1] - dup[i][0]) * 100 /
+				   points[i].dup_rate;
 		points[i].cycle_rate = median(cycle[i], opt.reps);
 		points[i].dup_us = 1e7 / points[i].dup_rate;
 	}
@@ -212,17 +220,17 @@ static void print_csv(const struct point (*points)[2])
 	unsigned int c, i;
 
 	if (opt.header)
-		printf("impl,strategy,vmas,dup_per_10s,cycle_per_10s,dup_us,nodes,iterations,reps,seconds\n");
+		printf("impl,strategy,vmas,dup_per_10s,cycle_per_10s,dup_us,nodes,iterations,reps,seconds,dup_spread_pct\n");
 	for (c = 0; c < opt.nr_counts; c++)
 		for (i = 0; i < 2; i++)
 			if (opt.strategies[i])
-				printf("%s,%s,%lu,%.0f,%.0f,%.3f,%lu,%lu,%u,%g\n",
+				printf("%s,%s,%lu,%.0f,%.0f,%.3f,%lu,%lu,%u,%g,%.1f\n",
 				       opt.label, dup_strategy_name(i),
 				       opt.counts[c], points[c][i].dup_rate,
 				       points[c][i].cycle_rate,
 				       points[c][i].dup_us, points[c][i].nodes,
 				       points[c][i].iterations, opt.reps,
-				       opt.seconds);
+				       opt.seconds, points[c][i].spread);
 }
 
 /* The seed's layout: VMA counts, one row per strategy, the gains. */
@@ -249,6 +257,16 @@ static void print_table(const struct point (*points)[2], bool cycle)
 			printf(" %7.2f%%", gain(points[c], cycle));
 		printf("\n");
 	}
+	if (cycle)
+		return;
+	for (i = 0; i < 2; i++) {
+		if (!opt.strategies[i])
+			continue;
+		printf("%-10s", i == DUP_OLD ? "spread old" : "spread new");
+		for (c = 0; c < opt.nr_counts; c++)
+			printf(" %7.1f%%", points[c][i].spread);
+		printf("\n");
+	}
 }
 
 static void usage(FILE *out)
@@ -270,6 +288,10 @@ static void usage(FILE *out)
 "  --label NAME     the implementation's name in the output\n"
 "  --csv            CSV rows instead of the tables\n"
 "  --no-header      no CSV header line\n"
+"  --debug-build    run even if this is a debug build (OPT=-Og)\n"
+"\n"
+"spread: (max - min) / median of the windows' dup rates; a wide one\n"
+"means the machine was busy and the median is noisy.\n"
 "  -h, --help       this text\n",
 		opt.seconds, opt.reps,
 		dup_strategy_available(DUP_NEW) ? "both" : "old");
@@ -303,6 +325,7 @@ static int parse_options(int argc, char **argv)
 		{ "label",	required_argument,	NULL, 'l' },
 		{ "csv",	no_argument,		NULL, 'C' },
 		{ "no-header",	no_argument,		NULL, 'H' },
+		{ "debug-build", no_argument,		NULL, 'D' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -342,6 +365,9 @@ static int parse_options(int argc, char **argv)
 		case 'H':
 			opt.header = false;
 			break;
+		case 'D':
+			opt.debug_ok = true;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -369,6 +395,8 @@ int main(int argc, char **argv)
 	opt.nr_counts = ARRAY_SIZE(seed_counts);
 	if (parse_options(argc, argv))
 		return 2;
+	if (bench_refuse_debug_build("forkbench", opt.debug_ok))
+		return 2;
 	if (opt.strategies[DUP_NEW] && !dup_strategy_available(DUP_NEW)) {
 		if (opt.strategy_given) {
 			fprintf(stderr, "forkbench: %s has no __mt_dup(): only "
@@ -395,8 +423,9 @@ int main(int argc, char **argv)
 	if (opt.csv) {
 		print_csv(points);
 	} else {
-		printf("%s: dup_mmap() per ten seconds (median of %u x %gs)\n",
-		       opt.label, opt.reps, opt.seconds);
+		printf("%s: dup_mmap() per ten seconds (median of %u x %gs; "
+		       "spread: (max - min) / median)\n", opt.label, opt.reps,
+		       opt.seconds);
 		print_table(points, false);
 		printf("\n%s: dup_mmap() + exit_mmap() per ten seconds\n",
 		       opt.label);

@@ -143,13 +143,16 @@ static double spawn_rate(double seconds, unsigned long *forks)
 static void usage(FILE *out)
 {
 	fprintf(out,
-"usage: spawn [--vmas N] [--seconds S] [--quiet]\n"
+"usage: spawn [--vmas N [--at-least]] [--seconds S] [--quiet]\n"
 "\n"
 "fork() + _exit() + wait() per ten seconds of a process holding N VMAs\n"
 "(default: as many as it has), on the running kernel; the seed's method.\n"
 "Extra VMAs are one-page VMAs of alternating protection, never touched.\n"
 "\n"
-"  --vmas N       VMAs in the forking process, at least what it starts with\n"
+"  --vmas N       VMAs in the forking process, exactly; fewer than it\n"
+"                 starts with is an error\n"
+"  --at-least     N is a minimum: a process that starts with more forks\n"
+"                 with what it has\n"
 "  --seconds S    how long to fork (default 2)\n"
 "  --quiet        print only the VMA count and the rate\n"
 "  -h, --help     this text\n");
@@ -161,13 +164,14 @@ int main(int argc, char **argv)
 		{ "vmas",	required_argument,	NULL, 'n' },
 		{ "seconds",	required_argument,	NULL, 's' },
 		{ "quiet",	no_argument,		NULL, 'q' },
+		{ "at-least",	no_argument,		NULL, 'a' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	double seconds = 2, rate;
 	long target = 0, vmas;
 	unsigned long forks;
-	int o, quiet = 0;
+	int o, quiet = 0, at_least = 0;
 	char *end;
 
 	while ((o = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -184,6 +188,9 @@ int main(int argc, char **argv)
 			break;
 		case 'q':
 			quiet = 1;
+			break;
+		case 'a':
+			at_least = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -204,9 +211,24 @@ int main(int argc, char **argv)
 			strerror(errno));
 		return 1;
 	}
-	if (target && vmas != target)
-		fprintf(stderr, "spawn: asked for %ld VMAs, have %ld%s\n",
-			target, vmas, target < vmas ? " (the process's own)" : "");
+	if (target && vmas != target) {
+		if (target < vmas && at_least) {
+			if (!quiet)
+				fprintf(stderr, "spawn: %ld VMAs, the process's "
+					"own, above --at-least %ld\n", vmas,
+					target);
+		} else if (target < vmas) {
+			fprintf(stderr, "spawn: --vmas %ld: this process "
+				"starts with %ld VMAs, so it cannot fork with "
+				"fewer; ask for %ld or more, or add --at-least "
+				"to take N as a minimum\n", target, vmas, vmas);
+			return 2;
+		} else {
+			fprintf(stderr, "spawn: asked for %ld VMAs, could make "
+				"only %ld\n", target, vmas);
+			return 1;
+		}
+	}
 
 	rate = spawn_rate(seconds, &forks);
 	if (quiet)

@@ -20,6 +20,7 @@
 #include "internal.h"
 
 unsigned long harness_warnings;
+unsigned long harness_warnings_silenced;
 unsigned long harness_lockdep_failures;
 unsigned long harness_rcu_suspicious_count;
 int harness_abort_on_bug;
@@ -86,10 +87,44 @@ void harness_warn(const char *file, int line, const char *func,
 		  const char *cond)
 {
 	__atomic_fetch_add(&harness_warnings, 1, __ATOMIC_RELAXED);
-	if (harness_quiet)
+	if (harness_quiet) {
+		__atomic_fetch_add(&harness_warnings_silenced, 1,
+				   __ATOMIC_RELAXED);
 		return;
+	}
 	fflush(stdout);
 	fprintf(stderr, "WARNING: %s:%d in %s(): %s\n", file, line, func, cond);
+}
+
+/*
+ * A test that hands the tree bad input on purpose (a reserved entry, an
+ * inverted range) sets harness_quiet around it: the tree's WARN_ON() is
+ * the kernel's answer and is expected, so it is counted but not printed.
+ * Our checks fail on any hit they did not declare (check_expect_warnings()),
+ * so the note says which hits were printed, and why the others were not.
+ * A WARN_ON_ONCE() site counts once, as it reports once.
+ */
+void harness_report_warnings(void)
+{
+	unsigned long hits = __atomic_load_n(&harness_warnings,
+					     __ATOMIC_RELAXED);
+	unsigned long silenced = __atomic_load_n(&harness_warnings_silenced,
+						 __ATOMIC_RELAXED);
+
+	if (!hits)
+		return;
+	if (silenced == hits)
+		printf("note: %lu WARN_ON() hits, all expected: the tests gave "
+		       "bad input on purpose and silenced them (-v shows our "
+		       "checks' own)\n", hits);
+	else if (silenced)
+		printf("note: %lu WARN_ON() hits: %lu printed above (WARNING "
+		       "lines), %lu expected by the tests that gave bad input "
+		       "on purpose and silenced\n", hits, hits - silenced,
+		       silenced);
+	else
+		printf("note: %lu WARN_ON() hits, printed above (WARNING "
+		       "lines)\n", hits);
 }
 
 void harness_lockdep_fail(const char *file, int line, const char *what)

@@ -113,6 +113,10 @@ bool harness_stress_build(void);
 
 /* --- diagnostics counted for the driver --- */
 extern unsigned long harness_warnings;		/* WARN_ON() hits */
+/* Of them, hits while harness_quiet: a test gave bad input on purpose. */
+extern unsigned long harness_warnings_silenced;
+/* The end-of-run note on WARN_ON() hits: how many printed, how many not. */
+void harness_report_warnings(void);
 extern unsigned long harness_lockdep_failures;	/* failed lock assertions */
 extern unsigned long harness_rcu_suspicious_count;
 extern unsigned long harness_atomic_sleeps;	/* might_sleep() in atomic */

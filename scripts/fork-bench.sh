@@ -25,13 +25,27 @@
 #   FORK_BENCH_SUBJECTS which subjects, in order     (default: kernel61
 #                       kernel ours; kernel61 is fetched like make kernel
 #                       KERNEL_VERSION=6.1)
+#   QUICK=1             a quick look (about a minute): counts 21,221,1621,
+#                       12821, 3 x 0.2 s windows; the settings above win
+#   JOBS                make -j of the builds (default 2)
+#
+# Under the throughput tables, the spread of each point's windows,
+# (max - min) / median of its dup rates: a point over 10% is flagged, as
+# is a load average above the CPU count before or after the runs, since
+# other work then competes with the measurement.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-seconds=${FORK_BENCH_SECONDS:-0.5}
-reps=${FORK_BENCH_REPS:-7}
-counts=${FORK_BENCH_COUNTS:-21,121,221,421,821,1621,3221,6421,12821,25621,51221}
+if [ -n "${QUICK:-}" ]; then
+	seconds=${FORK_BENCH_SECONDS:-0.2}
+	reps=${FORK_BENCH_REPS:-3}
+	counts=${FORK_BENCH_COUNTS:-21,221,1621,12821}
+else
+	seconds=${FORK_BENCH_SECONDS:-0.5}
+	reps=${FORK_BENCH_REPS:-7}
+	counts=${FORK_BENCH_COUNTS:-21,121,221,421,821,1621,3221,6421,12821,25621,51221}
+fi
 cpu=${FORK_BENCH_CPU:-0}
 out=${FORK_BENCH_OUT:-build}
 ours_tree=${FORK_BENCH_OURS:-linux}
@@ -130,7 +144,18 @@ estimate=$(awk -v n="$nr_counts" -v w="$nr_windows" -v r="$reps" -v s="$seconds"
 echo "measuring $nr_counts VMA counts x $nr_impls implementations ($nr_windows" \
 	"strategies in all), $reps x ${seconds}s each, $pinned: about ${estimate}s"
 
-echo "impl,strategy,vmas,dup_per_10s,cycle_per_10s,dup_us,nodes,iterations,reps,seconds" >"$csv"
+# busy WHEN: warn when the 1-minute load average is above the CPU count.
+cpus=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
+busy() {
+	load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null) || return 0
+	if awk -v l="$load" -v c="$cpus" 'BEGIN { exit !(l > c) }'; then
+		echo "warning: load average $load on $cpus CPUs $1: other work" \
+			"competes with the measurement; read the spread rows"
+	fi
+}
+busy "before the runs"
+
+echo "impl,strategy,vmas,dup_per_10s,cycle_per_10s,dup_us,nodes,iterations,reps,seconds,dup_spread_pct" >"$csv"
 for count in $(echo "$counts" | tr ',' ' '); do
 	for impl in $impls; do
 		[ -t 2 ] && printf '\r  %s VMAs, %s       ' "$count" "$impl" >&2
@@ -140,6 +165,7 @@ for count in $(echo "$counts" | tr ',' ' '); do
 	done
 done
 [ -t 2 ] && printf '\r%40s\r' '' >&2
+busy "after the runs"
 
 # --------------------------------------------------------------- table
 # table COLUMN TITLE: the seed's layout, one block per implementation (a
@@ -222,8 +248,47 @@ before_after() {
 	}' "$csv"
 }
 
+# spread: each point's (max - min) / median of its windows' dup rates,
+# flagged with '!' over 10%.  Returns 1 if any point was flagged.
+spread() {
+	awk -F, -v impls="$impls" '
+	NR == 1 { next }
+	{
+		if (!($3 in seen)) { seen[$3] = 1; vmas[++n] = $3 }
+		sp[$1, $2, $3] = $11
+		has[$1, $2] = 1
+	}
+	END {
+		print "spread of the windows: (max - min) / median of the dup rates, ! over 10%"
+		printf "%-12s", "VMAs"
+		for (c = 1; c <= n; c++) printf " %8s", vmas[c]
+		printf "\n"
+		m = split(impls, impl, " ")
+		for (i = 1; i <= m; i++)
+			for (s = 0; s < 2; s++) {
+				st = s ? "new" : "old"
+				if (!has[impl[i], st])
+					continue
+				printf "%-12s", impl[i] " " st
+				for (c = 1; c <= n; c++) {
+					v = sp[impl[i], st, vmas[c]]
+					flag = v + 0 > 10 ? "!" : " "
+					if (flag == "!") wide++
+					printf " %6.1f%%%s", v, flag
+				}
+				printf "\n"
+			}
+		exit wide > 0
+	}' "$csv"
+}
+
 echo
 table 4 "dup_mmap() per ten seconds (median of $reps x ${seconds}s, $pinned)"
+echo
+if ! spread; then
+	echo "warning: points marked ! varied by more than 10% between windows;" \
+		"their gains are noise-prone (more FORK_BENCH_REPS, a quieter machine)"
+fi
 echo
 table 5 "dup_mmap() + exit_mmap() per ten seconds"
 echo

@@ -90,6 +90,22 @@ static inline void harness_rcu_read_lock(void)
 }
 #undef rcu_read_lock
 #define rcu_read_lock()		harness_rcu_read_lock()
+#elif defined(HARNESS_RCU_READER_CHECK)
+/*
+ * The installed library (make install) makes the same check, as cheaply
+ * as it can be made: liburcu's own flag in the reader's record, the
+ * thread-local the read lock updates next, so no second thread-local
+ * lookup.  Without it, an unregistered reader is invisible to grace
+ * periods and may read freed nodes.
+ */
+static inline void harness_rcu_read_lock(void)
+{
+	if (__builtin_expect(!URCU_TLS(urcu_memb_reader).registered, 0))
+		harness_rcu_unregistered_reader();
+	urcu_memb_read_lock();
+}
+#undef rcu_read_lock
+#define rcu_read_lock()		harness_rcu_read_lock()
 #endif
 
 /*

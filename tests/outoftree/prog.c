@@ -7,6 +7,7 @@
  *
  * It checks that it sees the node layout the library was built with, then
  * uses the tree through the public API and verifies that nothing leaks.
+ * It never calls maple_tree_init(): the library starts itself.
  */
 #include <stdio.h>
 #include <linux/maple_tree.h>
@@ -39,7 +40,6 @@ int main(void)
 	       "library %u-bit, program %zu-bit", harness_long_bits,
 	       sizeof(long) * 8);
 
-	maple_tree_init();
 	for (i = 0; i < 1000; i++)
 		EXPECT(mtree_store_range(&tree, i * 100, i * 100 + 49,
 					 xa_mk_value(i), GFP_KERNEL) == 0,

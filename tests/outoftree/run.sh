@@ -1,6 +1,7 @@
 #!/bin/sh
 # run.sh [make arguments...]: build and run an outside program against the
-# harness library of one build mode, as the README shows; then prove that a
+# harness library of one build mode, as the README shows (neither program
+# calls maple_tree_init(): the library starts itself); then prove that a
 # unit which misses the generated configuration, or disagrees with it on
 # the word size, cannot be built against the library.
 set -eu
@@ -17,6 +18,11 @@ libs=$(make -s libs "$@")
 # shellcheck disable=SC2086
 cc $cflags "$here/prog.c" -o "$out/prog" $libs
 "$out/prog"
+# The installed library's example, which calls no maple_tree_init() and
+# registers no thread, runs against this library too: it starts itself.
+# shellcheck disable=SC2086
+cc $cflags "$top/examples/noinit.c" -o "$out/noinit" $libs
+"$out/noinit"
 
 # Without the generated configuration the headers refuse to compile.
 # shellcheck disable=SC2086
@@ -44,4 +50,4 @@ fi
 grep -q 'harness_layout_is_' "$out/wrong.err" ||
 	{ echo "FAIL: unexpected error:"; cat "$out/wrong.err"; exit 1; }
 echo "a unit with $other: refused at link time"
-echo "3 passed, 0 failed"
+echo "4 passed, 0 failed"
