@@ -1,8 +1,9 @@
 #!/bin/sh
-# bench.sh: `make bench`.  Builds mtbench with OPT=-O2 for the kernel's
-# maple tree and for ours (when linux/ builds), runs them in turns, REPS
-# times each (pinned to one CPU when taskset exists), and prints the median
-# ns per operation of each workload side by side with the ratio ours/kernel.
+# bench.sh: `make bench`.  Builds mtbench with OPT=-O2 for the kernels'
+# maple trees (KERNELS, default "6.12 7.3") and for ours (when linux/
+# builds), runs them in turns, REPS times each (pinned to one CPU when
+# taskset exists), and prints the median ns per operation of each workload
+# side by side, with the ratio of ours to each kernel.
 # The dup_mmap_old/_new rows come from the fork model's forkbench, built
 # alongside, with as many VMAs as the sizes.
 #
@@ -44,13 +45,18 @@ set -- $(for w in "$@"; do [ "$w" = dup_mmap ] || echo "$w"; done)
 debug=${DEBUG_TREE:-1}
 bdir=build/bench
 [ "$debug" != 0 ] || bdir=build/bench-nodebug
-kernel_tree=$(scripts/kernel-tree.sh)
-make -s mtbench forkbench O="$bdir-kernel" KDIR="$kernel_tree" OPT=-O2 \
-	DEBUG_TREE="$debug"
-impls=kernel
+# The kernels' trees (KERNELS, default "6.12 7.3"), each its own build.
+kernels=${KERNELS:-6.12 7.3}
+impls=
+for version in $kernels; do
+	kernel_tree=$(scripts/kernel-tree.sh "$version")
+	make -s mtbench forkbench O="$bdir-k$version" KDIR="$kernel_tree" \
+		OPT=-O2 DEBUG_TREE="$debug"
+	impls="$impls k$version"
+done
 if make -s mtbench forkbench O="$bdir-ours" KDIR=linux OPT=-O2 \
 	DEBUG_TREE="$debug" >"$out/ours-build.log" 2>&1; then
-	impls="kernel ours"
+	impls="$impls ours"
 else
 	echo "ours: not available (make mtbench KDIR=linux failed, see $out/ours-build.log)"
 fi
@@ -104,22 +110,42 @@ median() {
 			m = (c % 2) ? v[key, (c + 1) / 2] : (v[key, c / 2] + v[key, c / 2 + 1]) / 2;
 			print key "," m } }'
 }
-touch "$out/kernel.csv"
-median "$out/kernel.csv" >"$out/kernel.med"
-if [ -f "$out/ours.csv" ]; then
-	median "$out/ours.csv" >"$out/ours.med"
-else
-	: >"$out/ours.med"
-fi
 for impl in $impls; do
+	touch "$out/$impl.csv"
+	median "$out/$impl.csv" >"$out/$impl.med"
 	[ ! -f "$out/$impl.forkraw" ] || median "$out/$impl.forkraw" >>"$out/$impl.med"
 done
+[ -f "$out/ours.med" ] || : >"$out/ours.med"
 
+# One column per kernel, ours, then ours against each kernel.
 echo "median of $reps runs, ns per operation (bytes per entry for bytes_*, ns per VMA for dup_mmap_*)${pin:+, pinned with $pin}"
-awk -F, '
-	NR == FNR { ours[$1 "," $2] = $3; next }
-	BEGIN { printf "%-16s %8s %12s %12s %8s\n", "workload", "entries", "kernel", "ours", "ours/k" }
-	{ key = $1 "," $2; o = (key in ours) ? ours[key] : "";
-	  if (o == "") printf "%-16s %8s %12.2f %12s %8s\n", $1, $2, $3, "-", "-";
-	  else printf "%-16s %8s %12.2f %12.2f %8.2f\n", $1, $2, $3, o, o / $3 }
-' "$out/ours.med" "$out/kernel.med" | tee "$out/table.txt"
+first=$(echo $kernels | cut -d' ' -f1)
+for version in $kernels; do
+	awk -F, -v col="$version" '{ print $1 "," $2 "," col "," $3 }' "$out/k$version.med"
+done >"$out/all.med"
+awk -F, '{ print $1 "," $2 ",ours," $3 }' "$out/ours.med" >>"$out/all.med"
+awk -F, -v kernels="$kernels" '
+	{ key = $1 "," $2; v[key, $3] = $4
+	  if (!(key in seen)) { seen[key] = 1; order[++n] = key } }
+	END {
+		nk = split(kernels, k, " ")
+		printf "%-16s %8s", "workload", "entries"
+		for (i = 1; i <= nk; i++) printf " %11s", k[i]
+		printf " %11s", "ours"
+		for (i = 1; i <= nk; i++) printf " %9s", "ours/" k[i]
+		printf "\n"
+		for (j = 1; j <= n; j++) {
+			key = order[j]; split(key, w, ",")
+			printf "%-16s %8s", w[1], w[2]
+			for (i = 1; i <= nk; i++)
+				if ((key, k[i]) in v) printf " %11.2f", v[key, k[i]]
+				else printf " %11s", "-"
+			if ((key, "ours") in v) printf " %11.2f", v[key, "ours"]
+			else printf " %11s", "-"
+			for (i = 1; i <= nk; i++)
+				if (((key, "ours") in v) && ((key, k[i]) in v) && v[key, k[i]] > 0)
+					printf " %9.2f", v[key, "ours"] / v[key, k[i]]
+				else printf " %9s", "-"
+			printf "\n"
+		}
+	}' "$out/all.med" | tee "$out/table.txt"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # difftest.sh: `make difftest-run`, the differential test.  Runs the same
-# seeded operation sequences on the kernel's 6.12 tree and on ours (when
-# linux/ builds), each against the reference model.  Ours must agree with
+# seeded operation sequences on the kernels' trees (6.12 and 7.3) and on
+# ours (when linux/ builds), each against the reference model.  Ours must agree with
 # the model everywhere (the exit status says so); the kernel's
 # disagreements are listed as its misbehaviours, not failures.
 #
@@ -13,11 +13,15 @@ seeds=${SEEDS:-400}
 ops=${OPS:-5000}
 status=0
 
-kernel_tree=$(scripts/kernel-tree.sh) || exit 1
-make -s difftest O=build/diff-kernel KDIR="$kernel_tree" || exit 1
-echo "== the kernel's 6.12 tree against the model (its misbehaviours):"
-build/diff-kernel/mtdifftest --seeds "$seeds" --ops "$ops" 2>/dev/null | tail -n 12
-
+# Each kernel's tree (KERNELS, default "6.12 7.3"): its disagreements are
+# its misbehaviours, listed, not failures.
+for version in ${KERNELS:-6.12 7.3}; do
+	kernel_tree=$(scripts/kernel-tree.sh "$version") || exit 1
+	make -s difftest O="build/diff-kernel-$version" KDIR="$kernel_tree" || exit 1
+	echo "== the kernel's $version tree against the model (its misbehaviours):"
+	"build/diff-kernel-$version/mtdifftest" --seeds "$seeds" --ops "$ops" \
+		2>/dev/null | tail -n 12
+done
 # Ours must agree with the model everywhere.
 if make -s difftest O=build/diff-ours KDIR=linux >build/diff-ours.log 2>&1; then
 	echo "== ours against the model:"

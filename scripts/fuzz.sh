@@ -9,7 +9,7 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 seconds=${FUZZ_SECONDS:-60}
-out=build/fuzz
+out=build/fuzz${KDIR:+-$(basename "$KDIR")}
 kdir=${KDIR:-}
 set -- O="$out" CC=clang SAN=1 EXTRA_CFLAGS=-fsanitize=fuzzer-no-link \
 	${kdir:+KDIR="$kdir"}
