@@ -212,6 +212,14 @@ static bool failed_child_sane(struct check_ctx *ctx, struct mm *child,
 	if (strategy == DUP_OLD)
 		return ok && CHECK(ctx, &child->mm_mt, !markers,
 				   "old, failure at %lu: a marker", k);
+	/* New, 7.x's recovery: nothing left at all, the tree destroyed. */
+	if (dup_recovery_now() == DUP_RECOVER_DESTROY)
+		return ok && CHECK(ctx, &child->mm_mt,
+				   mtree_empty(&child->mm_mt) &&
+				   !child->map_count,
+				   "new (7.x recovery), failure at %lu: the "
+				   "child still holds %lu own VMAs, %lu markers",
+				   k, own[0], markers);
 	/* New: a marker, or nothing at all if __mt_dup() itself failed. */
 	return ok && CHECK(ctx, &child->mm_mt,
 			   markers == 1 || (!own[0] && !foreign[1]),
@@ -394,8 +402,11 @@ static void sweep(struct check_ctx *ctx, const struct mm_layout *layout,
 	      dup_strategy_name(strategy), stats.points, expected);
 	*total_points += stats.points;
 	if (ctx->verbose)
-		printf("  sweep %s, %s: %lu allocation points: %lu returned -ENOMEM, %lu absorbed by a retry; %lu VMAs leaked, %lu double frees, %ld objects leaked\n",
-		       dup_strategy_name(strategy), name, stats.points,
+		printf("  sweep %s%s, %s: %lu allocation points: %lu returned -ENOMEM, %lu absorbed by a retry; %lu VMAs leaked, %lu double frees, %ld objects leaked\n",
+		       dup_strategy_name(strategy),
+		       strategy == DUP_OLD ? "" :
+		       dup_recovery_now() == DUP_RECOVER_DESTROY ?
+		       " (7.x recovery)" : " (6.x marker)", name, stats.points,
 		       stats.returned, stats.absorbed, stats.leaks,
 		       stats.double_frees, stats.node_leaks);
 out_child:
@@ -414,8 +425,12 @@ static void check_fork_model(struct check_ctx *ctx)
 		.gap_every = check_random(&state) % 5,
 		.dontcopy_every = check_random(&state) % 10,
 	};
+	static const enum dup_recovery recoveries[] = {
+		DUP_RECOVER_MARK, DUP_RECOVER_DESTROY,
+	};
+	enum dup_recovery recovery = dup_recovery_now();
 	unsigned long points = 0;
-	unsigned int i;
+	unsigned int i, r;
 	long base = nr_allocated;
 
 	if (!CHECK(ctx, NULL, mm_model_init() == 0, "no VMA cache"))
@@ -427,14 +442,19 @@ static void check_fork_model(struct check_ctx *ctx)
 		dup_both_ways(ctx, &fork_layouts[i]);
 	dup_both_ways(ctx, &random_layout);
 
-	for (i = 0; i < ARRAY_SIZE(sweep_layouts); i++) {
+	/* The new strategy in both recoveries: 6.x's marker, 7.x's unwind. */
+	for (r = 0; r < ARRAY_SIZE(recoveries); r++) {
+		dup_set_recovery(recoveries[r]);
+		for (i = 0; i < ARRAY_SIZE(sweep_layouts); i++)
+			if (dup_strategy_available(DUP_NEW))
+				sweep(ctx, &fork_layouts[sweep_layouts[i]],
+				      DUP_NEW, &points);
 		if (dup_strategy_available(DUP_NEW))
-			sweep(ctx, &fork_layouts[sweep_layouts[i]], DUP_NEW,
-			      &points);
-		sweep(ctx, &fork_layouts[sweep_layouts[i]], DUP_OLD, &points);
+			sweep(ctx, &random_layout, DUP_NEW, &points);
 	}
-	if (dup_strategy_available(DUP_NEW))
-		sweep(ctx, &random_layout, DUP_NEW, &points);
+	dup_set_recovery(recovery);
+	for (i = 0; i < ARRAY_SIZE(sweep_layouts); i++)
+		sweep(ctx, &fork_layouts[sweep_layouts[i]], DUP_OLD, &points);
 	sweep(ctx, &random_layout, DUP_OLD, &points);
 	if (!dup_strategy_available(DUP_NEW))
 		check_skip_part(ctx, "the new strategy: %s has no __mt_dup()",
@@ -449,4 +469,4 @@ static void check_fork_model(struct check_ctx *ctx)
 	      nr_allocated - base);
 }
 DEFINE_CHECK(check_fork_model,
-	     "fork model: dup_mmap old and new match the parent; every allocation failed in turn");
+	     "fork model: dup_mmap old and new match the parent; every allocation failed in turn, new in 6.x's and 7.x's recovery");

@@ -300,10 +300,48 @@ static int dup_mmap_old(struct mm *child, struct mm *parent)
  *  2. Walking the child's tree, each entry is replaced by its copy (same
  *     range, so the slot is overwritten: nothing to allocate), or erased if
  *     VM_DONTCOPY (the gap may merge with its neighbours: may allocate).
- *  3. On a failure in phase 2, XA_ZERO_ENTRY goes over the range that
- *     failed, so that exit_mmap() stops before the parent's VMAs.
+ *  3. On a failure in phase 2, as 6.x does, XA_ZERO_ENTRY goes over the
+ *     range that failed, so that exit_mmap() stops before the parent's
+ *     VMAs; or, as 7.x does, the copies are freed and the tree destroyed
+ *     at once (dup_set_recovery()).
  * Both locks held.
  */
+static enum dup_recovery dup_recovery =
+	HARNESS_SLAB_API >= 7 ? DUP_RECOVER_DESTROY : DUP_RECOVER_MARK;
+
+void dup_set_recovery(enum dup_recovery how)
+{
+	dup_recovery = how;
+}
+
+enum dup_recovery dup_recovery_now(void)
+{
+	return dup_recovery;
+}
+
+/*
+ * dup_unwind() - 7.x's recovery: free the copies below @end (everything
+ * before the range that failed is the child's own), then destroy the
+ * tree, which still names the parent's VMAs from @end on.  map_count goes
+ * back to 0: the child holds nothing.  The child's lock is held.
+ */
+static void __maybe_unused dup_unwind(struct mm *child, unsigned long end)
+{
+	MA_STATE(mas, &child->mm_mt, 0, 0);
+	struct vma *vma;
+
+	if (end) {
+		mas_for_each(&mas, vma, end - 1) {
+			WARN_ON(vma->vm_mm != child);
+			vma_free(vma);
+			child->map_count--;
+		}
+	}
+	WARN_ON(child->map_count);
+	__mt_destroy(&child->mm_mt);
+	child->map_count = 0;
+}
+
 #ifdef HAVE___MT_DUP
 static int dup_mmap_new(struct mm *child, struct mm *parent)
 {
@@ -338,6 +376,11 @@ static int dup_mmap_new(struct mm *child, struct mm *parent)
 		child->map_count++;
 	}
 
+	if (ret && dup_recovery == DUP_RECOVER_DESTROY) {
+		mas_destroy(&mas);
+		dup_unwind(child, vma->vm_start);
+		return ret;
+	}
 	if (ret) {
 		/* @vma is the parent's, and still in the child's tree. */
 		mas_set_range(&mas, vma->vm_start, vma->vm_end - 1);

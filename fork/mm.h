@@ -160,4 +160,22 @@ void exit_mmap(struct mm *mm);
 
 const char *dup_strategy_name(enum dup_strategy strategy);
 
+/*
+ * How the new strategy recovers when phase 2 fails (a VMA copy, or an
+ * erase of a VM_DONTCOPY range, finds no memory):
+ *   DUP_RECOVER_MARK     6.x: XA_ZERO_ENTRY over the failed range, so that
+ *                        exit_mmap() stops before the parent's VMAs
+ *   DUP_RECOVER_DESTROY  7.x: the copies made so far are freed and the
+ *                        child's tree destroyed before dup_mmap() returns;
+ *                        exit_mmap() then finds an empty tree
+ * The default follows the subject: DESTROY for a 7.x subject (slab API
+ * generation 7), MARK otherwise.
+ */
+enum dup_recovery {
+	DUP_RECOVER_MARK,
+	DUP_RECOVER_DESTROY,
+};
+void dup_set_recovery(enum dup_recovery how);
+enum dup_recovery dup_recovery_now(void);
+
 #endif /* FORK_MM_H */
