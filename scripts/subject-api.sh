@@ -147,6 +147,11 @@ probe HAVE_MT_WRITE_LOCK_IS_HELD "$(fnre mt_write_lock_is_held)" "mt_write_lock_
 probe HAVE_MAS_EXPECTED_ENTRIES "$(fnre mas_expected_entries)" "mas_expected_entries()"
 probe HAVE_MAS_PREALLOCATE "$(fnre mas_preallocate)" "mas_preallocate()"
 probe HAVE_MT_ON_STACK "$(fnre mt_on_stack)" "mt_on_stack()"
+probe HAVE_MAS_FOR_EACH_REV "define mas_for_each_rev" "mas_for_each_rev() (6.13)"
+probe HAVE_MAS_NOMEM_NOFAIL "$(fnre mas_nomem_nofail)" "mas_nomem_nofail() (7.x)"
+probe HAVE_MA_STATE_SHEAF "struct slab_sheaf" "slab sheaves in struct ma_state (6.18)"
+probe HAVE_MAPLE_COPY "maple_copy[ ,]" "maple_copy nodes for split and rebalance (7.1)"
+probe HAVE_MAPLE_ALLOC "struct maple_alloc \\{" "struct maple_alloc (gone in 7.0)"
 # Test hooks defined in lib/maple_tree.c.
 flat=$impl_flat
 probe HAVE_MT_SET_CALLBACK "$(fnre mt_set_callback)" "mt_set_callback(), mt_set_private()"
