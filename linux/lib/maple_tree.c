@@ -898,7 +898,7 @@ static void *mt_lookup(struct maple_tree *mt, unsigned long idx,
 	return val;
 }
 
-/*
+/**
  * mas_walk() - find the range holding mas->index, always from the top.
  * @mas: the maple state
  *
@@ -1415,7 +1415,15 @@ void *mas_prev(struct ma_state *mas, unsigned long lo_lim)
 }
 MT_EXPORT_GPL(mas_prev);
 
-/** mas_prev_range() - like mas_prev(), but NULL ranges count too. */
+/**
+ * mas_prev_range() - like mas_prev(), but NULL ranges count too.
+ * @mas: the maple state
+ * @lo_lim: the first index to look at
+ *
+ * Context: the lock or rcu_read_lock().
+ * Return: the value or NULL (also for a NULL range); ma_underflow when
+ * @lo_lim was reached.
+ */
 void *mas_prev_range(struct ma_state *mas, unsigned long lo_lim)
 {
 	void *val = NULL;
@@ -1426,7 +1434,15 @@ void *mas_prev_range(struct ma_state *mas, unsigned long lo_lim)
 }
 MT_EXPORT_GPL(mas_prev_range);
 
-/** mt_prev() - the last value before @idx, down to @min (RCU inside). */
+/**
+ * mt_prev() - the last value before @idx, down to @lo_lim.
+ * @mt: the maple tree
+ * @idx: the index to look before
+ * @lo_lim: the first index to look at
+ *
+ * Context: takes rcu_read_lock() itself.
+ * Return: the value, or NULL.
+ */
 void *mt_prev(struct maple_tree *mt, unsigned long idx, unsigned long lo_lim)
 {
 	MA_STATE(mas, mt, idx, idx);
@@ -1535,7 +1551,14 @@ void *mas_find(struct ma_state *mas, unsigned long hi_lim)
 }
 MT_EXPORT_GPL(mas_find);
 
-/** mas_find_range() - like mas_find(), stopping at NULL ranges too. */
+/**
+ * mas_find_range() - like mas_find(), stopping at NULL ranges too.
+ * @mas: the maple state
+ * @hi_lim: the last index to look at
+ *
+ * Context: the lock or rcu_read_lock().
+ * Return: the value or NULL (also for a NULL range).
+ */
 void *mas_find_range(struct ma_state *mas, unsigned long hi_lim)
 {
 	void *val = NULL;
@@ -1633,7 +1656,15 @@ void *mas_find_rev(struct ma_state *mas, unsigned long lo_lim)
 }
 MT_EXPORT_GPL(mas_find_rev);
 
-/** mas_find_range_rev() - like mas_find_rev(), NULL ranges included. */
+/**
+ * mas_find_range_rev() - like mas_find_rev(), NULL ranges included.
+ * @mas: the maple state
+ * @lo_lim: the lowest index to look at
+ *
+ * Context: the lock or rcu_read_lock().
+ * Return: the value or NULL (also for a NULL range); ma_underflow when
+ * @lo_lim was reached.
+ */
 void *mas_find_range_rev(struct ma_state *mas, unsigned long lo_lim)
 {
 	void *val = NULL;
@@ -3947,7 +3978,16 @@ int mtree_store_range(struct maple_tree *mt, unsigned long index,
 }
 MT_EXPORT(mtree_store_range);
 
-/** mtree_store() - store @val at @index alone.  See mtree_store_range(). */
+/**
+ * mtree_store() - store @val at @index alone.  See mtree_store_range().
+ * @mt: the maple tree
+ * @index: the index
+ * @val: the value to store; NULL erases
+ * @gflags: how to allocate
+ *
+ * Context: takes the tree's lock; may sleep if @gflags allows.
+ * Return: 0, -EINVAL (a reserved value), -ENOMEM.
+ */
 int mtree_store(struct maple_tree *mt, unsigned long index, void *val,
 		gfp_t gflags)
 {
@@ -4014,7 +4054,16 @@ int mtree_insert_range(struct maple_tree *mt, unsigned long index,
 }
 MT_EXPORT(mtree_insert_range);
 
-/** mtree_insert() - mtree_insert_range() of the single index @index. */
+/**
+ * mtree_insert() - mtree_insert_range() of the single index @index.
+ * @mt: the maple tree
+ * @index: the index
+ * @val: the value to store (not NULL)
+ * @gflags: how to allocate
+ *
+ * Context: takes the tree's lock; may sleep if @gflags allows.
+ * Return: 0, -EEXIST (nothing changed), -EINVAL, -ENOMEM.
+ */
 int mtree_insert(struct maple_tree *mt, unsigned long index, void *val,
 		 gfp_t gflags)
 {
@@ -4425,9 +4474,14 @@ static int mas_empty_any(struct ma_state *mas, unsigned long lo_lim,
 	}
 }
 
-/*
+/**
  * mas_empty_area() - the lowest run of @span NULL indices within [@lo_lim,
  * @hi_lim]; sets mas->index and mas->last to it.
+ * @mas: the maple state
+ * @lo_lim: the lowest index of the run
+ * @hi_lim: the highest index of the run
+ * @span: how many indices the run needs
+ *
  * Context: the lock or rcu_read_lock().
  * Return: 0, -EINVAL (bad bounds), -EBUSY (no such run).
  */
@@ -4438,7 +4492,16 @@ int mas_empty_area(struct ma_state *mas, unsigned long lo_lim,
 }
 MT_EXPORT_GPL(mas_empty_area);
 
-/* mas_empty_area_rev() - like mas_empty_area(), the highest such run. */
+/**
+ * mas_empty_area_rev() - like mas_empty_area(), the highest such run.
+ * @mas: the maple state
+ * @lo_lim: the lowest index of the run
+ * @hi_lim: the highest index of the run
+ * @span: how many indices the run needs
+ *
+ * Context: the lock or rcu_read_lock().
+ * Return: 0, -EINVAL (bad bounds), -EBUSY (no such run).
+ */
 int mas_empty_area_rev(struct ma_state *mas, unsigned long lo_lim,
 		       unsigned long hi_lim, unsigned long span)
 {
@@ -4494,7 +4557,20 @@ int mtree_alloc_range(struct maple_tree *mt, unsigned long *startp,
 }
 MT_EXPORT(mtree_alloc_range);
 
-/** mtree_alloc_rrange() - mtree_alloc_range() from the top down. */
+/**
+ * mtree_alloc_rrange() - mtree_alloc_range() from the top down: the
+ * highest free run of @span indices within [@lo_lim, @hi_lim].
+ * @mt: the maple tree (MT_FLAGS_ALLOC_RANGE)
+ * @startp: where the first index of the run is stored
+ * @val: the value to store (not NULL)
+ * @span: how many indices the value takes
+ * @lo_lim: the lowest index of the run
+ * @hi_lim: the highest index of the run
+ * @gflags: how to allocate
+ *
+ * Context: takes the tree's lock; may sleep if @gflags allows.
+ * Return: 0, -EINVAL, -EBUSY (no room), -ENOMEM.
+ */
 int mtree_alloc_rrange(struct maple_tree *mt, unsigned long *startp,
 		       void *val, unsigned long span, unsigned long lo_lim,
 		       unsigned long hi_lim, gfp_t gflags)
@@ -4549,7 +4625,19 @@ int mas_alloc_cyclic(struct ma_state *mas, unsigned long *startp,
 }
 MT_EXPORT(mas_alloc_cyclic);
 
-/** mtree_alloc_cyclic() - mas_alloc_cyclic() under the tree's lock. */
+/**
+ * mtree_alloc_cyclic() - mas_alloc_cyclic() under the tree's lock.
+ * @mt: the maple tree (MT_FLAGS_ALLOC_RANGE)
+ * @startp: where the index found is stored
+ * @val: the value to store (not NULL)
+ * @range_lo: the lowest index to use
+ * @range_hi: the highest index to use
+ * @next: where the search starts; moved past the index found
+ * @gflags: how to allocate
+ *
+ * Context: takes the tree's lock; may sleep if @gflags allows.
+ * Return: 0, 1 if the search wrapped, -EINVAL, -EBUSY, -ENOMEM.
+ */
 int mtree_alloc_cyclic(struct maple_tree *mt, unsigned long *startp,
 		       void *val, unsigned long range_lo,
 		       unsigned long range_hi, unsigned long *next, gfp_t gflags)
@@ -4621,7 +4709,12 @@ void __mt_destroy(struct maple_tree *mt)
 }
 MT_EXPORT_GPL(__mt_destroy);
 
-/** mtree_destroy() - __mt_destroy() under the tree's lock. */
+/**
+ * mtree_destroy() - __mt_destroy() under the tree's lock.
+ * @mt: the maple tree
+ *
+ * Context: takes the tree's lock.
+ */
 void mtree_destroy(struct maple_tree *mt)
 {
 	mtree_lock(mt);
@@ -4838,7 +4931,16 @@ int __mt_dup(struct maple_tree *src, struct maple_tree *dst, gfp_t gflags)
 }
 MT_EXPORT(__mt_dup);
 
-/** mtree_dup() - __mt_dup() taking both trees' locks. */
+/**
+ * mtree_dup() - __mt_dup() taking both trees' locks.
+ * @src: the tree to copy
+ * @dst: an empty tree with the same attributes as @src
+ * @gflags: how to allocate
+ *
+ * Context: takes @dst's lock, then @src's (nested); may sleep if @gflags
+ * allows.
+ * Return: 0, -EINVAL, -ENOMEM (@dst left empty).
+ */
 int mtree_dup(struct maple_tree *src, struct maple_tree *dst, gfp_t gflags)
 {
 	int ret;
@@ -4937,7 +5039,11 @@ unsigned int mt_nr_allocated(void)
 
 #ifdef CONFIG_DEBUG_MAPLE_TREE	/* test counters, dumps, validation */
 
-/** mt_cache_shrink() - give the node cache's free objects back (tests). */
+/**
+ * mt_cache_shrink() - give the node cache's free objects back (tests).
+ *
+ * Context: any context; a no-op in a kernel build.
+ */
 void mt_cache_shrink(void)
 {
 #ifndef __KERNEL__
@@ -5036,7 +5142,10 @@ void mt_dump(const struct maple_tree *mt, enum mt_dump_format fmt)
 }
 MT_EXPORT_GPL(mt_dump);
 
-/** mas_dump() - print the fields of @mas. */
+/**
+ * mas_dump() - print the fields of @mas.
+ * @mas: the maple state
+ */
 void mas_dump(const struct ma_state *mas)
 {
 	static const char *const names[] = {
@@ -5056,7 +5165,12 @@ void mas_dump(const struct ma_state *mas)
 }
 MT_EXPORT_GPL(mas_dump);
 
-/** mas_wr_dump() - print a write state. */
+/**
+ * mas_wr_dump() - print a struct ma_wr_state.  The tree's own write path
+ * keeps no such state (see mas_wr_store_type()): this is for callers
+ * that fill one, as the kernel's test module does.
+ * @wr: the write state
+ */
 void mas_wr_dump(const struct ma_wr_state *wr)
 {
 	pr_info("ma_wr_state %p: node %p r_min %lx r_max %lx ntype %u\n", wr,
