@@ -115,8 +115,12 @@
  * changes a single leaf slot and no pivot: that slot is swapped in place.
  * Readers also step up through parent words (mas_hop_leaf()), so two
  * more rules hold: a node already in the tree is pointed at a new parent
- * only once that parent is published (mt_adopt()), and a reader reads
- * each word of a node once, then judges the node (ma_dead()).
+ * only once that parent is published (mt_adopt()), and a reader judges
+ * a node (ma_dead()) only after it read every word it uses from it.  A
+ * word that changes while the node is alive (a slot, a gap, the parent
+ * word) is read once, into a local; a live node's pivots and end never
+ * change in RCU mode, so those may be read twice (the descent counts the
+ * pivots, then reads the two around its slot).
  *
  * ------------------------------------------------------------ CONVENTIONS
  *
@@ -770,7 +774,10 @@ MT_EXPORT_GPL(mas_nomem);
 /*
  * __mas_descend() - walk from the top to the leaf range holding @idx and
  * point @mas at it (status, node, offset, min, max, end, index, last).
- * Restarts when it meets a dead node.
+ * Restarts when it meets a dead node.  Each node's slot is read once; its
+ * pivots are read by the count and again for the range's bounds, which
+ * agree while the node lives (see ma_slot_of()), and the node is judged
+ * after both.
  * Return: the value of that range.
  *
  * Context: the lock or rcu_read_lock().
@@ -836,41 +843,14 @@ again:
 	}
 }
 
-/* The descent for every caller but mas_walk(), which has its own copy. */
+/*
+ * The one descent of the file, out of line.  The two hottest readers,
+ * mas_walk() and mtree_load(), have __mas_descend() inlined instead: the
+ * same code, compiled into them.
+ */
 static void *mas_descend(struct ma_state *mas, unsigned long idx)
 {
 	return __mas_descend(mas, idx);
-}
-
-/*
- * mt_lookup_entry() - the entry holding @idx, and nothing else: the
- * descent of mas_descend() without a ma_state to fill.
- * Context: the lock or rcu_read_lock().
- */
-static void *mt_lookup_entry(struct maple_tree *mt, unsigned long idx)
-{
-	struct maple_enode *enode;
-	struct maple_node *node;
-	enum maple_type ntype;
-	unsigned char off;
-	void *top, *next;
-
-again:
-	top = mt_root_get(mt);
-	if (!mt_is_enode(top))
-		return idx ? NULL : top;
-	enode = top;
-	for (;;) {
-		node = mte_to_node(enode);
-		ntype = mte_node_type(enode);
-		off = ma_slot_of(node, ntype, idx);
-		next = mt_slot(mt, ma_slots(node, ntype), off);
-		if (unlikely(ma_dead(node)))
-			goto again;
-		if (ma_is_leaf(ntype))
-			return next;
-		enode = next;
-	}
 }
 
 /*
@@ -946,10 +926,12 @@ MT_EXPORT_GPL(mas_walk);
  */
 void *mtree_load(struct maple_tree *mt, unsigned long idx)
 {
+	MA_STATE(mas, mt, idx, idx);
 	void *val;
 
 	rcu_read_lock();
-	val = mt_lookup_entry(mt, idx);
+	/* inlined: what it writes into the local @mas the compiler drops */
+	val = __mas_descend(&mas, idx);
 	rcu_read_unlock();
 	if (xa_is_zero(val))
 		return NULL;
@@ -5180,7 +5162,15 @@ void mas_wr_dump(const struct ma_wr_state *wr)
 }
 MT_EXPORT_GPL(mas_wr_dump);
 
-/* What mt_validate() learns while it goes. */
+/*
+ * What mt_validate() learns while it goes.
+ *
+ * The validator reads as a reader does, under the rcu_read_lock() that
+ * mt_validate() takes (mt_slot(), so a debug build checks that too), but
+ * it is no RCU reader: it reads words more than once and reports a dead
+ * node (I3) instead of walking again.  Its caller holds the tree's lock
+ * or knows that no writer runs meanwhile.
+ */
 struct mt_check {
 	struct maple_tree *tree;
 	unsigned long next;	/* first index the next leaf range must cover */
@@ -5233,7 +5223,7 @@ static unsigned long mt_check_node(struct mt_check *chk,
 		if (hi < lo || hi > hi_lim)
 			mt_check_fail(chk, "node %p slot %u covers %lx-%lx in %lx-%lx (I1)",
 				      node, i, lo, hi, lo_lim, hi_lim);
-		val = rcu_dereference_check(slots[i], true);
+		val = mt_slot(chk->tree, slots, i);
 		if (ma_is_leaf(ntype)) {
 			if (lo != chk->next && chk->started)
 				mt_check_fail(chk, "leaf %p slot %u starts at %lx, expected %lx (I5)",
@@ -5294,7 +5284,8 @@ static unsigned long mt_check_node(struct mt_check *chk,
  * test in maple_tree_tests_run/passed.
  * @mt: the maple tree
  *
- * Context: the lock or rcu_read_lock() (or no concurrent writer).
+ * Context: takes rcu_read_lock() itself; no writer may run meanwhile (the
+ * caller holds the lock, or the tree is quiet): see struct mt_check.
  */
 void mt_validate(struct maple_tree *mt)
 {
@@ -5322,13 +5313,12 @@ void mt_validate(struct maple_tree *mt)
 			struct maple_node *node = mte_to_node(top);
 			unsigned char last_slot = ma_data_end(node, maple_leaf_64,
 							ULONG_MAX);
-			void *first = rcu_dereference_check(node->mr64.slot[0],
-							    true);
+			void *first = mt_slot(mt, node->mr64.slot, 0);
 
 			if ((last_slot == 0 && !first) ||
 			    (last_slot == 1 && !node->mr64.pivot[0] && first &&
 			     !xa_is_internal(first) &&
-			     !rcu_dereference_check(node->mr64.slot[1], true)))
+			     !mt_slot(mt, node->mr64.slot, 1)))
 				mt_check_fail(&chk, "leaf top holds what ma_root should (I8)");
 		}
 	} else if (mt_height(mt)) {
