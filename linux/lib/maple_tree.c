@@ -70,12 +70,23 @@
  *
  * ------------------------------------------------------------- THE WRITES
  *
- * Every store is one algorithm.  Its memory is obtained before the tree
- * changes, so -ENOMEM changes nothing: either a dry run counts the nodes
- * it will need (mas_preallocate(), mas_store()), or, for a store that may
- * wait for memory (mas_store_gfp(), mas_erase()), a bound taken from the
- * height alone stands for the count (mt_wr_bound()).  Then the real run.
- * Levels are numbered from the leaves (0).
+ * Every store is planned first, then carried out.  The planner,
+ * mas_wr_store_type(), walks to the leaf and sorts the store into one of
+ * the kernel's store types.  A store whose window is one leaf (with at
+ * most one sibling taken in) is planned there in full and carried out in
+ * place by that type's executor ("The planner and its executors");
+ * every other store is carried out by the engine, which rewrites the
+ * levels as described here.  The planner and the engine decide with the
+ * same policy functions (mt_parts(), mt_share_plan(), mt_cut(),
+ * mt_items_leave_no_node()), so an executor leaves the tree node for node
+ * as the engine would have.
+ *
+ * All memory is obtained before the tree changes, so -ENOMEM changes
+ * nothing: either a dry run of the engine counts the nodes it will need
+ * (mas_preallocate(), mas_store()), or, for a store that may wait for
+ * memory (mas_store_gfp(), mas_erase()), a bound taken from the height
+ * alone stands for the count (mt_wr_bound()).  Then the real run.  Levels
+ * are numbered from the leaves (0).
  *
  *  1. A NULL store grows to swallow NULL neighbours (I5).
  *  2. Walk to the leaf holding index (the left path) and the leaf holding
@@ -102,11 +113,8 @@
  *   leaf items: 10 20 (30..)  X=[30,70]  (71..)80 90  -> one or two leaves,
  *   which take the place of a and b in P's items: [ new | c ].
  *
- * Most stores never run the engine: mas_wr_store_type() sorts each store
- * into one of the kernel's store types, and those that stay in one leaf
- * are carried out in place by one function each (see "Stores that stay
- * in one leaf"), cutting the leaf exactly as the engine would.  The
- * engine's working memory is per CPU (mt_write_get()), not on the stack.
+ * The engine's working memory is per CPU (mt_write_get()), not on the
+ * stack.
  *
  * In RCU mode nothing a reader can see is changed except by publishing a
  * finished node with one rcu_assign_pointer(); replaced nodes are marked
@@ -2041,6 +2049,12 @@ static void mt_widen(struct mt_write *w, unsigned int h, bool go_left)
 }
 
 /*
+ * The cut policy.  Every decision on where a level's items are cut, for
+ * the engine and for the in-place stores alike, is made by the four
+ * functions below: mt_parts() (how many nodes), mt_share_plan() (share
+ * with a sibling, or split), mt_cut() (where the first node ends, off a
+ * NULL) and mt_items_leave_no_node() (a tree that shrinks to ma_root).
+ *
  * Splitting an overflowing node.  A store into one node adds at most two
  * items, so the node needs at most one more.  Before adding one to the
  * parent, the level tries to share the items with a sibling under the same
@@ -2082,6 +2096,40 @@ static unsigned int mt_sibling_items(struct mt_write *w, unsigned int h,
 }
 
 /*
+ * mt_share_plan() - the policy for one node of @nr items that overflows
+ * its @cap slots: take in the left sibling (@lsib items; 0 when there is
+ * none under the same parent), else the right one (@rsib), else split.
+ * @leaf and @max (the node's last index) give the room (mt_share_room()).
+ * *@first gets the items of the first node of the cut: the left node
+ * keeps slots - 1 after a share to the left, the right node after a share
+ * to the right, a split cuts in halves.
+ */
+static enum mt_share mt_share_plan(unsigned int nr, unsigned int cap,
+				   bool leaf, unsigned long max,
+				   unsigned int lsib, unsigned int rsib,
+				   unsigned int *first)
+{
+	unsigned int room = mt_share_room(cap, leaf, max);
+
+	if (lsib && nr + lsib < room) {
+		*first = cap - 1;
+		return MT_SHARE_LEFT;
+	}
+	if (rsib && nr + rsib < room) {
+		*first = nr + rsib - cap + 1;
+		return MT_SHARE_RIGHT;
+	}
+	*first = (nr + 1) / 2;
+	return MT_SHARE_NONE;
+}
+
+/* How many nodes of type @ntype the @nr items of a level fill. */
+static inline unsigned int mt_parts(unsigned int nr, enum maple_type ntype)
+{
+	return DIV_ROUND_UP(nr, mt_slots[ntype]);
+}
+
+/*
  * mt_plan_overflow() - an overflowing single-node window at level @h:
  * decide whether it takes in a sibling, and where the first node ends
  * (w->first, the number of items it gets; 0 for an even cut).
@@ -2089,32 +2137,19 @@ static unsigned int mt_sibling_items(struct mt_write *w, unsigned int h,
 static enum mt_share mt_plan_overflow(struct mt_write *w, unsigned int h)
 {
 	enum maple_type ntype = mt_level_type(w->tree, h);
-	unsigned int cap = mt_slots[ntype], nr = w->level.nr, room, sib;
+	unsigned int cap = mt_slots[ntype], nr = w->level.nr;
+	unsigned int lsib = 0, rsib = 0;
 	struct mt_step *parent;
 
 	w->first = 0;
 	if (h >= w->height || w->l[h].enode != w->r[h].enode || nr <= cap)
 		return MT_SHARE_NONE;
-	w->first = (nr + 1) / 2;
-	if (h + 1 >= w->height)
-		return MT_SHARE_NONE;
-	room = mt_share_room(cap, !h, w->l[h].max);
-	parent = &w->l[h + 1];
-	if (parent->offset > 0) {
-		sib = mt_sibling_items(w, h, true);
-		if (nr + sib < room) {
-			w->first = cap - 1;
-			return MT_SHARE_LEFT;
-		}
-	}
-	if (parent->offset < parent->end) {
-		sib = mt_sibling_items(w, h, false);
-		if (nr + sib < room) {
-			w->first = nr + sib - cap + 1;
-			return MT_SHARE_RIGHT;
-		}
-	}
-	return MT_SHARE_NONE;
+	parent = &w->l[h + 1];	/* siblings only under the same parent */
+	if (h + 1 < w->height && parent->offset > 0)
+		lsib = mt_sibling_items(w, h, true);
+	if (h + 1 < w->height && parent->offset < parent->end)
+		rsib = mt_sibling_items(w, h, false);
+	return mt_share_plan(nr, cap, !h, w->l[h].max, lsib, rsib, &w->first);
 }
 
 /* Move a cut of @cnt items off a NULL range (leaves only hold NULLs). */
@@ -2130,6 +2165,32 @@ static unsigned int mt_cut_off_null(const struct mt_buf *buf, unsigned int cnt,
 	if (cnt > 1 && buf->nr - cnt < cap)
 		return cnt - 1;
 	return cnt;	/* both parts full: the cut stays */
+}
+
+/*
+ * mt_cut() - how many of the items @buf the first of two nodes of type
+ * @ntype gets: @first, as mt_share_plan() planned it (0: half), moved
+ * off a NULL range.
+ */
+static unsigned int mt_cut(const struct mt_buf *buf, unsigned int first,
+			   enum maple_type ntype)
+{
+	return mt_cut_off_null(buf, first ? first : (buf->nr + 1) / 2, ntype);
+}
+
+/*
+ * mt_items_leave_no_node() - would the leaf items @buf, as the whole
+ * tree, leave no node (I8): nothing at all, or a lone entry at 0, which
+ * ma_root holds itself?
+ */
+static bool mt_items_leave_no_node(const struct mt_buf *buf)
+{
+	const struct mt_item *it = buf->item;
+
+	if (buf->nr == 1)
+		return !it[0].ptr;
+	return buf->nr == 2 && !it[0].last && it[0].ptr &&
+	       !xa_is_internal(it[0].ptr) && !it[1].ptr;
 }
 
 /* Largest NULL run among leaf items [first, first + cnt). */
@@ -2265,9 +2326,7 @@ static void mt_split_level(struct mt_write *w, unsigned int h,
 	for (i = 0; i < parts; i++) {
 		cnt = buf->nr / parts + (i < buf->nr % parts);
 		if (parts == 2)
-			cnt = i ? buf->nr - first :
-				mt_cut_off_null(buf, w->first ? w->first :
-						(buf->nr + 1) / 2, ntype);
+			cnt = i ? buf->nr - first : mt_cut(buf, w->first, ntype);
 		gap = 0;
 		if (w->commit) {
 			node = mas_pop_spare(w->mas);
@@ -2395,12 +2454,9 @@ static void mt_finish(struct mt_write *w, unsigned int h, bool whole)
 		/* A top with one child gives way to it. */
 		top = buf->item[0].ptr;
 		new_height = h;
-	} else if (whole && !h && buf->nr == 1 && !buf->item[0].ptr) {
-		new_height = 0;		/* nothing left */
-	} else if (whole && !h && buf->nr == 2 && !buf->item[0].last &&
-		   buf->item[0].ptr && !xa_is_internal(buf->item[0].ptr) &&
-		   !buf->item[1].ptr) {
-		top = buf->item[0].ptr;	/* a lone value at 0 */
+	} else if (whole && !h && mt_items_leave_no_node(buf)) {
+		/* nothing left, or a lone value at 0 */
+		top = buf->nr == 2 ? buf->item[0].ptr : NULL;
 		new_height = 0;
 	} else if (single && !w->rcu) {
 		/* one node, nobody is looking: rewrite it where it is */
@@ -2514,7 +2570,7 @@ static void mt_run(struct mt_write *w)
 			case MT_SHARE_NONE:
 				break;
 			}
-		parts = DIV_ROUND_UP(buf->nr, mt_slots[ntype]);
+		parts = mt_parts(buf->nr, ntype);
 		single = h < w->height && w->l[h].enode == w->r[h].enode;
 		if (parts == 1 && (whole || single)) {
 			mt_finish(w, h, whole);
@@ -2652,42 +2708,51 @@ void mt_set_fast_writes(bool on)
 #endif
 
 /*
- * Stores that stay in one leaf.  mas_wr_store_type() walks to the leaf
- * once, sorts the store into one of the kernel's store types (kept in
- * mas->store_type) and plans it in a struct mt_wr_leaf; mas_wr_leaf_store()
- * switches on the type, one function a type.  Every plan is made before
- * the tree is touched.  Outside RCU mode most of them change the leaf (and
- * at most its parent's pivots and one slot) where it is, with no memory;
- * in RCU mode only a slot swap is done in place.  Whatever a type cannot
- * do in place goes to the engine (mas_wr_engine()), which gives the same
- * cut and the same shape.
+ * The planner and its executors.  mas_wr_store_type() walks to the leaf
+ * once and plans the store before anything changes: it sorts the store
+ * into one of the kernel's store types (kept in mas->store_type) and,
+ * for a window of one leaf (with at most one sibling taken in), makes
+ * the engine's own decisions with the engine's own policy functions
+ * (mt_parts(), mt_share_plan(), mt_items_leave_no_node()), writing them
+ * into a struct mt_wr_plan.  mas_wr_leaf_store() switches on the type and
+ * hands the plan to its executor, which carries it out and decides
+ * nothing.  Outside RCU mode the executors change the leaf (and at most
+ * its parent's pivots, gaps and one slot) where it is; in RCU mode only
+ * a single slot store is done in place.  A plan no executor can carry
+ * out, and every store of a type below marked "engine", goes to
+ * mas_wr_engine(), with the same result node for node: check_fast_writes
+ * plays every sequence both ways.
  *
  *   wr_exact_fit      one slot's value changes, no pivot moves: swap it
  *   wr_append         into the leaf's last range, with room (mas_wr_tail())
  *   wr_slot_store     the up to three ranges around the store are written,
  *                     the tail slides; the leaf keeps a legal fill
  *   wr_node_store     the leaf is refilled from its items with the store
- *   wr_split_store    the leaf overflows: share with a sibling, or split
- *   wr_rebalance      a new NULL edge meets a NULL in the sibling (I5), or
- *                     the leaf falls under its minimum fill (I4)
+ *   wr_split_store    the leaf overflows: share with the planned sibling,
+ *                     or split, cut where the plan says
+ *   wr_rebalance      a new NULL edge meets a NULL in the sibling (I5):
+ *                     the pair is cut evenly; a leaf under its minimum
+ *                     fill (I4): the engine
  *   wr_spanning_store the store crosses leaves: the engine
  *   wr_new_root       the tree has no node yet: the engine
  *   wr_store_root     a store that changes what the root is: the engine
  */
 
-/* What mas_wr_store_type() learned of a store within one leaf. */
-struct mt_wr_leaf {
+/* The plan of a store, made by mas_wr_store_type(). */
+struct mt_wr_plan {
 	struct maple_node *node;	/* the leaf (mas->node, decoded) */
 	void *val;			/* the value stored */
 	unsigned long index, last;	/* where */
 	bool rcu;			/* readers may be looking */
-	bool in_place;			/* the type is done without the engine */
+	bool in_place;			/* an executor carries it out */
 	unsigned char swap;		/* wr_exact_fit: the slot */
 	unsigned char keep, roff;	/* wr_slot_store: slots before the */
 	unsigned char nmid, at;		/* middle, its last old slot, its */
 	struct mt_item mid[3];		/* ranges and the stored one's place */
-	unsigned char soff;		/* wr_rebalance in place: sibling slot */
+	enum mt_share share;		/* split/rebalance: sibling taken in */
+	unsigned char soff;		/* that sibling's slot in the parent */
 	unsigned long smax;		/* and its last index */
+	unsigned int first;		/* items of the left node (0: half) */
 	struct mt_buf buf;		/* the leaf's items with the store */
 	struct mt_item buf_items[MAPLE_RANGE64_SLOTS + 2];
 };
@@ -2761,23 +2826,17 @@ static unsigned long ma_leaf_gap(const struct maple_tree *mt,
 	return gap;
 }
 
-/* Would leaf items @buf, replacing a leaf of @mas, change the root's shape? */
-static bool mt_fast_shape_ok(struct ma_state *mas, const struct mt_buf *buf,
-			     struct maple_node *node)
+/*
+ * Can the leaf items @buf replace the leaf @node as one node: a legal
+ * fill (I4), and, for the root leaf, no shrinking to ma_root (I8)?
+ */
+static bool ma_leaf_fill_ok(struct maple_node *node, const struct mt_buf *buf)
 {
-	const struct mt_item *it = buf->item;
-
-	if (!ma_is_root(node))
-		return buf->nr >= mt_min_slots[maple_leaf_64] &&
-		       buf->nr <= mt_slots[maple_leaf_64];
 	if (buf->nr > mt_slots[maple_leaf_64])
 		return false;
-	if (buf->nr == 1 && !it[0].ptr)
-		return false;		/* the tree empties */
-	if (buf->nr == 2 && !it[0].last && it[0].ptr &&
-	    !xa_is_internal(it[0].ptr) && !it[1].ptr)
-		return false;		/* a lone entry at 0 goes to ma_root */
-	return true;
+	if (!ma_is_root(node))
+		return buf->nr >= mt_min_slots[maple_leaf_64];
+	return !mt_items_leave_no_node(buf);
 }
 
 /* The last slot used after a wr_append of [@index, @last]. */
@@ -2794,15 +2853,15 @@ static inline unsigned char mas_wr_tail_end(const struct ma_state *mas,
  * has room (mas_wr_tail_end() < slots): the slots before it stay, the
  * range is cut in up to three in place.
  */
-static void mas_wr_tail(struct ma_state *mas, struct mt_wr_leaf *wl)
+static void mas_wr_tail(struct ma_state *mas, struct mt_wr_plan *wp)
 {
-	struct maple_node *node = wl->node;
+	struct maple_node *node = wp->node;
 	unsigned long *pivs = node->mr64.pivot;
 	void __rcu **slots = node->mr64.slot;
 	unsigned char cap = mt_slots[maple_leaf_64];
 	unsigned char off = mas->offset, end;
-	unsigned long index = wl->index, last = wl->last;
-	void *was = mt_slot(mas->tree, slots, off), *val = wl->val;
+	unsigned long index = wp->index, last = wp->last;
+	void *was = mt_slot(mas->tree, slots, off), *val = wp->val;
 
 	end = mas_wr_tail_end(mas, index, last);
 	BUG_ON(end >= cap);
@@ -2895,21 +2954,37 @@ static unsigned long mt_node_min(struct maple_tree *mt, struct maple_node *node)
 	return 0;
 }
 
+/* The last index @node covers, read from its ancestors' pivots. */
+static unsigned long mt_node_max(struct maple_tree *mt, struct maple_node *node)
+{
+	enum maple_type ptype = mt_level_type(mt, 1);
+	unsigned char off;
+
+	while (!ma_is_root(node)) {
+		off = ma_parent_slot(node);
+		node = ma_parent(node);
+		if (off < ma_parent_end(mt, node, ptype))
+			return ma_pivots(node, ptype)[off];
+	}
+	return ULONG_MAX;
+}
+
 /*
- * mas_wr_share_leaf() - outside RCU mode, the leaf @node under @mas
- * overflows with the items @buf and its sibling at slot @soff of
- * @parent has room: the engine's share (mt_plan_overflow()), done in
- * place.  The pair's items are cut so that the sibling (left) or the leaf
- * (right) keeps slots - 1 of them; the parent only moves a pivot.
+ * mas_wr_share_leaf() - outside RCU mode, carry out a plan that takes the
+ * sibling at slot wp->soff of the leaf's parent into the window (a share
+ * of wr_split_store, or the even cut of wr_rebalance): the pair's items,
+ * the leaf's being wp->buf, are cut where wp->first says (mt_cut()) into
+ * the same two nodes, in place; the parent only moves a pivot.
  */
 static noinline void mas_wr_share_leaf(struct ma_state *mas,
-				       const struct mt_buf *buf,
-				       struct maple_node *node, struct maple_node *parent,
-				       enum maple_type ptype, unsigned char soff,
-				       unsigned long smax, bool even)
+				       struct mt_wr_plan *wp)
 {
 	struct maple_tree *mt = mas->tree;
-	unsigned char poff = ma_parent_slot(node), cap = mt_slots[maple_leaf_64];
+	enum maple_type ptype = mt_level_type(mt, 1);
+	const struct mt_buf *buf = &wp->buf;
+	struct maple_node *node = wp->node, *parent = ma_parent(node);
+	unsigned char poff = ma_parent_slot(node), soff = wp->soff;
+	unsigned long smax = wp->smax;
 	struct maple_node *sib = mte_to_node(mt_slot(mt,
 					ma_slots(parent, ptype), soff));
 	struct maple_node *lnode = soff < poff ? sib : node;
@@ -2932,7 +3007,6 @@ static noinline void mas_wr_share_leaf(struct ma_state *mas,
 		memcpy(&pair.item[n], buf->item, buf->nr * sizeof(buf->item[0]));
 		pair.nr = n + buf->nr;
 		BUG_ON(pair.nr > pair.cap);
-		cnt = cap - 1;
 	} else {
 		lmin = mas->min;
 		memcpy(pair.item, buf->item, buf->nr * sizeof(buf->item[0]));
@@ -2940,7 +3014,6 @@ static noinline void mas_wr_share_leaf(struct ma_state *mas,
 				  &pair.item[buf->nr]);
 		pair.nr = buf->nr + n;
 		BUG_ON(pair.nr > pair.cap);
-		cnt = pair.nr - cap + 1;
 		n = buf->nr;
 	}
 	/* n is now the first item of the right node's part. */
@@ -2951,9 +3024,7 @@ static noinline void mas_wr_share_leaf(struct ma_state *mas,
 			(pair.nr - n - 1) * sizeof(pair.item[0]));
 		pair.nr--;
 	}
-	if (even)	/* the engine's cut of a two-node window */
-		cnt = (pair.nr + 1) / 2;
-	cnt = mt_cut_off_null(&pair, cnt, maple_leaf_64);
+	cnt = mt_cut(&pair, wp->first, maple_leaf_64);
 	mt_fill(mt, lnode, maple_leaf_64, pair.item, cnt);
 	mt_fill(mt, rnode, maple_leaf_64, &pair.item[cnt], pair.nr - cnt);
 	ma_pivots(parent, ptype)[loff] = pair.item[cnt - 1].last;
@@ -2972,6 +3043,7 @@ static noinline void mas_wr_share_leaf(struct ma_state *mas,
 		mt_leaf_gap_up(parent, gaps[best]);
 	}
 	/* Point @mas at the node holding the stored range. */
+	mas->index = wp->index;
 	if (mas->index > pair.item[cnt - 1].last) {
 		mas->node = mt_mk_node(rnode, maple_leaf_64);
 		mas->min = pair.item[cnt - 1].last + 1;
@@ -2986,33 +3058,6 @@ static noinline void mas_wr_share_leaf(struct ma_state *mas,
 	mas->offset = 0;
 	mas_leaf_seek(mas, mas->index);
 	mas->store_type = wr_invalid;
-}
-
-/*
- * mas_wr_split_leaf() - outside RCU mode, the leaf @node under @mas
- * overflows with the items @buf: cut them in two leaves (the old leaf
- * keeps the left part), and give the parent one more child in place.
- * This is the engine's split of one leaf (same cut, same shape), taken
- * only when the engine would neither share with a sibling nor touch more
- * than the parent.  Return: false when that is not so or no memory was
- * had (nothing changed).
- */
-/*
- * Can a wr_split_store be done in place: no more than two leaves of items,
- * in the root leaf (a new root goes over the two) or in a leaf under a
- * parent with a free slot (so the climb stops there)?
- */
-static bool mas_wr_split_fits(struct ma_state *mas, struct maple_node *node,
-			      unsigned int nr)
-{
-	enum maple_type ptype = mt_level_type(mas->tree, 1);
-
-	if (nr > 2U * mt_slots[maple_leaf_64])
-		return false;
-	if (ma_is_root(node))
-		return true;	/* mas_wr_split_root() */
-	return ma_parent_end(mas->tree, ma_parent(node), ptype) + 1U <
-	       mt_slots[ptype];
 }
 
 /*
@@ -3032,13 +3077,15 @@ static bool mas_wr_split_spares(struct ma_state *mas, unsigned int cnt,
 
 /*
  * mas_wr_cut_leaf() - the cut of mt_split_level(): of the items @buf of
- * the leaf @node under @mas (covering [mas->min, mas->max]), the left part
- * stays in @node and the rest goes to the fresh leaf @right.  @lr gets
- * the two as their parent's items: last index, node, largest NULL run.
+ * the leaf @node under @mas (covering [mas->min, mas->max]), the first
+ * mt_cut(@buf, @first) stay in @node and the rest go to the fresh leaf
+ * @right.  @lr gets the two as their parent's items: last index, node,
+ * largest NULL run.
  * Return: how many items @node keeps.
  */
 static unsigned int mas_wr_cut_leaf(struct ma_state *mas,
 				    const struct mt_buf *buf,
+				    unsigned int first,
 				    struct maple_node *node,
 				    struct maple_node *right,
 				    struct mt_item lr[2])
@@ -3046,7 +3093,7 @@ static unsigned int mas_wr_cut_leaf(struct ma_state *mas,
 	struct maple_tree *mt = mas->tree;
 	unsigned int nr = buf->nr, cnt;
 
-	cnt = mt_cut_off_null(buf, (nr + 1) / 2, maple_leaf_64);
+	cnt = mt_cut(buf, first, maple_leaf_64);
 	mt_fill(mt, right, maple_leaf_64, &buf->item[cnt], nr - cnt);
 	mt_fill(mt, node, maple_leaf_64, buf->item, cnt);
 	lr[0].last = buf->item[cnt - 1].last;
@@ -3082,13 +3129,13 @@ static void mas_wr_cut_point(struct ma_state *mas, const struct mt_item lr[2],
 }
 
 /*
- * mas_wr_split_root() - mas_wr_split_leaf() of the root leaf: the engine
- * cuts the items in two leaves as for any leaf, and over them puts a new
- * root.  Here the old leaf keeps the left part, so two fresh nodes are
- * taken instead of the engine's three.  The tree is one level taller.
+ * mas_wr_split_root() - the split of the root leaf: the engine cuts the
+ * items in two leaves as for any leaf, and over them puts a new root.
+ * Here the old leaf keeps the left part, so two fresh nodes are taken
+ * instead of the engine's three.  The tree is one level taller.
  */
-static void mas_wr_split_root(struct ma_state *mas, const struct mt_buf *buf,
-			      struct maple_node *node, gfp_t gflags)
+static void mas_wr_split_root(struct ma_state *mas, struct mt_wr_plan *wp,
+			      gfp_t gflags)
 {
 	struct maple_tree *mt = mas->tree;
 	enum maple_type ptype = mt_level_type(mt, 1);
@@ -3101,7 +3148,7 @@ static void mas_wr_split_root(struct ma_state *mas, const struct mt_buf *buf,
 		return;
 	right = mas_pop_spare(mas);
 	top = mas_pop_spare(mas);
-	cnt = mas_wr_cut_leaf(mas, buf, node, right, lr);
+	cnt = mas_wr_cut_leaf(mas, &wp->buf, wp->first, wp->node, right, lr);
 	/* mt_fill() makes the two leaves its children */
 	mt_fill(mt, top, ptype, lr, 2);
 	etop = mt_mk_node(top, ptype);
@@ -3109,60 +3156,51 @@ static void mas_wr_split_root(struct ma_state *mas, const struct mt_buf *buf,
 	mt_set_height(mt, 2);
 	rcu_assign_pointer(mt->ma_root, etop);
 	mas->depth = 2;
-	mas_wr_cut_point(mas, lr, cnt, buf->nr);
+	mas_wr_cut_point(mas, lr, cnt, wp->buf.nr);
 }
 
+/**
+ * mas_wr_split_leaf() - outside RCU mode, carry out the split that
+ * mas_wr_plan_split() planned: cut the leaf's items wp->buf in two leaves
+ * where wp->first says (the old leaf keeps the left part) and give the
+ * parent, which has a free slot, one more child in place; the root leaf
+ * goes to mas_wr_split_root().
+ * @mas: the maple state, on the leaf
+ * @wp: the plan
+ * @gflags: how to allocate the one new leaf
+ *
+ * The tree is unchanged when that allocation fails: @mas then holds
+ * -ENOMEM and the number of nodes wanted, for mas_nomem().
+ */
 static noinline void mas_wr_split_leaf(struct ma_state *mas,
-				       const struct mt_buf *buf,
-				       struct maple_node *node, gfp_t gflags)
+				       struct mt_wr_plan *wp, gfp_t gflags)
 {
 	struct maple_tree *mt = mas->tree;
 	enum maple_type ptype = mt_level_type(mt, 1);
-	unsigned char cap = mt_slots[maple_leaf_64];
 	struct mt_item pitems[MAPLE_RANGE64_SLOTS + 1];
-	struct maple_node *parent, *sib, *right;
-	unsigned long *ppivs, pmax, smax;
-	unsigned int nr = buf->nr, room, cnt, pn;
+	struct maple_node *node = wp->node, *parent, *right;
+	unsigned int cnt, pn;
 	struct mt_item lr[2];
 	unsigned char poff, pend;
-	void __rcu **pslots;
 
+	mas->index = wp->index;
 	if (ma_is_root(node)) {
-		mas_wr_split_root(mas, buf, node, gflags);
+		mas_wr_split_root(mas, wp, gflags);
 		return;
 	}
 	parent = ma_parent(node);
 	poff = ma_parent_slot(node);
-	ppivs = ma_pivots(parent, ptype);
-	pslots = ma_slots(parent, ptype);
 	pend = ma_parent_end(mt, parent, ptype);
-	pmax = ppivs[pend];
-	/* Would the engine share with a sibling (mt_plan_overflow())? */
-	room = mt_share_room(cap, true, mas->max);
-	if (poff > 0) {
-		sib = mte_to_node(mt_slot(mt, pslots, poff - 1));
-		if (nr + ma_data_end(sib, maple_leaf_64,
-				     ppivs[poff - 1]) + 1 < room) {
-			mas_wr_share_leaf(mas, buf, node, parent, ptype,
-					  poff - 1, ppivs[poff - 1], false);
-			return;
-		}
-	}
-	if (poff < pend) {
-		smax = poff + 1 < pend ? ppivs[poff + 1] : pmax;
-		sib = mte_to_node(mt_slot(mt, pslots, poff + 1));
-		if (nr + ma_data_end(sib, maple_leaf_64, smax) + 1 < room) {
-			mas_wr_share_leaf(mas, buf, node, parent, ptype,
-					  poff + 1, smax, false);
-			return;
-		}
-	}
 	if (!mas_wr_split_spares(mas, 1, gflags))
 		return;
 	right = mas_pop_spare(mas);
-	cnt = mas_wr_cut_leaf(mas, buf, node, right, lr);
-	/* The parent's children, with the new one after the old leaf. */
-	pn = mt_node_items(mt, mt_mk_node(parent, ptype), pmax, pitems);
+	cnt = mas_wr_cut_leaf(mas, &wp->buf, wp->first, node, right, lr);
+	/*
+	 * The parent's children, with the new one after the old leaf.  The
+	 * parent has a free slot, so pivot[pend] is its last index.
+	 */
+	pn = mt_node_items(mt, mt_mk_node(parent, ptype),
+			   ma_pivots(parent, ptype)[pend], pitems);
 	memmove(&pitems[poff + 2], &pitems[poff + 1],
 		(pn - poff - 1) * sizeof(pitems[0]));
 	pitems[poff] = lr[0];
@@ -3170,84 +3208,152 @@ static noinline void mas_wr_split_leaf(struct ma_state *mas,
 	mt_fill(mt, parent, ptype, pitems, pn + 1);
 	if (mt_is_alloc(mt))
 		mt_leaf_gap_up(parent, parent->ma64.gap[parent->ma64.meta.gap]);
-	mas_wr_cut_point(mas, lr, cnt, nr);
+	mas_wr_cut_point(mas, lr, cnt, wp->buf.nr);
 }
 
 /*
- * mas_wr_null_edge() - outside RCU mode, the leaf items wl->buf (the leaf
- * under @mas with the store applied) start (@left) or end with a NULL
- * that was not there, next to the sibling under the same parent.  When
- * that sibling's edge is NULL too, the engine would take both leaves in
- * one window, merge the two NULLs and, with more than a node of items,
- * cut them evenly: that is planned here (wl->soff, wl->smax) and done in
- * place by mas_wr_rebalance().
- * Return: 1 when planned, 0 when the sibling's edge is not NULL (the leaf
- * alone takes the store), -1 for the engine.
+ * mas_wr_sibling() - the leaf at slot @soff of @parent (the leaf's parent,
+ * whose last used slot is @pend): how many items it holds, and its last
+ * index in *@smax.
  */
-static int mas_wr_null_edge(struct ma_state *mas, struct mt_wr_leaf *wl,
-			    bool left)
+static unsigned int mas_wr_sibling(struct ma_state *mas,
+				   struct maple_node *parent,
+				   unsigned char soff, unsigned char pend,
+				   unsigned long *smax)
 {
 	struct maple_tree *mt = mas->tree;
-	struct maple_node *node = wl->node;
 	enum maple_type ptype = mt_level_type(mt, 1);
-	unsigned char cap = mt_slots[maple_leaf_64], pcap = mt_slots[ptype];
-	struct maple_node *parent, *sib;
-	unsigned long *ppivs, smax;
-	unsigned char poff, pend, soff, send;
-	void __rcu **pslots;
-	unsigned int total;
+	struct maple_node *sib;
 
-	if (ma_is_root(node))
-		return -1;
-	parent = ma_parent(node);
-	poff = ma_parent_slot(node);
-	ppivs = ma_pivots(parent, ptype);
-	pslots = ma_slots(parent, ptype);
-	pend = ma_parent_end(mt, parent, ptype);
-	if (left) {
-		if (!poff)
-			return -1;
-		soff = poff - 1;
-	} else {
-		if (poff >= pend || poff + 1U > pcap - 2U)
-			return -1;
-		soff = poff + 1;
-	}
-	smax = ppivs[soff];
-	sib = mte_to_node(mt_slot(mt, pslots, soff));
-	send = ma_data_end(sib, maple_leaf_64, smax);
-	if (mt_slot(mt, ma_slots(sib, maple_leaf_64), left ? send : 0))
-		return 0;
-	total = wl->buf.nr + send;	/* send + 1 items, one NULL merged */
-	if (total <= cap || total > 2U * cap)
-		return -1;
-	wl->soff = soff;
-	wl->smax = smax;
-	return 1;
+	if (soff < pend)
+		*smax = ma_pivots(parent, ptype)[soff];
+	else	/* the parent's last child: the parent's own last index */
+		*smax = mt_node_max(mt, parent);
+	sib = mte_to_node(mt_slot(mt, ma_slots(parent, ptype), soff));
+	return ma_data_end(sib, maple_leaf_64, *smax) + 1U;
 }
 
 /*
- * mas_wr_slot_plan() - can the store wl->val over [wl->index, wl->last],
+ * mas_wr_plan_split() - plan a wr_split_store: the leaf items wp->buf
+ * overflow one leaf.  The engine's decision (mt_share_plan(), as its
+ * mt_plan_overflow() makes it) says whether a sibling is taken in and
+ * where the cut goes.  A share is carried out in place; so is a split
+ * into two leaves of the root leaf, or of a leaf whose parent has a free
+ * slot (the climb stops there).  Anything else is the engine's.
+ */
+static void mas_wr_plan_split(struct ma_state *mas, struct mt_wr_plan *wp)
+{
+	struct maple_tree *mt = mas->tree;
+	enum maple_type ptype = mt_level_type(mt, 1);
+	struct maple_node *node = wp->node, *parent;
+	unsigned int nr = wp->buf.nr, lsib = 0, rsib = 0;
+	unsigned long lmax = 0, rmax = 0;
+	unsigned char poff, pend;
+
+	wp->in_place = false;
+	if (ma_is_root(node)) {
+		wp->share = mt_share_plan(nr, mt_slots[maple_leaf_64], true,
+					  mas->max, 0, 0, &wp->first);
+		wp->in_place = !wp->rcu && mt_parts(nr, maple_leaf_64) == 2;
+		return;
+	}
+	parent = ma_parent(node);
+	poff = ma_parent_slot(node);
+	pend = ma_parent_end(mt, parent, ptype);
+	if (poff > 0)
+		lsib = mas_wr_sibling(mas, parent, poff - 1, pend, &lmax);
+	if (poff < pend)
+		rsib = mas_wr_sibling(mas, parent, poff + 1, pend, &rmax);
+	wp->share = mt_share_plan(nr, mt_slots[maple_leaf_64], true, mas->max,
+				  lsib, rsib, &wp->first);
+	if (wp->rcu)
+		return;
+	if (wp->share == MT_SHARE_LEFT) {
+		wp->soff = poff - 1;
+		wp->smax = lmax;
+		wp->in_place = true;
+	} else if (wp->share == MT_SHARE_RIGHT) {
+		wp->soff = poff + 1;
+		wp->smax = rmax;
+		wp->in_place = true;
+	} else {
+		wp->in_place = mt_parts(nr, maple_leaf_64) == 2 &&
+			       pend + 1U < mt_slots[ptype];
+	}
+}
+
+/*
+ * mas_wr_plan_edge() - the leaf items wp->buf start (@left) or end with
+ * a NULL that was not there, next to the sibling under the same parent.
+ * When that sibling's edge is NULL too, the NULL store grows into it
+ * (mas_wr_prepare()) and the engine's window is the two leaves, with one
+ * NULL merged: it cuts them in mt_parts() nodes, evenly.  Two nodes, out
+ * of RCU mode, are planned here as an even share (wp->first 0), carried
+ * out in place by mas_wr_share_leaf().
+ * Return: false when the sibling's edge is not NULL: the window is the
+ * leaf alone, to be planned as such.  True when planned (wp->in_place
+ * says whether in place).
+ */
+static bool mas_wr_plan_edge(struct ma_state *mas, struct mt_wr_plan *wp,
+			     bool left)
+{
+	struct maple_tree *mt = mas->tree;
+	enum maple_type ptype = mt_level_type(mt, 1);
+	struct maple_node *node = wp->node, *parent, *sib;
+	unsigned char poff, pend, soff;
+	unsigned int sitems;
+	unsigned long smax;
+	void *edge;
+
+	wp->share = left ? MT_SHARE_LEFT : MT_SHARE_RIGHT;
+	wp->first = 0;
+	if (ma_is_root(node))
+		goto engine;	/* the NULL reaches the tree's edge */
+	parent = ma_parent(node);
+	poff = ma_parent_slot(node);
+	pend = ma_parent_end(mt, parent, ptype);
+	if (left ? !poff : poff >= pend)
+		goto engine;	/* the sibling is a cousin */
+	soff = left ? poff - 1 : poff + 1;
+	sitems = mas_wr_sibling(mas, parent, soff, pend, &smax);
+	sib = mte_to_node(mt_slot(mt, ma_slots(parent, ptype), soff));
+	edge = mt_slot(mt, ma_slots(sib, maple_leaf_64),
+		       left ? sitems - 1 : 0);
+	if (edge)
+		return false;	/* the plan is left as it was */
+	wp->soff = soff;
+	wp->smax = smax;
+	/* the pair's items, the two NULLs merged */
+	wp->in_place = !wp->rcu &&
+		       mt_parts(wp->buf.nr + sitems - 1, maple_leaf_64) == 2;
+	return true;
+engine:
+	wp->in_place = false;
+	return true;
+}
+
+/*
+ * mas_wr_slot_plan() - can the store wp->val over [wp->index, wp->last],
  * in the non-root leaf where @mas stands (mas->offset holds the index), be
  * a wr_slot_store: the slots before and after the stored range stay where
  * they are or slide, only the up to three ranges in the middle are
  * written, and the leaf keeps I4 and I5?  The same result as mt_fill() of
  * the leaf's items with the range replaced.
- * Return: true, with the plan in @wl, or false (nothing planned).
+ * Return: true, with the plan in @wp, or false (nothing planned).
  */
-static bool mas_wr_slot_plan(struct ma_state *mas, struct mt_wr_leaf *wl)
+static bool mas_wr_slot_plan(struct ma_state *mas, struct mt_wr_plan *wp)
 {
 	struct maple_tree *mt = mas->tree;
-	struct maple_node *node = wl->node;
+	struct maple_node *node = wp->node;
 	unsigned long *pivs = node->mr64.pivot;
 	void __rcu **slots = node->mr64.slot;
 	const unsigned char cap = mt_slots[maple_leaf_64];
 	unsigned char end = mas->end, roff = mas->offset, keep = mas->offset;
 	unsigned long max = mas->max, start = mas->index, rlast;
-	unsigned long index = wl->index, last = wl->last;
-	struct mt_item *mid = wl->mid;
+	unsigned long index = wp->index, last = wp->last;
+	struct mt_item *mid = wp->mid;
 	unsigned int nmid = 0, nn, tail, at;
-	void *lptr = mt_slot(mt, slots, keep), *rptr, *val = wl->val;
+	void *lptr = mt_slot(mt, slots, keep), *rptr, *val = wp->val;
 
 	while (roff < end && pivs[roff] < last)
 		roff++;
@@ -3287,26 +3393,26 @@ static bool mas_wr_slot_plan(struct ma_state *mas, struct mt_wr_leaf *wl)
 	if (!tail && !mid[nmid - 1].ptr && mt_slot(mt, slots, end) &&
 	    max != ULONG_MAX)
 		return false;
-	wl->keep = keep;
-	wl->roff = roff;
-	wl->nmid = nmid;
-	wl->at = at;
+	wp->keep = keep;
+	wp->roff = roff;
+	wp->nmid = nmid;
+	wp->at = at;
 	return true;
 }
 
 /* mas_wr_slot_store() - wr_slot_store: carry out mas_wr_slot_plan(). */
-static void mas_wr_slot_store(struct ma_state *mas, struct mt_wr_leaf *wl)
+static void mas_wr_slot_store(struct ma_state *mas, struct mt_wr_plan *wp)
 {
 	struct maple_tree *mt = mas->tree;
-	struct maple_node *node = wl->node;
+	struct maple_node *node = wp->node;
 	unsigned long *pivs = node->mr64.pivot;
 	void __rcu **slots = node->mr64.slot;
 	const unsigned char cap = mt_slots[maple_leaf_64];
-	unsigned char end = mas->end, keep = wl->keep, roff = wl->roff;
-	unsigned int nmid = wl->nmid, tail = end - roff;
+	unsigned char end = mas->end, keep = wp->keep, roff = wp->roff;
+	unsigned int nmid = wp->nmid, tail = end - roff;
 	unsigned int nn = keep + nmid + tail, p, i;
 	unsigned long max = mas->max;
-	const struct mt_item *mid = wl->mid;
+	const struct mt_item *mid = wp->mid;
 
 	/* Slide the tail to its place, then write the middle. */
 	p = keep + nmid;
@@ -3341,40 +3447,40 @@ static void mas_wr_slot_store(struct ma_state *mas, struct mt_wr_leaf *wl)
 	if (mt_is_alloc(mt))
 		mt_leaf_gap_up(node, ma_leaf_gap(mt, node, nn, mas->min, max));
 	/* Point @mas at the stored range, as the engine leaves it. */
-	mas->offset = keep + wl->at;
+	mas->offset = keep + wp->at;
 	mas->end = nn - 1;
 	mas->index = mas->offset ? pivs[mas->offset - 1] + 1 : mas->min;
-	mas->last = mid[wl->at].last;
+	mas->last = mid[wp->at].last;
 }
 
 /*
- * mas_wr_leaf_items() - wl->buf: the items of the leaf where @mas stands,
- * with [wl->index, wl->last] replaced by wl->val (NULLs merged).
+ * mas_wr_leaf_items() - wp->buf: the items of the leaf where @mas stands,
+ * with [wp->index, wp->last] replaced by wp->val (NULLs merged).
  * Return: whether the store gives either edge of the leaf a NULL that was
  * not there (*@lnull: the left one, *@rnull: the right one), which may
  * meet a NULL next door (I5).
  */
 static noinline void mas_wr_leaf_items(struct ma_state *mas,
-				       struct mt_wr_leaf *wl,
+				       struct mt_wr_plan *wp,
 				       bool *lnull, bool *rnull)
 {
 	struct mt_item items[MAPLE_RANGE64_SLOTS];
-	struct mt_buf *buf = &wl->buf;
-	unsigned long index = wl->index, last = wl->last, start;
+	struct mt_buf *buf = &wp->buf;
+	unsigned long index = wp->index, last = wp->last, start;
 	unsigned int n, i, loff, roff;
 
 	n = mt_node_items(mas->tree, mas->node, mas->max, items);
 	loff = mas->offset;
 	for (roff = loff; items[roff].last < last; roff++)
 		;
-	mt_buf_init(buf, wl->buf_items, ARRAY_SIZE(wl->buf_items));
+	mt_buf_init(buf, wp->buf_items, ARRAY_SIZE(wp->buf_items));
 	buf->min = mas->min;
 	for (i = 0; i < loff; i++)
 		mt_buf_push(buf, items[i].last, items[i].ptr, 0, true);
 	start = loff ? items[loff - 1].last + 1 : mas->min;
 	if (start < index)
 		mt_buf_push(buf, index - 1, items[loff].ptr, 0, true);
-	mt_buf_push(buf, last, wl->val, 0, true);
+	mt_buf_push(buf, last, wp->val, 0, true);
 	if (items[roff].last > last)
 		mt_buf_push(buf, items[roff].last, items[roff].ptr, 0, true);
 	for (i = roff + 1; i < n; i++)
@@ -3383,7 +3489,7 @@ static noinline void mas_wr_leaf_items(struct ma_state *mas,
 	*rnull = !buf->item[buf->nr - 1].ptr && items[n - 1].ptr &&
 		 mas->max != ULONG_MAX;
 	/* The one slot a store over unchanged pivots changes, if any. */
-	wl->swap = MAPLE_NODE_SLOTS;
+	wp->swap = MAPLE_NODE_SLOTS;
 	if (buf->nr != n)
 		return;
 	for (i = 0; i < n; i++) {
@@ -3393,39 +3499,75 @@ static noinline void mas_wr_leaf_items(struct ma_state *mas,
 	for (i = 0; i < n; i++) {
 		if (items[i].ptr == buf->item[i].ptr)
 			continue;
-		if (wl->swap != MAPLE_NODE_SLOTS) {
-			wl->swap = MAPLE_NODE_SLOTS + 1;	/* two or more */
+		if (wp->swap != MAPLE_NODE_SLOTS) {
+			wp->swap = MAPLE_NODE_SLOTS + 1;	/* two or more */
 			return;
 		}
-		wl->swap = i;
+		wp->swap = i;
 	}
-	if (wl->swap == MAPLE_NODE_SLOTS)
-		wl->swap = mas->offset;		/* nothing changes: a no-op */
+	if (wp->swap == MAPLE_NODE_SLOTS)
+		wp->swap = mas->offset;		/* nothing changes: a no-op */
 }
 
 /*
- * mas_wr_store_type() - walk to the leaf of [mas->index, mas->last] and
- * sort the store of @val there into a store type (see above), with its
- * plan in @wl.  Nothing is changed.  *@oldp gets the value at mas->index
- * when the walk read it.
+ * mas_wr_plan_items() - plan a store that changes the leaf's pivots, from
+ * the leaf's items with the store applied (wp->buf): a NULL edge that
+ * meets a NULL sibling, an overflow, an underflow, or a refill.
+ * Return: the store type.
+ */
+static enum store_type mas_wr_plan_items(struct ma_state *mas,
+					 struct mt_wr_plan *wp)
+{
+	struct maple_node *node = wp->node;
+	bool lnull, rnull;
+
+	mas_wr_leaf_items(mas, wp, &lnull, &rnull);
+	if (lnull || rnull) {
+		if (wp->rcu || (lnull && rnull)) {
+			wp->in_place = false;
+			return wr_rebalance;
+		}
+		if (mas_wr_plan_edge(mas, wp, lnull))
+			return wr_rebalance;
+	}
+	if (wp->buf.nr > mt_slots[maple_leaf_64]) {
+		mas_wr_plan_split(mas, wp);
+		return wr_split_store;
+	}
+	if (!ma_leaf_fill_ok(node, &wp->buf)) {
+		wp->in_place = false;
+		return ma_is_root(node) ? wr_store_root : wr_rebalance;
+	}
+	if (wp->rcu && wp->swap < MAPLE_NODE_SLOTS) {
+		wp->in_place = true;
+		return wr_exact_fit;	/* a NULL in or out, pivots kept */
+	}
+	return wr_node_store;
+}
+
+/*
+ * mas_wr_store_type() - the planner: walk to the leaf of [mas->index,
+ * mas->last] and sort the store of @val there into a store type (see
+ * above), with its plan in @wp.  Nothing is changed.  A state that
+ * already stands on the leaf (an iteration replacing what it found, say)
+ * is not walked again.  *@oldp gets the value at mas->index when the
+ * walk read it.
  * Return: the type, also set in mas->store_type.
  */
 static enum store_type mas_wr_store_type(struct ma_state *mas, void *val,
-					 struct mt_wr_leaf *wl, void **oldp)
+					 struct mt_wr_plan *wp, void **oldp)
 {
 	struct maple_tree *mt = mas->tree;
 	unsigned long index = mas->index, last = mas->last;
 	enum store_type type;
 	struct maple_node *node;
-	bool lnull, rnull;
-	int edge;
 
-	wl->val = val;
-	wl->index = index;
-	wl->last = last;
-	wl->buf.nr = 0;		/* built only where a type needs it */
-	wl->rcu = mt_in_rcu(mt);
-	wl->in_place = !wl->rcu;
+	wp->val = val;
+	wp->index = index;
+	wp->last = last;
+	wp->buf.nr = 0;		/* built only where a type needs it */
+	wp->rcu = mt_in_rcu(mt);
+	wp->in_place = !wp->rcu;
 	if (!mt_is_enode(mt_root_get(mt))) {
 		type = mt_root_get(mt) || val ? wr_store_root : wr_new_root;
 		goto out;
@@ -3439,74 +3581,44 @@ static enum store_type mas_wr_store_type(struct ma_state *mas, void *val,
 		goto out;
 	}
 	node = mte_to_node(mas->node);
-	wl->node = node;
+	wp->node = node;
 	if (val && *oldp && mas->index == index && mas->last == last &&
 	    (mas->end > 1 || !ma_is_root(node))) {
 		/* entry over entry: no pivot or gap changes */
-		wl->swap = mas->offset;
-		wl->in_place = true;
+		wp->swap = mas->offset;
+		wp->in_place = true;
 		type = wr_exact_fit;
 		goto out;
 	}
-	if (!wl->rcu && val && mas->offset == mas->end &&
+	if (!wp->rcu && val && mas->offset == mas->end &&
 	    mas_wr_tail_end(mas, index, last) < mt_slots[maple_leaf_64]) {
 		type = wr_append;
 		goto out;
 	}
-	if (!wl->rcu && !ma_is_root(node) && mas_wr_slot_plan(mas, wl)) {
+	if (!wp->rcu && !ma_is_root(node) && mas_wr_slot_plan(mas, wp)) {
 		type = wr_slot_store;
 		goto out;
 	}
-	mas_wr_leaf_items(mas, wl, &lnull, &rnull);
-	if (lnull || rnull) {
-		if (wl->rcu || (lnull && rnull)) {
-			wl->in_place = false;
-			type = wr_rebalance;
-			goto out;
-		}
-		edge = mas_wr_null_edge(mas, wl, lnull);
-		if (edge) {
-			wl->in_place = edge > 0;
-			type = wr_rebalance;
-			goto out;
-		}
-	}
-	if (wl->buf.nr > mt_slots[maple_leaf_64]) {
-		wl->in_place = !wl->rcu &&
-			       mas_wr_split_fits(mas, node, wl->buf.nr);
-		type = wr_split_store;
-		goto out;
-	}
-	if (!mt_fast_shape_ok(mas, &wl->buf, node)) {
-		wl->in_place = false;
-		type = ma_is_root(node) ? wr_store_root : wr_rebalance;
-		goto out;
-	}
-	if (wl->rcu && wl->swap < MAPLE_NODE_SLOTS) {
-		wl->in_place = true;
-		type = wr_exact_fit;	/* a NULL in or out, pivots kept */
-		goto out;
-	}
-	type = wr_node_store;
+	type = mas_wr_plan_items(mas, wp);
 out:
 	mas->store_type = type;
 	return type;
 }
 
 /*
- * After the leaf took the items wl->buf: its gap up the tree (allocation
+ * After the leaf took the items wp->buf: its gap up the tree (allocation
  * trees), and @mas on the stored range, as the engine leaves it.
  */
-static void mas_wr_leaf_done(struct ma_state *mas, struct mt_wr_leaf *wl)
+static void mas_wr_leaf_done(struct ma_state *mas, struct mt_wr_plan *wp)
 {
-	struct mt_buf *buf = &wl->buf;
+	struct mt_buf *buf = &wp->buf;
 	unsigned int pos = 0;
 	unsigned long lo = mas->min;
 
 	if (mt_is_alloc(mas->tree))
-		mt_leaf_gap_up(wl->node, mt_leaf_gap(buf->item, buf->nr,
+		mt_leaf_gap_up(wp->node, mt_leaf_gap(buf->item, buf->nr,
 						     buf->min));
-	while (buf->item[pos].last < wl->index) {
+	while (buf->item[pos].last < wp->index) {
 		lo = buf->item[pos].last + 1;
 		pos++;
 	}
@@ -3517,61 +3629,53 @@ static void mas_wr_leaf_done(struct ma_state *mas, struct mt_wr_leaf *wl)
 }
 
 /* wr_exact_fit: swap the one slot, for readers too. */
-static void mas_wr_exact_fit(struct ma_state *mas, struct mt_wr_leaf *wl)
+static void mas_wr_exact_fit(struct ma_state *mas, struct mt_wr_plan *wp)
 {
-	rcu_assign_pointer(ma_slots(wl->node, maple_leaf_64)[wl->swap],
-			   wl->val);
-	/* A NULL stored or replaced (wl->buf was built): gaps, position. */
-	if (wl->buf.nr)
-		mas_wr_leaf_done(mas, wl);
+	rcu_assign_pointer(ma_slots(wp->node, maple_leaf_64)[wp->swap],
+			   wp->val);
+	/* A NULL stored or replaced (wp->buf was built): gaps, position. */
+	if (wp->buf.nr)
+		mas_wr_leaf_done(mas, wp);
 }
 
-/* wr_node_store, outside RCU mode: refill the leaf from wl->buf. */
-static void mas_wr_node_store(struct ma_state *mas, struct mt_wr_leaf *wl)
+/* wr_node_store, outside RCU mode: refill the leaf from wp->buf. */
+static void mas_wr_node_store(struct ma_state *mas, struct mt_wr_plan *wp)
 {
-	mt_fill(mas->tree, wl->node, maple_leaf_64, wl->buf.item, wl->buf.nr);
-	mas_wr_leaf_done(mas, wl);
-}
-
-/* wr_rebalance in place: the two leaves cut evenly (mas_wr_null_edge()). */
-static void mas_wr_rebalance(struct ma_state *mas, struct mt_wr_leaf *wl)
-{
-	enum maple_type ptype = mt_level_type(mas->tree, 1);
-
-	mas->index = wl->index;
-	mas_wr_share_leaf(mas, &wl->buf, wl->node, ma_parent(wl->node),
-			  ptype, wl->soff, wl->smax, true);
+	mt_fill(mas->tree, wp->node, maple_leaf_64, wp->buf.item, wp->buf.nr);
+	mas_wr_leaf_done(mas, wp);
 }
 
 /*
  * mas_wr_leaf_store() - carry out the store that mas_wr_store_type()
- * planned in @wl, when it is done in place.
+ * planned in @wp, when it is done in place.
  * Return: false when it is the engine's (nothing changed).
  */
-static bool mas_wr_leaf_store(struct ma_state *mas, struct mt_wr_leaf *wl,
+static bool mas_wr_leaf_store(struct ma_state *mas, struct mt_wr_plan *wp,
 			      enum store_type type, gfp_t gflags)
 {
-	if (!wl->in_place || !mt_fast_writes())
+	if (!wp->in_place || !mt_fast_writes())
 		return false;
 	switch (type) {
 	case wr_exact_fit:
-		mas_wr_exact_fit(mas, wl);
+		mas_wr_exact_fit(mas, wp);
 		break;
 	case wr_append:
-		mas_wr_tail(mas, wl);
+		mas_wr_tail(mas, wp);
 		break;
 	case wr_slot_store:
-		mas_wr_slot_store(mas, wl);
+		mas_wr_slot_store(mas, wp);
 		break;
 	case wr_node_store:
-		mas_wr_node_store(mas, wl);
+		mas_wr_node_store(mas, wp);
 		break;
 	case wr_split_store:
-		mas->index = wl->index;
-		mas_wr_split_leaf(mas, &wl->buf, wl->node, gflags);
+		if (wp->share == MT_SHARE_NONE)
+			mas_wr_split_leaf(mas, wp, gflags);
+		else
+			mas_wr_share_leaf(mas, wp);
 		break;
-	case wr_rebalance:
-		mas_wr_rebalance(mas, wl);
+	case wr_rebalance:	/* the even cut of mas_wr_plan_edge() */
+		mas_wr_share_leaf(mas, wp);
 		break;
 	default:
 		return false;
@@ -3592,9 +3696,9 @@ static const unsigned long mt_old_unknown;
  * mas_wr_engine() - the general store (see THE WRITES at the top): count
  * the nodes, obtain them, rewrite the levels.  @old is the value at
  * mas->index when the caller's walk read it, else MT_OLD_UNKNOWN.
+ * @gflags never sleeps: the engine holds its CPU's scratch meanwhile.
  * Return: the value that was at mas->index.
  */
-/* @gflags never sleeps: the engine holds its CPU's scratch meanwhile. */
 static noinline void *mas_wr_engine(struct ma_state *mas, void *val,
 				    void *old, gfp_t gflags)
 {
@@ -3654,9 +3758,11 @@ static noinline void *mas_wr_engine(struct ma_state *mas, void *val,
 
 /*
  * mas_wr_run() - store @val over [mas->index, mas->last] with nodes
- * from @mas's spares, allocating what is missing with @gflags.
- * On -ENOMEM the tree is untouched, @mas holds the error and the number
- * of nodes still wanted.  On success @mas points at the stored range.
+ * from @mas's spares, allocating what is missing with @gflags: plan, then
+ * an executor or the engine.  The entry points have checked that index <=
+ * last.  On -ENOMEM the tree is untouched, @mas holds the error and the
+ * number of nodes still wanted.  On success @mas points at the stored
+ * range.
  * Return: the value that was at mas->index.
  */
 static void *mas_wr_run(struct ma_state *mas, void *val, gfp_t gflags)
@@ -3664,57 +3770,15 @@ static void *mas_wr_run(struct ma_state *mas, void *val, gfp_t gflags)
 	unsigned long index = mas->index, last = mas->last;
 	void *old = MT_OLD_UNKNOWN;
 	enum store_type type;
-	struct mt_wr_leaf wl;
+	struct mt_wr_plan wp;
 
-	if (unlikely(mas->index > mas->last)) {
-		mas_set_err(mas, -EINVAL);
-		return NULL;
-	}
-	type = mas_wr_store_type(mas, val, &wl, &old);
-	if (mas_wr_leaf_store(mas, &wl, type, gflags))
+	type = mas_wr_store_type(mas, val, &wp, &old);
+	if (mas_wr_leaf_store(mas, &wp, type, gflags))
 		return old;
 	mas->index = index;	/* the walk moved them */
 	mas->last = last;
 	mas->store_type = wr_invalid;
 	return mas_wr_engine(mas, val, old, gflags);
-}
-
-/*
- * mas_wr_replace() - the store of an iteration that replaces the entry it
- * found: @val (not NULL) over exactly the range @mas stands on, which
- * holds an entry.  The leaf is checked to still say so (its bounds around
- * mas->offset); then only the slot changes, in place, as the fast path's
- * exact fit does it, without the fast path's walk or setup.
- * Return: false, nothing done, when any of that does not hold.
- */
-static inline bool mas_wr_replace(struct ma_state *mas, void *val,
-				  void **oldp)
-{
-	unsigned char off = mas->offset, end;
-	struct maple_node *node;
-	unsigned long *pivs;
-	void __rcu **slots;
-	void *old;
-
-	if (!val || mas->status != ma_active || !mas->node ||
-	    !mte_is_leaf(mas->node))
-		return false;
-	node = mte_to_node(mas->node);
-	pivs = node->mr64.pivot;
-	slots = node->mr64.slot;
-	end = ma_data_end(node, maple_leaf_64, mas->max);
-	if (off > end || ma_dead(node) ||
-	    (off ? pivs[off - 1] + 1 : mas->min) != mas->index ||
-	    (off < end ? pivs[off] : mas->max) != mas->last)
-		return false;
-	old = mt_slot(mas->tree, slots, off);
-	if (!old || (end < 2 && ma_is_root(node)))
-		return false;	/* not entry over entry, or the root's shape */
-	rcu_assign_pointer(slots[off], val);
-	mas->end = end;
-	mas->store_type = wr_invalid;
-	*oldp = old;
-	return true;
 }
 
 /* The gflags of a write that must not sleep (the lock is held). */
@@ -3745,8 +3809,7 @@ void *mas_store(struct ma_state *mas, void *val)
 		mas_set_err(mas, -EINVAL);
 		return NULL;
 	}
-	if (!mt_fast_writes() || !mas_wr_replace(mas, val, &old))
-		old = mas_wr_run(mas, val, MT_GFP_NOSLEEP);
+	old = mas_wr_run(mas, val, MT_GFP_NOSLEEP);
 	if (mas_is_err(mas))
 		return NULL;
 	if (!(mas->mas_flags & (MT_MAS_PREALLOC | MT_MAS_BULK)))
@@ -3755,23 +3818,16 @@ void *mas_store(struct ma_state *mas, void *val)
 }
 MT_EXPORT_GPL(mas_store);
 
-/**
- * mas_store_gfp() - mas_store() that allocates with @gflags, dropping the lock
- * for it when @gflags may sleep (see mas_nomem()).
- * @mas: the maple state; index and last give the range
- * @val: the value to store
- * @gflags: how to allocate
- *
- * Context: the write lock.
- * Return: 0, -EINVAL for index > last, or -ENOMEM (tree unchanged).
+/*
+ * mas_wr_retry() - the store of mas_store_gfp() and of the other entry
+ * points that may wait for memory, once they checked the range.
+ * Return: 0 or -ENOMEM (tree unchanged).
  */
-int mas_store_gfp(struct ma_state *mas, void *val, gfp_t gflags)
+static int mas_wr_retry(struct ma_state *mas, void *val, gfp_t gflags)
 {
 	unsigned long index = mas->index, last = mas->last;
 	int ret = 0;
 
-	if (mas->index > mas->last)
-		return -EINVAL;
 	if (gfpflags_allow_blocking(gflags))
 		mas->mas_flags |= MT_MAS_RETRY;
 	for (;;) {
@@ -3786,6 +3842,23 @@ int mas_store_gfp(struct ma_state *mas, void *val, gfp_t gflags)
 		ret = xa_err(mas->node);
 	mas_destroy(mas);
 	return ret;
+}
+
+/**
+ * mas_store_gfp() - mas_store() that allocates with @gflags, dropping the lock
+ * for it when @gflags may sleep (see mas_nomem()).
+ * @mas: the maple state; index and last give the range
+ * @val: the value to store
+ * @gflags: how to allocate
+ *
+ * Context: the write lock.
+ * Return: 0, -EINVAL for index > last, or -ENOMEM (tree unchanged).
+ */
+int mas_store_gfp(struct ma_state *mas, void *val, gfp_t gflags)
+{
+	if (mas->index > mas->last)
+		return -EINVAL;
+	return mas_wr_retry(mas, val, gflags);
 }
 MT_EXPORT_GPL(mas_store_gfp);
 
@@ -3835,6 +3908,13 @@ MT_EXPORT_GPL(mas_preallocate);
  */
 void mas_store_prealloc(struct ma_state *mas, void *val)
 {
+	if (unlikely(mas->index > mas->last)) {
+		/* mas_preallocate() refused this range: a caller's bug */
+		MAS_WARN_ON(mas, true);
+		mas_set_err(mas, -EINVAL);
+		mas_destroy(mas);
+		return;
+	}
 	mas_wr_run(mas, val, MT_GFP_NOSLEEP);
 	/* The preallocation was for this store: falling short is a bug. */
 	if (unlikely(mas_is_err(mas)))
@@ -3950,8 +4030,7 @@ int mtree_store_range(struct maple_tree *mt, unsigned long index,
 
 	if (WARN_ON_ONCE(mt_entry_refused(val)))
 		return -EINVAL;
-	if (index > last)
-		return -EINVAL;
+	/* index > last: mas_store_gfp() says -EINVAL */
 	mas.mas_flags |= MT_MAS_DISCARD;
 	mtree_lock(mt);
 	ret = mas_store_gfp(&mas, val, gflags);
@@ -4004,7 +4083,7 @@ static int mas_insert_gfp(struct ma_state *mas, void *val, gfp_t gflags)
 		return -EEXIST;
 	mas->index = index;
 	mas->last = last;
-	return mas_store_gfp(mas, val, gflags);
+	return mas_wr_retry(mas, val, gflags);
 }
 
 /**
