@@ -85,7 +85,7 @@
  * nothing: either a dry run of the engine counts the nodes it will need
  * (mas_preallocate(), mas_store()), or, for a store that may wait for
  * memory (mas_store_gfp(), mas_erase()), a bound taken from the height
- * alone stands for the count (mt_wr_bound()).  Then the real run.  Levels
+ * alone stands for the count (mw_bound()).  Then the real run.  Levels
  * are numbered from the leaves (0).
  *
  *  1. A NULL store grows to swallow NULL neighbours (I5).
@@ -113,7 +113,7 @@
  *   leaf items: 10 20 (30..)  X=[30,70]  (71..)80 90  -> one or two leaves,
  *   which take the place of a and b in P's items: [ new | c ].
  *
- * The engine's working memory is per CPU (mt_write_get()), not on the
+ * The engine's working memory is per CPU (mw_get()), not on the
  * stack.
  *
  * In RCU mode nothing a reader can see is changed except by publishing a
@@ -135,12 +135,26 @@
  * In this file:
  *   mt       the struct maple_tree
  *   mas      the caller's struct ma_state
- *   w        a write in progress (struct mt_write)
+ *   w        a write in progress of the engine (struct mt_write)
+ *   wp       the plan of a store (struct mt_wr_plan)
+ *   gs       a free-space search (struct mt_gap_search)
  *   enode    an encoded node (struct maple_enode *), node a decoded one
- *   mte_*()  take an encoded node, ma_*() a decoded one
  *   offset   a slot number within a node; end the last used slot
  *   h        a level, 0 at the leaves
  *   min/max  the inclusive bounds of what a node covers
+ *
+ * A function's prefix says what its first argument is:
+ *   mt_*()   a struct maple_tree (and the API's mt_*() names)
+ *   mas_*()  a struct ma_state; mas_wr_*() a store through one
+ *   mte_*()  an encoded node; ma_*() a decoded node (or its parts)
+ *   mw_*()   a struct mt_write, the engine's working state
+ *   mg_*()   a struct mt_gap_search
+ *   mt_buf_*(), mt_items_*()  a level's items; mt_dup_*() a struct
+ *            mt_dup; mt_check_*() a struct mt_check; mt_batch_*() a
+ *            struct mt_free_batch
+ * A few helpers keep the kernel's own names (mt_mk_node(), mt_slot(),
+ * mt_free_one()), and the policy functions of the cut (mt_parts(),
+ * mt_share_plan(), mt_cut()) take only numbers and items.
  */
 #include <linux/maple_tree.h>	/* our API and node layouts */
 #include <linux/xarray.h>	/* entry encoding: xa_is_node() and friends */
@@ -683,9 +697,10 @@ static inline void mas_set_err(struct ma_state *mas, long err)
 	mas->status = ma_error;
 }
 
-static unsigned long ma_leaf_gap(const struct maple_tree *mt,
-				 struct maple_node *node, unsigned int cnt,
-				 unsigned long lo, unsigned long hi);
+static unsigned long ma_leaf_largest_gap(struct maple_node *node,
+					 const struct maple_tree *mt,
+					 unsigned int cnt, unsigned long lo,
+					 unsigned long hi);
 
 /*
  * mt_gaps_below() - make every gap below @enode, which covers [@lo_lim,
@@ -703,7 +718,7 @@ static unsigned long mt_gaps_below(struct maple_tree *mt,
 	void __rcu **slots = ma_slots(node, ntype);
 
 	if (ma_is_leaf(ntype))
-		return ma_leaf_gap(mt, node, end + 1U, lo_lim, hi_lim);
+		return ma_leaf_largest_gap(node, mt, end + 1U, lo_lim, hi_lim);
 	gaps = ma_gaps(node, ntype);
 	for (i = 0; i <= end; i++, lo = hi + 1) {
 		hi = i < end ? pivs[i] : hi_lim;
@@ -1830,7 +1845,7 @@ static unsigned int mt_node_items(struct maple_tree *mt,
 }
 
 /* Fill @step as the child at slot @off of @parent. */
-static void mt_step_down(struct mt_write *w, const struct mt_step *parent,
+static void mw_step_down(struct mt_write *w, const struct mt_step *parent,
 			 unsigned char off, struct mt_step *step)
 {
 	struct maple_node *node = mte_to_node(parent->enode);
@@ -1849,8 +1864,8 @@ static void mt_step_down(struct mt_write *w, const struct mt_step *parent,
 }
 
 /* Walk the path to @idx, level by level, into @path. */
-static void mt_wr_path(struct mt_write *w, unsigned long idx,
-		       struct mt_step *path)
+static void mw_path(struct mt_write *w, unsigned long idx,
+		    struct mt_step *path)
 {
 	struct maple_node *node;
 	unsigned long *pivs;
@@ -1870,13 +1885,13 @@ static void mt_wr_path(struct mt_write *w, unsigned long idx,
 			step->offset++;
 		if (!h)
 			return;
-		mt_step_down(w, step, step->offset, &path[h - 1]);
+		mw_step_down(w, step, step->offset, &path[h - 1]);
 		h--;
 		step = &path[h];
 	}
 }
 
-static void mt_note_used(struct mt_write *w, const struct mt_step *step,
+static void mw_note_used(struct mt_write *w, const struct mt_step *step,
 			 unsigned char lo, unsigned char hi)
 {
 	struct maple_enode *enode = step->enode;
@@ -1891,7 +1906,7 @@ static void mt_note_used(struct mt_write *w, const struct mt_step *step,
 	w->nr_used++;
 }
 
-static bool mt_was_used(struct mt_write *w, struct maple_enode *enode)
+static bool mw_was_used(struct mt_write *w, struct maple_enode *enode)
 {
 	unsigned int i;
 
@@ -1902,7 +1917,7 @@ static bool mt_was_used(struct mt_write *w, struct maple_enode *enode)
 }
 
 /* Level 0: the leaf items with the new value in place. */
-static void mt_leaf_level(struct mt_write *w)
+static void mw_leaf_level(struct mt_write *w)
 {
 	struct mt_item left[MAPLE_RANGE64_SLOTS], right[MAPLE_RANGE64_SLOTS];
 	struct mt_buf *buf = &w->level;
@@ -1934,10 +1949,10 @@ static void mt_leaf_level(struct mt_write *w)
 		roff = w->r[0].offset;
 		buf->min = w->l[0].min;
 		if (w->l[0].enode == w->r[0].enode) {
-			mt_note_used(w, &w->l[0], 0, 0);
+			mw_note_used(w, &w->l[0], 0, 0);
 		} else {
-			mt_note_used(w, &w->l[0], 0, 0);
-			mt_note_used(w, &w->r[0], 0, 0);
+			mw_note_used(w, &w->l[0], 0, 0);
+			mw_note_used(w, &w->r[0], 0, 0);
 		}
 	}
 	buf->nr = 0;
@@ -1954,7 +1969,7 @@ static void mt_leaf_level(struct mt_write *w)
 }
 
 /* Level @h >= 1: the window's outer slots around the level below's nodes. */
-static void mt_inner_level(struct mt_write *w, unsigned int h)
+static void mw_inner_level(struct mt_write *w, unsigned int h)
 {
 	struct mt_item left[MAPLE_RANGE64_SLOTS], right[MAPLE_RANGE64_SLOTS];
 	struct mt_buf *buf = &w->level, *below = &w->below;
@@ -1978,15 +1993,15 @@ static void mt_inner_level(struct mt_write *w, unsigned int h)
 	for (i = r->offset + 1; i < nr; i++)
 		buf->item[buf->nr++] = right[i];
 	if (l->enode == r->enode) {
-		mt_note_used(w, l, l->offset, r->offset);
+		mw_note_used(w, l, l->offset, r->offset);
 	} else {
-		mt_note_used(w, l, l->offset, l->end);
-		mt_note_used(w, r, 0, r->offset);
+		mw_note_used(w, l, l->offset, l->end);
+		mw_note_used(w, r, 0, r->offset);
 	}
 }
 
 /* Is there a node left (right) of the window at level @h? */
-static int mt_neighbour_level(struct mt_write *w, unsigned int h, bool right)
+static int mw_neighbour_level(struct mt_write *w, unsigned int h, bool right)
 {
 	unsigned int j;
 
@@ -2000,11 +2015,11 @@ static int mt_neighbour_level(struct mt_write *w, unsigned int h, bool right)
 }
 
 /*
- * mt_widen() - level @h has too few items: take in every item of the next
+ * mw_widen() - level @h has too few items: take in every item of the next
  * node to the right (or, at the right edge, to the left) and move that
  * side of the window onto it.
  */
-static void mt_widen(struct mt_write *w, unsigned int h, bool go_left)
+static void mw_widen(struct mt_write *w, unsigned int h, bool go_left)
 {
 	struct mt_item items[MAPLE_RANGE64_SLOTS];
 	struct mt_buf *buf = &w->level;
@@ -2012,24 +2027,24 @@ static void mt_widen(struct mt_write *w, unsigned int h, bool go_left)
 	unsigned int n, i;
 	int j, k;
 
-	j = go_left ? -1 : mt_neighbour_level(w, h, true);
+	j = go_left ? -1 : mw_neighbour_level(w, h, true);
 	if (j >= 0) {
 		w->r[j].offset++;
 		for (k = j - 1; k >= (int)h; k--)
-			mt_step_down(w, &w->r[k + 1], w->r[k + 1].offset,
+			mw_step_down(w, &w->r[k + 1], w->r[k + 1].offset,
 				     &w->r[k]);
 		n = mt_node_items(w->tree, w->r[h].enode, w->r[h].max, items);
 		for (i = 0; i < n; i++)
 			mt_buf_push(buf, items[i].last, items[i].ptr,
 				    items[i].gap, leaf);
-		mt_note_used(w, &w->r[h], 1, 0);
+		mw_note_used(w, &w->r[h], 1, 0);
 		return;
 	}
-	j = mt_neighbour_level(w, h, false);
+	j = mw_neighbour_level(w, h, false);
 	BUG_ON(j < 0);
 	w->l[j].offset--;
 	for (k = j - 1; k >= (int)h; k--) {
-		mt_step_down(w, &w->l[k + 1], w->l[k + 1].offset, &w->l[k]);
+		mw_step_down(w, &w->l[k + 1], w->l[k + 1].offset, &w->l[k]);
 		w->l[k].offset = w->l[k].end;
 	}
 	n = mt_node_items(w->tree, w->l[h].enode, w->l[h].max, items);
@@ -2045,7 +2060,7 @@ static void mt_widen(struct mt_write *w, unsigned int h, bool go_left)
 			(buf->nr - n - 1) * sizeof(buf->item[0]));
 		buf->nr--;
 	}
-	mt_note_used(w, &w->l[h], 1, 0);
+	mw_note_used(w, &w->l[h], 1, 0);
 }
 
 /*
@@ -2085,13 +2100,13 @@ static inline unsigned int mt_share_room(unsigned int cap, bool leaf,
 }
 
 /* How many items of a sibling at level @h would join the window. */
-static unsigned int mt_sibling_items(struct mt_write *w, unsigned int h,
+static unsigned int mw_sibling_items(struct mt_write *w, unsigned int h,
 				     bool left)
 {
 	struct mt_step *parent = left ? &w->l[h + 1] : &w->r[h + 1];
 	struct mt_step sibling;
 
-	mt_step_down(w, parent, parent->offset + (left ? -1 : 1), &sibling);
+	mw_step_down(w, parent, parent->offset + (left ? -1 : 1), &sibling);
 	return sibling.end + 1U;
 }
 
@@ -2130,11 +2145,11 @@ static inline unsigned int mt_parts(unsigned int nr, enum maple_type ntype)
 }
 
 /*
- * mt_plan_overflow() - an overflowing single-node window at level @h:
+ * mw_plan_overflow() - an overflowing single-node window at level @h:
  * decide whether it takes in a sibling, and where the first node ends
  * (w->first, the number of items it gets; 0 for an even cut).
  */
-static enum mt_share mt_plan_overflow(struct mt_write *w, unsigned int h)
+static enum mt_share mw_plan_overflow(struct mt_write *w, unsigned int h)
 {
 	enum maple_type ntype = mt_level_type(w->tree, h);
 	unsigned int cap = mt_slots[ntype], nr = w->level.nr;
@@ -2146,9 +2161,9 @@ static enum mt_share mt_plan_overflow(struct mt_write *w, unsigned int h)
 		return MT_SHARE_NONE;
 	parent = &w->l[h + 1];	/* siblings only under the same parent */
 	if (h + 1 < w->height && parent->offset > 0)
-		lsib = mt_sibling_items(w, h, true);
+		lsib = mw_sibling_items(w, h, true);
 	if (h + 1 < w->height && parent->offset < parent->end)
-		rsib = mt_sibling_items(w, h, false);
+		rsib = mw_sibling_items(w, h, false);
 	return mt_share_plan(nr, cap, !h, w->l[h].max, lsib, rsib, &w->first);
 }
 
@@ -2194,8 +2209,8 @@ static bool mt_items_leave_no_node(const struct mt_buf *buf)
 }
 
 /* Largest NULL run among leaf items [first, first + cnt). */
-static unsigned long mt_leaf_gap(const struct mt_item *items,
-				 unsigned int cnt, unsigned long lo_lim)
+static unsigned long mt_items_null_run(const struct mt_item *items,
+				       unsigned int cnt, unsigned long lo_lim)
 {
 	unsigned long gap = 0, start = lo_lim, len;
 	unsigned int i;
@@ -2221,7 +2236,7 @@ static unsigned long mt_items_gap(const struct mt_item *items,
 	unsigned int i;
 
 	if (leaf)
-		return mt_leaf_gap(items, cnt, lo_lim);
+		return mt_items_null_run(items, cnt, lo_lim);
 	for (i = 0; i < cnt; i++)
 		if (items[i].gap > gap)
 			gap = items[i].gap;
@@ -2307,10 +2322,10 @@ static void mt_adopt(struct maple_tree *mt, struct maple_enode *enode,
 }
 
 /*
- * mt_split_level() - cut the items of level @h into @parts nodes and make
+ * mw_split_level() - cut the items of level @h into @parts nodes and make
  * them the items the level above receives.
  */
-static void mt_split_level(struct mt_write *w, unsigned int h,
+static void mw_split_level(struct mt_write *w, unsigned int h,
 			   unsigned int parts)
 {
 	enum maple_type ntype = mt_level_type(w->tree, h);
@@ -2345,30 +2360,30 @@ static void mt_split_level(struct mt_write *w, unsigned int h,
 }
 
 /* Free the subtree below @enode that no other part of the write owns. */
-static void mt_drop_tree(struct mt_write *w, struct maple_enode *enode,
+static void mw_drop_tree(struct mt_write *w, struct maple_enode *enode,
 			 unsigned long hi_lim)
 {
 	struct mt_item items[MAPLE_RANGE64_SLOTS];
 	unsigned int n, i;
 	unsigned long lo;
 
-	if (mt_was_used(w, enode))
+	if (mw_was_used(w, enode))
 		return;
 	if (!mte_is_leaf(enode)) {
 		n = mt_node_items(w->tree, enode, hi_lim, items);
 		for (i = 0; i < n; i++) {
 			lo = items[i].last;
-			mt_drop_tree(w, items[i].ptr, lo);
+			mw_drop_tree(w, items[i].ptr, lo);
 		}
 	}
 	mt_retire(w->tree, enode);
 }
 
 /*
- * mt_release() - retire every node the write took apart, and below them
+ * mw_release() - retire every node the write took apart, and below them
  * the subtrees it dropped; @keep was rewritten in place and stays.
  */
-static void mt_release(struct mt_write *w, struct maple_enode *keep)
+static void mw_release(struct mt_write *w, struct maple_enode *keep)
 {
 	struct mt_item items[MAPLE_RANGE64_SLOTS];
 	struct mt_used *u;
@@ -2379,7 +2394,7 @@ static void mt_release(struct mt_write *w, struct maple_enode *keep)
 		if (!mte_is_leaf(u->enode) && u->lo <= u->hi) {
 			mt_node_items(w->tree, u->enode, u->max, items);
 			for (s = u->lo; s <= u->hi; s++)
-				mt_drop_tree(w, items[s].ptr, items[s].last);
+				mw_drop_tree(w, items[s].ptr, items[s].last);
 		}
 	}
 	for (i = 0; i < w->nr_used; i++)
@@ -2388,7 +2403,7 @@ static void mt_release(struct mt_write *w, struct maple_enode *keep)
 }
 
 /* Tell the ancestors of level @h's node on the left path its new gap. */
-static void mt_update_gaps(struct mt_write *w, unsigned int h,
+static void mw_update_gaps(struct mt_write *w, unsigned int h,
 			   unsigned long gap)
 {
 	struct maple_node *node;
@@ -2413,7 +2428,7 @@ static void mt_update_gaps(struct mt_write *w, unsigned int h,
 }
 
 /* Can the leaf items replace @step's leaf by swapping one slot in place? */
-static int mt_slot_swap(struct mt_write *w, const struct mt_step *step)
+static int mw_slot_swap(struct mt_write *w, const struct mt_step *step)
 {
 	struct mt_item items[MAPLE_RANGE64_SLOTS];
 	struct mt_buf *buf = &w->level;
@@ -2436,7 +2451,7 @@ static int mt_slot_swap(struct mt_write *w, const struct mt_step *step)
 }
 
 /* The write's last level: @h produced one node's worth of items. */
-static void mt_finish(struct mt_write *w, unsigned int h, bool whole)
+static void mw_finish(struct mt_write *w, unsigned int h, bool whole)
 {
 	struct mt_buf *buf = &w->level;
 	struct maple_tree *mt = w->tree;
@@ -2461,7 +2476,7 @@ static void mt_finish(struct mt_write *w, unsigned int h, bool whole)
 	} else if (single && !w->rcu) {
 		/* one node, nobody is looking: rewrite it where it is */
 		keep = target = w->l[h].enode;
-	} else if (single && !h && (swap = mt_slot_swap(w, &w->l[h])) >= 0) {
+	} else if (single && !h && (swap = mw_slot_swap(w, &w->l[h])) >= 0) {
 		keep = target = w->l[h].enode;
 	} else {
 		w->nodes++;
@@ -2478,17 +2493,17 @@ static void mt_finish(struct mt_write *w, unsigned int h, bool whole)
 		/* Every old node above level h goes too. */
 		for (j = h + 1; j < w->height; j++) {
 			if (w->l[j].enode == w->r[j].enode) {
-				mt_note_used(w, &w->l[j], 0, w->l[j].end);
+				mw_note_used(w, &w->l[j], 0, w->l[j].end);
 			} else {
-				mt_note_used(w, &w->l[j], 0, w->l[j].end);
-				mt_note_used(w, &w->r[j], 0, w->r[j].end);
+				mw_note_used(w, &w->l[j], 0, w->l[j].end);
+				mw_note_used(w, &w->r[j], 0, w->r[j].end);
 			}
 		}
 	}
 	if (mt_is_alloc(mt) && target)
 		gap = mt_items_gap(buf->item, buf->nr, buf->min, !h);
 	if (!w->rcu)
-		mt_release(w, keep);
+		mw_release(w, keep);
 
 	if (keep && swap >= 0) {
 		node = mte_to_node(keep);
@@ -2526,16 +2541,16 @@ static void mt_finish(struct mt_write *w, unsigned int h, bool whole)
 		mt_adopt(mt, target, whole ? ULONG_MAX :
 			 buf->item[buf->nr - 1].last);
 	if (mt_is_alloc(mt) && !whole)
-		mt_update_gaps(w, h, gap);
+		mw_update_gaps(w, h, gap);
 	if (w->rcu)
-		mt_release(w, keep);
+		mw_release(w, keep);
 }
 
 /*
- * mt_run() - the write engine (see the top of the file).  With !w->commit
+ * mw_run() - the write engine (see the top of the file).  With !w->commit
  * it only counts the nodes into w->nodes; the tree is not touched.
  */
-static void mt_run(struct mt_write *w)
+static void mw_run(struct mt_write *w)
 {
 	struct mt_buf *buf = &w->level;
 	enum maple_type ntype;
@@ -2545,27 +2560,27 @@ static void mt_run(struct mt_write *w)
 	w->nodes = 0;
 	w->nr_used = 0;
 	if (w->height)
-		mt_wr_path(w, w->index, w->l);
+		mw_path(w, w->index, w->l);
 	if (w->height)
-		mt_wr_path(w, w->last, w->r);
-	mt_leaf_level(w);
+		mw_path(w, w->last, w->r);
+	mw_leaf_level(w);
 	for (h = 0; ; h++) {
 		if (h)
-			mt_inner_level(w, h);
+			mw_inner_level(w, h);
 		ntype = mt_level_type(w->tree, h);
 		whole = h >= w->height ||
-			(mt_neighbour_level(w, h, false) < 0 &&
-			 mt_neighbour_level(w, h, true) < 0);
+			(mw_neighbour_level(w, h, false) < 0 &&
+			 mw_neighbour_level(w, h, true) < 0);
 		w->first = 0;
 		if (!whole && buf->nr < mt_min_slots[ntype])
-			mt_widen(w, h, false);
+			mw_widen(w, h, false);
 		else
-			switch (mt_plan_overflow(w, h)) {
+			switch (mw_plan_overflow(w, h)) {
 			case MT_SHARE_LEFT:
-				mt_widen(w, h, true);
+				mw_widen(w, h, true);
 				break;
 			case MT_SHARE_RIGHT:
-				mt_widen(w, h, false);
+				mw_widen(w, h, false);
 				break;
 			case MT_SHARE_NONE:
 				break;
@@ -2573,14 +2588,14 @@ static void mt_run(struct mt_write *w)
 		parts = mt_parts(buf->nr, ntype);
 		single = h < w->height && w->l[h].enode == w->r[h].enode;
 		if (parts == 1 && (whole || single)) {
-			mt_finish(w, h, whole);
+			mw_finish(w, h, whole);
 			return;
 		}
 		if (whole && h && buf->nr == 1) {
-			mt_finish(w, h, whole);
+			mw_finish(w, h, whole);
 			return;
 		}
-		mt_split_level(w, h, parts);
+		mw_split_level(w, h, parts);
 	}
 }
 
@@ -2614,14 +2629,14 @@ static void *mas_wr_prepare(struct ma_state *mas, struct mt_write *w,
 }
 
 /*
- * mt_wr_bound() - the most nodes an engine store into @w's tree can take,
+ * mw_bound() - the most nodes an engine store into @w's tree can take,
  * without running it.  A level's items never pass MT_BUF_ITEMS
  * (mt_buf_push()), so each level below the old top splits into at most
  * that many over its node's slots; what a split of the old top gives,
  * one node over it holds.  The kernel's own write path asks for a bound
  * of this kind too (a few nodes a level).
  */
-static unsigned int mt_wr_bound(const struct mt_write *w)
+static unsigned int mw_bound(const struct mt_write *w)
 {
 	unsigned int inner = mt_is_alloc(w->tree) ?
 		DIV_ROUND_UP(MT_BUF_ITEMS, MAPLE_ARANGE64_SLOTS) :
@@ -2634,10 +2649,10 @@ static unsigned int mt_wr_bound(const struct mt_write *w)
 	       (w->height - 1) * inner + 1;
 }
 
-static unsigned int mt_wr_count(struct mt_write *w)
+static unsigned int mw_count(struct mt_write *w)
 {
 	w->commit = false;
-	mt_run(w);
+	mw_run(w);
 	return w->nodes;
 }
 
@@ -2658,7 +2673,7 @@ struct mt_write_scratch {
 };
 static DEFINE_PER_CPU(struct mt_write_scratch, mt_write_pcpu);
 
-static struct mt_write *mt_write_get(gfp_t gflags)
+static struct mt_write *mw_get(gfp_t gflags)
 {
 	struct mt_write_scratch *sc;
 	struct mt_write *w;
@@ -2680,7 +2695,7 @@ static struct mt_write *mt_write_get(gfp_t gflags)
 	return w;
 }
 
-static void mt_write_put(struct mt_write *w)
+static void mw_put(struct mt_write *w)
 {
 	if (likely(w->pcpu)) {
 		this_cpu_xchg(mt_write_pcpu.busy, 0);
@@ -2779,7 +2794,7 @@ static unsigned char ma_parent_end(const struct maple_tree *mt,
 }
 
 /* Tell the ancestors of leaf @node its new largest gap @gap. */
-static void mt_leaf_gap_up(struct maple_node *node, unsigned long gap)
+static void ma_propagate_gap(struct maple_node *node, unsigned long gap)
 {
 	struct maple_node *parent;
 	unsigned long *gaps;
@@ -2803,10 +2818,14 @@ static void mt_leaf_gap_up(struct maple_node *node, unsigned long gap)
 	}
 }
 
-/* Largest NULL run of the leaf @node with @cnt slots, covering [lo, hi]. */
-static unsigned long ma_leaf_gap(const struct maple_tree *mt,
-				 struct maple_node *node, unsigned int cnt,
-				 unsigned long lo, unsigned long hi)
+/*
+ * The largest NULL run (gap) of the leaf @node of @mt, read from the node:
+ * @cnt slots, covering [@lo, @hi].
+ */
+static unsigned long ma_leaf_largest_gap(struct maple_node *node,
+					 const struct maple_tree *mt,
+					 unsigned int cnt, unsigned long lo,
+					 unsigned long hi)
 {
 	unsigned long *pivs = node->mr64.pivot;
 	void __rcu **slots = node->mr64.slot;
@@ -2897,8 +2916,8 @@ static void mas_wr_tail(struct ma_state *mas, struct mt_wr_plan *wp)
 		mas->mas_flags |= MT_MAS_GAPS;
 		return;
 	}
-	mt_leaf_gap_up(node, ma_leaf_gap(mas->tree, node, end + 1U,
-					 mas->min, mas->max));
+	ma_propagate_gap(node, ma_leaf_largest_gap(node, mas->tree, end + 1U,
+						   mas->min, mas->max));
 }
 
 /*
@@ -3032,15 +3051,15 @@ static noinline void mas_wr_share_leaf(struct ma_state *mas,
 		unsigned long *gaps = parent->ma64.gap;
 		unsigned char i, best = 0;
 
-		WRITE_ONCE(gaps[loff], mt_leaf_gap(pair.item, cnt, lmin));
+		WRITE_ONCE(gaps[loff], mt_items_null_run(pair.item, cnt, lmin));
 		WRITE_ONCE(gaps[loff + 1],
-			   mt_leaf_gap(&pair.item[cnt], pair.nr - cnt,
-				       pair.item[cnt - 1].last + 1));
+			   mt_items_null_run(&pair.item[cnt], pair.nr - cnt,
+					     pair.item[cnt - 1].last + 1));
 		for (i = 1; i <= parent->ma64.meta.end; i++)
 			if (gaps[i] > gaps[best])
 				best = i;
 		parent->ma64.meta.gap = best;
-		mt_leaf_gap_up(parent, gaps[best]);
+		ma_propagate_gap(parent, gaps[best]);
 	}
 	/* Point @mas at the node holding the stored range. */
 	mas->index = wp->index;
@@ -3076,7 +3095,7 @@ static bool mas_wr_split_spares(struct ma_state *mas, unsigned int cnt,
 }
 
 /*
- * mas_wr_cut_leaf() - the cut of mt_split_level(): of the items @buf of
+ * mas_wr_cut_leaf() - the cut of mw_split_level(): of the items @buf of
  * the leaf @node under @mas (covering [mas->min, mas->max]), the first
  * mt_cut(@buf, @first) stay in @node and the rest go to the fresh leaf
  * @right.  @lr gets the two as their parent's items: last index, node,
@@ -3102,9 +3121,9 @@ static unsigned int mas_wr_cut_leaf(struct ma_state *mas,
 	lr[1].ptr = mt_mk_node(right, maple_leaf_64);
 	lr[0].gap = lr[1].gap = 0;
 	if (mt_is_alloc(mt)) {
-		lr[0].gap = mt_leaf_gap(buf->item, cnt, mas->min);
-		lr[1].gap = mt_leaf_gap(&buf->item[cnt], nr - cnt,
-					lr[0].last + 1);
+		lr[0].gap = mt_items_null_run(buf->item, cnt, mas->min);
+		lr[1].gap = mt_items_null_run(&buf->item[cnt], nr - cnt,
+					      lr[0].last + 1);
 	}
 	return cnt;
 }
@@ -3207,7 +3226,7 @@ static noinline void mas_wr_split_leaf(struct ma_state *mas,
 	pitems[poff + 1] = lr[1];
 	mt_fill(mt, parent, ptype, pitems, pn + 1);
 	if (mt_is_alloc(mt))
-		mt_leaf_gap_up(parent, parent->ma64.gap[parent->ma64.meta.gap]);
+		ma_propagate_gap(parent, parent->ma64.gap[parent->ma64.meta.gap]);
 	mas_wr_cut_point(mas, lr, cnt, wp->buf.nr);
 }
 
@@ -3236,7 +3255,7 @@ static unsigned int mas_wr_sibling(struct ma_state *mas,
 /*
  * mas_wr_plan_split() - plan a wr_split_store: the leaf items wp->buf
  * overflow one leaf.  The engine's decision (mt_share_plan(), as its
- * mt_plan_overflow() makes it) says whether a sibling is taken in and
+ * mw_plan_overflow() makes it) says whether a sibling is taken in and
  * where the cut goes.  A share is carried out in place; so is a split
  * into two leaves of the root leaf, or of a leaf whose parent has a free
  * slot (the climb stops there).  Anything else is the engine's.
@@ -3445,7 +3464,8 @@ static void mas_wr_slot_store(struct ma_state *mas, struct mt_wr_plan *wp)
 		node->mr64.meta.gap = 0;
 	}
 	if (mt_is_alloc(mt))
-		mt_leaf_gap_up(node, ma_leaf_gap(mt, node, nn, mas->min, max));
+		ma_propagate_gap(node, ma_leaf_largest_gap(node, mt, nn,
+							   mas->min, max));
 	/* Point @mas at the stored range, as the engine leaves it. */
 	mas->offset = keep + wp->at;
 	mas->end = nn - 1;
@@ -3616,8 +3636,8 @@ static void mas_wr_leaf_done(struct ma_state *mas, struct mt_wr_plan *wp)
 	unsigned long lo = mas->min;
 
 	if (mt_is_alloc(mas->tree))
-		mt_leaf_gap_up(wp->node, mt_leaf_gap(buf->item, buf->nr,
-						     buf->min));
+		ma_propagate_gap(wp->node, mt_items_null_run(buf->item, buf->nr,
+							     buf->min));
 	while (buf->item[pos].last < wp->index) {
 		lo = buf->item[pos].last + 1;
 		pos++;
@@ -3702,7 +3722,7 @@ static const unsigned long mt_old_unknown;
 static noinline void *mas_wr_engine(struct ma_state *mas, void *val,
 				    void *old, gfp_t gflags)
 {
-	struct mt_write *w = mt_write_get(gflags);
+	struct mt_write *w = mw_get(gflags);
 	unsigned long index, last;
 	unsigned int need, bound;
 
@@ -3712,7 +3732,7 @@ static noinline void *mas_wr_engine(struct ma_state *mas, void *val,
 		return NULL;
 	}
 	old = mas_wr_prepare(mas, w, val, old, old != MT_OLD_UNKNOWN);
-	bound = mt_wr_bound(w);
+	bound = mw_bound(w);
 	/*
 	 * With the bound in hand the store needs no count.  Without it, a
 	 * store that may wait for memory (mas_store_gfp() retries after
@@ -3726,22 +3746,22 @@ static noinline void *mas_wr_engine(struct ma_state *mas, void *val,
 		    MT_MAS_RETRY)
 			need = bound;
 		else
-			need = mt_wr_count(w);
+			need = mw_count(w);
 		if (need > mas_spares(mas) &&
 		    !mas_grab(mas, need - mas_spares(mas), gflags)) {
-			mt_write_put(w);
+			mw_put(w);
 			mas_set_alloc_req(mas, need - mas_spares(mas));
 			mas_set_err(mas, -ENOMEM);
 			return NULL;
 		}
 	}
 	w->commit = true;
-	mt_run(w);
+	mw_run(w);
 	if (unlikely(w->nodes > bound))
 		MAS_WARN_ON(mas, true);	/* tallied only when it fires */
 	index = w->index;
 	last = w->last;
-	mt_write_put(w);
+	mw_put(w);
 	if (mas->mas_flags & MT_MAS_DISCARD) {
 		/* Nobody looks at @mas again: no walk to the stored range. */
 		mas->node = NULL;
@@ -3880,12 +3900,12 @@ int mas_preallocate(struct ma_state *mas, void *val, gfp_t gflags)
 	if (mas->index > mas->last)
 		return -EINVAL;
 	/* counted with the scratch, obtained (maybe sleeping) without it */
-	w = mt_write_get(gflags);
+	w = mw_get(gflags);
 	if (!w)
 		return -ENOMEM;
 	mas_wr_prepare(mas, w, val, NULL, false);
-	need = mt_wr_count(w);
-	mt_write_put(w);
+	need = mw_count(w);
+	mw_put(w);
 	mas->mas_flags &= ~MT_MAS_PREALLOC;
 	if (need > mas_spares(mas) &&
 	    !mas_grab(mas, need - mas_spares(mas), gflags)) {
@@ -4162,7 +4182,7 @@ MT_EXPORT(mtree_erase);
  * A child inside the window with a long enough gap always holds an
  * answer; only the children cut by the window's edges can send the search
  * back up, so it visits O(height) nodes more than one descent.  Before
- * that, mt_gap_near() looks in the leaf at the window's near edge and in
+ * that, mg_near() looks in the leaf at the window's near edge and in
  * its parent, where most answers lie.  In a bulk load the gaps may be too
  * large for a while (see I6); a too large gap only costs a vain descent.
  */
@@ -4185,8 +4205,8 @@ enum {
  * Does the NULL range [@a, @b] hold @gs->span indices inside the window?
  * Then point the ma_state's index and last at the run it gives.
  */
-static bool mt_gap_fits(struct mt_gap_search *gs, unsigned long a,
-			unsigned long b)
+static bool mg_fits(struct mt_gap_search *gs, unsigned long a,
+		    unsigned long b)
 {
 	unsigned long from = max(a, gs->lo), to = min(b, gs->hi);
 
@@ -4228,14 +4248,14 @@ static inline unsigned long mt_slot_hi(const unsigned long *pivs, int i,
 }
 
 /*
- * mt_gap_answer() - point the ma_state at slot @i of the leaf @enode, whose
+ * mg_answer() - point the ma_state at slot @i of the leaf @enode, whose
  * last used slot is @end and which covers [@lo_lim, @hi_lim] @depth levels
- * down; its index and last are already set (mt_gap_fits()).  The caller
+ * down; its index and last are already set (mg_fits()).  The caller
  * reads @end before it judges the leaf.
  */
-static void mt_gap_answer(struct mt_gap_search *gs, struct maple_enode *enode,
-			  int i, unsigned char end, unsigned long lo_lim,
-			  unsigned long hi_lim, unsigned char depth)
+static void mg_answer(struct mt_gap_search *gs, struct maple_enode *enode,
+		      int i, unsigned char end, unsigned long lo_lim,
+		      unsigned long hi_lim, unsigned char depth)
 {
 	struct ma_state *mas = gs->mas;
 
@@ -4249,13 +4269,13 @@ static void mt_gap_answer(struct mt_gap_search *gs, struct maple_enode *enode,
 }
 
 /*
- * mt_gap_step() - move slot @*i of a node (range [@*a, @*b]) one step
+ * mg_step() - move slot @*i of a node (range [@*a, @*b]) one step
  * towards the window's far edge.  Return: false past the node's end.
  */
-static inline bool mt_gap_step(const struct mt_gap_search *gs,
-			       const unsigned long *pivs, unsigned char npiv,
-			       unsigned long lo_lim, unsigned long hi_lim,
-			       int *i, unsigned long *a, unsigned long *b)
+static inline bool mg_step(const struct mt_gap_search *gs,
+			   const unsigned long *pivs, unsigned char npiv,
+			   unsigned long lo_lim, unsigned long hi_lim,
+			   int *i, unsigned long *a, unsigned long *b)
 {
 	if (gs->rev) {
 		if (!*i)
@@ -4274,9 +4294,9 @@ static inline bool mt_gap_step(const struct mt_gap_search *gs,
 }
 
 /* Search below @enode, which covers [@lo_lim, @hi_lim], @depth levels down. */
-static int mt_gap_descend(struct mt_gap_search *gs, struct maple_enode *enode,
-			  unsigned long lo_lim, unsigned long hi_lim,
-			  unsigned char depth)
+static int mg_descend(struct mt_gap_search *gs, struct maple_enode *enode,
+		      unsigned long lo_lim, unsigned long hi_lim,
+		      unsigned char depth)
 {
 	struct maple_tree *mt = gs->mas->tree;
 	struct maple_node *node = mte_to_node(enode);
@@ -4301,12 +4321,12 @@ static int mt_gap_descend(struct mt_gap_search *gs, struct maple_enode *enode,
 		if (b < gs->lo || a > gs->hi)
 			break;	/* past the window's far edge */
 		if (ma_is_leaf(ntype)) {
-			if (mt_slot(mt, slots, i) || !mt_gap_fits(gs, a, b))
+			if (mt_slot(mt, slots, i) || !mg_fits(gs, a, b))
 				continue;
 			end = ma_data_end(node, ntype, hi_lim);
 			if (unlikely(ma_dead(node)))
 				return MT_GAP_RETRY;
-			mt_gap_answer(gs, enode, i, end, lo_lim, hi_lim, depth);
+			mg_answer(gs, enode, i, end, lo_lim, hi_lim, depth);
 			return MT_GAP_FOUND;
 		}
 		/*
@@ -4320,21 +4340,21 @@ static int mt_gap_descend(struct mt_gap_search *gs, struct maple_enode *enode,
 		val = mt_slot(mt, slots, i);
 		if (unlikely(ma_dead(node)))
 			return MT_GAP_RETRY;
-		ret = mt_gap_descend(gs, val, a, b, depth + 1);
+		ret = mg_descend(gs, val, a, b, depth + 1);
 		if (ret != MT_GAP_NONE)
 			return ret;
-	} while (mt_gap_step(gs, pivs, npiv, lo_lim, hi_lim, &i, &a, &b));
+	} while (mg_step(gs, pivs, npiv, lo_lim, hi_lim, &i, &a, &b));
 	if (unlikely(ma_dead(node)))
 		return MT_GAP_RETRY;
 	return MT_GAP_NONE;
 }
 
 /*
- * mt_gap_past() - narrow the window to what lies beyond [@lo_lim, @hi_lim],
+ * mg_past() - narrow the window to what lies beyond [@lo_lim, @hi_lim],
  * searched in vain.  Return: false when no run can fit in what is left.
  */
-static bool mt_gap_past(struct mt_gap_search *gs, unsigned long lo_lim,
-			unsigned long hi_lim)
+static bool mg_past(struct mt_gap_search *gs, unsigned long lo_lim,
+		    unsigned long hi_lim)
 {
 	if (gs->rev ? lo_lim <= gs->lo : hi_lim >= gs->hi)
 		return false;
@@ -4346,7 +4366,7 @@ static bool mt_gap_past(struct mt_gap_search *gs, unsigned long lo_lim,
 }
 
 /*
- * mt_gap_near() - look for the answer in the leaf that holds the window's
+ * mg_near() - look for the answer in the leaf that holds the window's
  * near edge (its low end, or its high end for @gs->rev) before anything
  * else, then in that leaf's parent.  Most searches end in the leaf.  The
  * way down reads the pivots and one slot of each node above the leaf,
@@ -4360,7 +4380,7 @@ static bool mt_gap_past(struct mt_gap_search *gs, unsigned long lo_lim,
  * the window narrowed to what lies beyond the leaf or its parent, for a
  * search from the root; MT_GAP_ROOT when the root is not a node.
  */
-static int mt_gap_near(struct mt_gap_search *gs)
+static int mg_near(struct mt_gap_search *gs)
 {
 	struct maple_tree *mt = gs->mas->tree;
 	unsigned long idx = gs->rev ? gs->hi : gs->lo;
@@ -4420,38 +4440,38 @@ again:
 			ret = MT_GAP_NONE;
 			break;
 		}
-		if (!mt_slot(mt, slots, i) && mt_gap_fits(gs, a, b)) {
+		if (!mt_slot(mt, slots, i) && mg_fits(gs, a, b)) {
 			ret = MT_GAP_FOUND;
 			break;
 		}
-	} while (mt_gap_step(gs, pivs, npiv, lo_lim, hi_lim, &i, &a, &b));
+	} while (mg_step(gs, pivs, npiv, lo_lim, hi_lim, &i, &a, &b));
 	end = ret == MT_GAP_FOUND ? ma_data_end(node, ntype, hi_lim) : 0;
 	/* everything above was read from the leaf: judge it now */
 	if (unlikely(ma_dead(node)))
 		goto again;
 
 	if (ret == MT_GAP_FOUND)
-		mt_gap_answer(gs, enode, i, end, lo_lim, hi_lim, depth);
+		mg_answer(gs, enode, i, end, lo_lim, hi_lim, depth);
 	if (ret != MT_GAP_BEYOND)
 		return ret;
-	if (!mt_gap_past(gs, lo_lim, hi_lim))
+	if (!mg_past(gs, lo_lim, hi_lim))
 		return MT_GAP_NONE;
 	/* the parent, when the window goes on within it */
 	if (!penode || (gs->rev ? lo_lim == plo : hi_lim == phi))
 		return MT_GAP_RETRY;
-	ret = mt_gap_descend(gs, penode, plo, phi, depth - 1);
+	ret = mg_descend(gs, penode, plo, phi, depth - 1);
 	if (ret != MT_GAP_NONE)
 		return ret;
-	return mt_gap_past(gs, plo, phi) ? MT_GAP_RETRY : MT_GAP_NONE;
+	return mg_past(gs, plo, phi) ? MT_GAP_RETRY : MT_GAP_NONE;
 }
 
 /*
- * mt_gap_search() - the search of an allocation tree: the near leaf, then
+ * mas_gap_search() - the search of an allocation tree: the near leaf, then
  * the gaps from the root.
  * Return: 0, -EBUSY, or -EAGAIN when the root is not a node.
  */
-static int mt_gap_search(struct ma_state *mas, unsigned long lo_lim,
-			 unsigned long hi_lim, unsigned long span, bool rev)
+static int mas_gap_search(struct ma_state *mas, unsigned long lo_lim,
+			  unsigned long hi_lim, unsigned long span, bool rev)
 {
 	struct mt_gap_search gs = {
 		.lo = lo_lim, .hi = hi_lim, .span = span, .rev = rev,
@@ -4460,12 +4480,12 @@ static int mt_gap_search(struct ma_state *mas, unsigned long lo_lim,
 	void *top;
 	int ret;
 
-	ret = mt_gap_near(&gs);
+	ret = mg_near(&gs);
 	while (ret == MT_GAP_RETRY) {
 		top = mt_root_get(mas->tree);
 		if (!mt_is_enode(top))
 			return -EAGAIN;
-		ret = mt_gap_descend(&gs, top, 0, ULONG_MAX, 1);
+		ret = mg_descend(&gs, top, 0, ULONG_MAX, 1);
 	}
 	if (ret == MT_GAP_ROOT)
 		return -EAGAIN;
@@ -4473,12 +4493,12 @@ static int mt_gap_search(struct ma_state *mas, unsigned long lo_lim,
 }
 
 /*
- * mt_empty_root() - mas_empty_area() and mas_empty_area_rev() of a tree
+ * mas_empty_root() - mas_empty_area() and mas_empty_area_rev() of a tree
  * whose root is not a node: everything is free but index 0 when the root
  * holds an entry.
  */
-static int mt_empty_root(struct ma_state *mas, unsigned long lo_lim,
-			 unsigned long hi_lim, unsigned long span, bool rev)
+static int mas_empty_root(struct ma_state *mas, unsigned long lo_lim,
+			  unsigned long hi_lim, unsigned long span, bool rev)
 {
 	if (mt_root_get(mas->tree) && !lo_lim) {
 		lo_lim = 1;
@@ -4512,11 +4532,11 @@ static int mas_empty_any(struct ma_state *mas, unsigned long lo_lim,
 	if (lo_lim > hi_lim || !span || hi_lim - lo_lim < span - 1)
 		return -EINVAL;
 	if (!mt_is_enode(mt_root_get(mas->tree)))
-		return mt_empty_root(mas, lo_lim, hi_lim, span, rev);
+		return mas_empty_root(mas, lo_lim, hi_lim, span, rev);
 	if (mt_is_alloc(mas->tree)) {
-		ret = mt_gap_search(mas, lo_lim, hi_lim, span, rev);
+		ret = mas_gap_search(mas, lo_lim, hi_lim, span, rev);
 		if (ret == -EAGAIN)
-			return mt_empty_root(mas, lo_lim, hi_lim, span, rev);
+			return mas_empty_root(mas, lo_lim, hi_lim, span, rev);
 		return ret;
 	}
 	at = rev ? hi_lim : lo_lim;
