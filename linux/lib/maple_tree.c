@@ -3009,8 +3009,12 @@ static noinline void mas_wr_share_leaf(struct ma_state *mas,
 	struct maple_node *lnode = soff < poff ? sib : node;
 	struct maple_node *rnode = soff < poff ? node : sib;
 	unsigned char loff = soff < poff ? soff : poff;
-	/* two leaves' items, fewer than 2 * cap (see the callers' room) */
-	struct mt_item pair_items[2 * MAPLE_RANGE64_SLOTS + 2];
+	/*
+	 * Two leaves' items: a share holds fewer than 2 * cap (the room of
+	 * mt_share_plan()), an even cut at most 2 * cap once the two NULLs
+	 * at the junction are one, so 2 * cap + 1 before.
+	 */
+	struct mt_item pair_items[2 * MAPLE_RANGE64_SLOTS + 1];
 	struct mt_buf pair;
 	unsigned long lmin;
 	unsigned int n, cnt;
