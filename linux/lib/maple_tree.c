@@ -4611,7 +4611,7 @@ static int mtree_alloc_any(struct maple_tree *mt, unsigned long *startp,
 	else
 		ret = mas_empty_area(&mas, lo_lim, hi_lim, span);
 	if (!ret) {
-		ret = mas_store_gfp(&mas, val, gflags);
+		ret = mas_wr_retry(&mas, val, gflags);
 		if (!ret)
 			*startp = mas.index;
 	}
@@ -4699,7 +4699,7 @@ int mas_alloc_cyclic(struct ma_state *mas, unsigned long *startp,
 	}
 	if (ret)
 		return ret;
-	ret = mas_store_gfp(mas, val, gflags);
+	ret = mas_wr_retry(mas, val, gflags);	/* a run found: index <= last */
 	if (ret)
 		return ret;
 	*startp = mas->index;
