@@ -2708,18 +2708,36 @@ static void mw_put(struct mt_write *w)
 #ifndef __KERNEL__
 /*
  * A userspace harness may send every store to the engine
- * (mt_set_fast_writes(false)) to check that the in-place store types cut
- * and shape the tree exactly as the engine does.
+ * (mt_set_fast_writes(false)) to check that the executors cut and shape
+ * the tree exactly as the engine does, and may have the stores counted by
+ * store type into two arrays of its own, those an executor carried out
+ * and those that went to the engine (mt_set_fast_writes_tally(), NULLs
+ * to stop), to see that each executor was at work and that the planner
+ * sent the engine nothing an executor takes.  Neither is built into a
+ * kernel.
  */
 static bool mt_fast_writes_off;
+static unsigned long *mt_fast_tally[2];	/* in place, engine */
 void mt_set_fast_writes(bool on);
 void mt_set_fast_writes(bool on)
 {
 	mt_fast_writes_off = !on;
 }
+void mt_set_fast_writes_tally(unsigned long *in_place, unsigned long *engine);
+void mt_set_fast_writes_tally(unsigned long *in_place, unsigned long *engine)
+{
+	mt_fast_tally[0] = in_place;
+	mt_fast_tally[1] = engine;
+}
 #define mt_fast_writes()	(!mt_fast_writes_off)
+#define mt_fast_writes_count(type, engine)				\
+	do {								\
+		if (unlikely(mt_fast_tally[engine]))			\
+			mt_fast_tally[engine][type]++;			\
+	} while (0)
 #else
 #define mt_fast_writes()	true
+#define mt_fast_writes_count(type, engine)	do { } while (0)
 #endif
 
 /*
@@ -3704,6 +3722,7 @@ static bool mas_wr_leaf_store(struct ma_state *mas, struct mt_wr_plan *wp,
 	default:
 		return false;
 	}
+	mt_fast_writes_count(type, 0);
 	mas->store_type = wr_invalid;
 	return true;
 }
@@ -3799,6 +3818,7 @@ static void *mas_wr_run(struct ma_state *mas, void *val, gfp_t gflags)
 	type = mas_wr_store_type(mas, val, &wp, &old);
 	if (mas_wr_leaf_store(mas, &wp, type, gflags))
 		return old;
+	mt_fast_writes_count(type, 1);
 	mas->index = index;	/* the walk moved them */
 	mas->last = last;
 	mas->store_type = wr_invalid;
