@@ -2976,8 +2976,13 @@ static void *mas_leaf_seek(struct ma_state *mas, unsigned long idx)
 	return mt_slot(mas->tree, node->mr64.slot, off);
 }
 
-/* The first index @node covers, read from its ancestors' pivots. */
-static unsigned long mt_node_min(struct maple_tree *mt, struct maple_node *node)
+/*
+ * mt_node_bound() - the first index (@last false) or the last one that
+ * @node covers, read from its ancestors' pivots: the nearest ancestor
+ * whose path does not run along that edge states it.
+ */
+static unsigned long mt_node_bound(struct maple_tree *mt,
+				   struct maple_node *node, bool last)
 {
 	enum maple_type ptype = mt_level_type(mt, 1);
 	unsigned char off;
@@ -2985,25 +2990,12 @@ static unsigned long mt_node_min(struct maple_tree *mt, struct maple_node *node)
 	while (!ma_is_root(node)) {
 		off = ma_parent_slot(node);
 		node = ma_parent(node);
-		if (off)
+		if (!last && off)
 			return ma_pivots(node, ptype)[off - 1] + 1;
-	}
-	return 0;
-}
-
-/* The last index @node covers, read from its ancestors' pivots. */
-static unsigned long mt_node_max(struct maple_tree *mt, struct maple_node *node)
-{
-	enum maple_type ptype = mt_level_type(mt, 1);
-	unsigned char off;
-
-	while (!ma_is_root(node)) {
-		off = ma_parent_slot(node);
-		node = ma_parent(node);
-		if (off < ma_parent_end(mt, node, ptype))
+		if (last && off < ma_parent_end(mt, node, ptype))
 			return ma_pivots(node, ptype)[off];
 	}
-	return ULONG_MAX;
+	return last ? ULONG_MAX : 0;
 }
 
 /*
@@ -3042,7 +3034,7 @@ static noinline void mas_wr_share_leaf(struct ma_state *mas,
 	/* The pair's items, in index order. */
 	if (soff < poff) {
 		lmin = soff ? ma_pivots(parent, ptype)[soff - 1] + 1 :
-			      mt_node_min(mt, parent);
+			      mt_node_bound(mt, parent, false);
 		n = mt_node_items(mt, mt_mk_node(sib, maple_leaf_64), smax,
 				  pair.item);
 		memcpy(&pair.item[n], buf->item, buf->nr * sizeof(buf->item[0]));
@@ -3269,7 +3261,7 @@ static unsigned int mas_wr_sibling(struct ma_state *mas,
 	if (soff < pend)
 		*smax = ma_pivots(parent, ptype)[soff];
 	else	/* the parent's last child: the parent's own last index */
-		*smax = mt_node_max(mt, parent);
+		*smax = mt_node_bound(mt, parent, true);
 	sib = mte_to_node(mt_slot(mt, ma_slots(parent, ptype), soff));
 	return ma_data_end(sib, maple_leaf_64, *smax) + 1U;
 }
