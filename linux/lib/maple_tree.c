@@ -95,14 +95,16 @@
  *     slots before the window, what the level below produced (at the
  *     leaves: the new entry), the right node's slots after the window.
  *  4. Too few items (I4)?  Take in all of a neighbouring node, widening
- *     the window.  Then cut the items into as few nodes as fit.
+ *     the window.  Too many for one node of a one-node window?  Share
+ *     with a sibling or split (mt_share_plan()).  Then cut the items into
+ *     as few nodes as fit (mt_parts(), mt_cut()).
  *  5. One node from a window of one node: it replaces that node in its
- *     parent with one pointer store and the climb stops.  Two shapes
- *     change the node in place instead: a store that changes one slot and
- *     no pivot (a slot swap), and, outside RCU mode, a store that only
- *     touches a node's last slot (an append).  Otherwise the new nodes
- *     are the level above's middle items; above the root they make a new
- *     root, and a root left with one child gives way to it.
+ *     parent with one pointer store and the climb stops.  Outside RCU
+ *     mode the node is rewritten where it is instead; in RCU mode, a
+ *     leaf that changes in one slot and no pivot has that slot swapped.
+ *     Otherwise the new nodes are the level above's middle items; above
+ *     the root they make a new root, and a root left with one child
+ *     gives way to it.
  *
  *   before: storing X over [30, 70] across two leaves
  *
@@ -3284,10 +3286,12 @@ static void mas_wr_plan_split(struct ma_state *mas, struct mt_wr_plan *wp)
 	unsigned char poff, pend;
 
 	wp->in_place = false;
+	if (wp->rcu)
+		return;		/* the engine's: nothing to plan */
 	if (ma_is_root(node)) {
 		wp->share = mt_share_plan(nr, mt_slots[maple_leaf_64], true,
 					  mas->max, 0, 0, &wp->first);
-		wp->in_place = !wp->rcu && mt_parts(nr, maple_leaf_64) == 2;
+		wp->in_place = mt_parts(nr, maple_leaf_64) == 2;
 		return;
 	}
 	parent = ma_parent(node);
@@ -3299,8 +3303,6 @@ static void mas_wr_plan_split(struct ma_state *mas, struct mt_wr_plan *wp)
 		rsib = mas_wr_sibling(mas, parent, poff + 1, pend, &rmax);
 	wp->share = mt_share_plan(nr, mt_slots[maple_leaf_64], true, mas->max,
 				  lsib, rsib, &wp->first);
-	if (wp->rcu)
-		return;
 	if (wp->share == MT_SHARE_LEFT) {
 		wp->soff = poff - 1;
 		wp->smax = lmax;
