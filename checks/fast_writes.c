@@ -178,8 +178,9 @@ static void fw_executors(struct check_ctx *ctx, const struct fw_stats *st)
 	unsigned long t;
 
 	if (ctx->verbose) {
-		printf("  stores by type: in place / to the engine outside "
-		       "RCU mode + in it\n");
+		printf("  stores by type (one retried after mas_nomem() "
+		       "counts twice): in place / to the engine outside RCU "
+		       "mode + in it\n");
 		for (t = 0; t < FW_TYPES; t++)
 			if (names[t])
 				printf("    %-14s %7lu / %7lu + %7lu\n",
