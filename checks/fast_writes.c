@@ -14,6 +14,14 @@
  * ranges, erases, NULL stores, inserts, ascending appends and bulk loads,
  * in plain and allocation trees, in and out of RCU mode.
  *
+ * The stores of the first tree are counted by type, those an executor
+ * carried out and those sent to the engine (mt_set_fast_writes_tally()):
+ * each executor must have carried out some, and outside RCU mode no
+ * exact fit, append, slot store or node store may go to the engine (the
+ * planner gives each of them an executor there).  So a planner that
+ * quietly sends a type to the engine fails the check too, although the
+ * trees would agree.
+ *
  * Only our tree has the switch; another subject reports the check as
  * skipped.
  */
@@ -24,14 +32,21 @@
 #include "checks.h"
 
 void mt_set_fast_writes(bool on) __attribute__((weak));
+void mt_set_fast_writes_tally(unsigned long *in_place, unsigned long *engine)
+	__attribute__((weak));
 
 #define SEQUENCES	24		/* per tree kind */
 #define OPS		1500		/* per sequence */
 #define SHAPE_EVERY	25		/* compare shapes this often */
 #define KEY_SPACE	(1UL << 20)
 
+#define FW_TYPES	16		/* more than enum store_type has */
+
 struct fw_stats {
 	unsigned long sequences, ops, shapes, node_pairs, differences;
+	unsigned long in_place[FW_TYPES];	/* stores by executor */
+	unsigned long engine[FW_TYPES];		/* sent to the engine */
+	unsigned long engine_plain[FW_TYPES];	/* that, outside RCU mode */
 };
 
 /* One seeded operation, applied to @mt; the same @rng gives the same op. */
@@ -119,7 +134,11 @@ static void fw_sequence(struct check_ctx *ctx, unsigned int flags,
 	mt_init_flags(&b, flags);
 	for (i = 0; i < OPS; i++) {
 		mt_set_fast_writes(true);
+		mt_set_fast_writes_tally(st->in_place,
+					 flags & MT_FLAGS_USE_RCU ?
+					 st->engine : st->engine_plain);
 		fw_op(&a, &ra, i, bulk_order);
+		mt_set_fast_writes_tally(NULL, NULL);
 		mt_set_fast_writes(false);
 		fw_op(&b, &rb, i, bulk_order);
 		mt_set_fast_writes(true);
@@ -135,6 +154,55 @@ static void fw_sequence(struct check_ctx *ctx, unsigned int flags,
 	st->sequences++;
 }
 
+/* Every executor carried out stores of its type. */
+static void fw_executors(struct check_ctx *ctx, const struct fw_stats *st)
+{
+#ifdef HAVE_MAS_STORE_TYPE
+	static const char *const names[FW_TYPES] = {
+		[wr_exact_fit] = "exact_fit", [wr_append] = "append",
+		[wr_slot_store] = "slot_store", [wr_node_store] = "node_store",
+		[wr_split_store] = "split_store", [wr_rebalance] = "rebalance",
+		[wr_spanning_store] = "spanning_store",
+		[wr_new_root] = "new_root", [wr_store_root] = "store_root",
+	};
+	/* the engine's alone */
+	static const bool engine_only[FW_TYPES] = {
+		[wr_spanning_store] = true, [wr_new_root] = true,
+		[wr_store_root] = true,
+	};
+	/* outside RCU mode these always have an executor */
+	static const bool always[FW_TYPES] = {
+		[wr_exact_fit] = true, [wr_append] = true,
+		[wr_slot_store] = true, [wr_node_store] = true,
+	};
+	unsigned long t;
+
+	if (ctx->verbose) {
+		printf("  stores by type (one retried after mas_nomem() "
+		       "counts twice): in place / to the engine outside RCU "
+		       "mode + in it\n");
+		for (t = 0; t < FW_TYPES; t++)
+			if (names[t])
+				printf("    %-14s %7lu / %7lu + %7lu\n",
+				       names[t], st->in_place[t],
+				       st->engine_plain[t], st->engine[t]);
+	}
+	for (t = 0; t < FW_TYPES; t++) {
+		if (!names[t])
+			continue;
+		CHECK(ctx, NULL, engine_only[t] || st->in_place[t] > 0,
+		      "no store was carried out in place as %s (seed %lu)",
+		      names[t], ctx->seed);
+		CHECK(ctx, NULL, !always[t] || !st->engine_plain[t],
+		      "%lu %s stores outside RCU mode went to the engine "
+		      "(seed %lu)", st->engine_plain[t], names[t], ctx->seed);
+	}
+#else
+	(void)ctx;
+	(void)st;
+#endif
+}
+
 static void check_fast_writes(struct check_ctx *ctx)
 {
 	static const struct { unsigned int flags; const char *what; } kinds[] = {
@@ -146,7 +214,7 @@ static void check_fast_writes(struct check_ctx *ctx)
 	struct fw_stats st = { 0 };
 	unsigned long k, seq;
 
-	if (!mt_set_fast_writes) {
+	if (!mt_set_fast_writes || !mt_set_fast_writes_tally) {
 		check_skip(ctx, "%s has no mt_set_fast_writes() (a switch of our "
 			   "tree only)", SUBJECT_NAME);
 		return;
@@ -159,6 +227,7 @@ static void check_fast_writes(struct check_ctx *ctx)
 		printf("  %lu sequences, %lu operations, %lu shape comparisons, "
 		       "%lu node pairs, %lu differences\n", st.sequences,
 		       st.ops, st.shapes, st.node_pairs, st.differences);
+	fw_executors(ctx, &st);
 }
 DEFINE_CHECK(check_fast_writes, "in-place store types against the engine: "
 	     "the same trees, node for node");

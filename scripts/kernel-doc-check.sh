@@ -23,8 +23,23 @@ if [ ! -f "$tool" ]; then
 	fi
 fi
 [ $# -gt 0 ] || set -- linux/lib/maple_tree.c linux/include/linux/maple_tree.h
+# A file that cannot be read would give kernel-doc nothing to warn about.
+for f; do
+	if [ ! -f "$f" ] || [ ! -r "$f" ]; then
+		echo "kernel-doc-check: cannot read $f" >&2
+		exit 2
+	fi
+done
 out=$(perl "$tool" -none -Wall "$@" 2>&1) || true
 n=$(printf '%s' "$out" | grep -c 'warning' || true)
 [ -z "$out" ] || printf '%s\n' "$out"
+# kernel-doc reads a comment only when "/**" is alone on its line; one
+# with text after it (a one-line "/** f() - ... */", say) is skipped
+# without a word.  Each such comment counts as a warning here.
+skipped=$(grep -nE '/[*][*]+[[:space:]]*[^[:space:]*/]' "$@" || true)
+if [ -n "$skipped" ]; then
+	printf '%s\n' "$skipped" | sed 's/$/  <- warning: kernel-doc skips this comment/'
+	n=$((n + $(printf '%s\n' "$skipped" | wc -l)))
+fi
 echo "kernel-doc: $n warnings in $*"
 [ "$n" = 0 ]

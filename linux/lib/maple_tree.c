@@ -70,12 +70,23 @@
  *
  * ------------------------------------------------------------- THE WRITES
  *
- * Every store is one algorithm.  Its memory is obtained before the tree
- * changes, so -ENOMEM changes nothing: either a dry run counts the nodes
- * it will need (mas_preallocate(), mas_store()), or, for a store that may
- * wait for memory (mas_store_gfp(), mas_erase()), a bound taken from the
- * height alone stands for the count (mt_wr_bound()).  Then the real run.
- * Levels are numbered from the leaves (0).
+ * Every store is planned first, then carried out.  The planner,
+ * mas_wr_store_type(), walks to the leaf and sorts the store into one of
+ * the kernel's store types.  A store whose window is one leaf (with at
+ * most one sibling taken in) is planned there in full and carried out in
+ * place by that type's executor ("The planner and its executors");
+ * every other store is carried out by the engine, which rewrites the
+ * levels as described here.  The planner and the engine decide with the
+ * same policy functions (mt_parts(), mt_share_plan(), mt_cut(),
+ * mt_items_leave_no_node()), so an executor leaves the tree node for node
+ * as the engine would have.
+ *
+ * All memory is obtained before the tree changes, so -ENOMEM changes
+ * nothing: either a dry run of the engine counts the nodes it will need
+ * (mas_preallocate(), mas_store()), or, for a store that may wait for
+ * memory (mas_store_gfp(), mas_erase()), a bound taken from the height
+ * alone stands for the count (mw_bound()).  Then the real run.  Levels
+ * are numbered from the leaves (0).
  *
  *  1. A NULL store grows to swallow NULL neighbours (I5).
  *  2. Walk to the leaf holding index (the left path) and the leaf holding
@@ -84,14 +95,16 @@
  *     slots before the window, what the level below produced (at the
  *     leaves: the new entry), the right node's slots after the window.
  *  4. Too few items (I4)?  Take in all of a neighbouring node, widening
- *     the window.  Then cut the items into as few nodes as fit.
+ *     the window.  Too many for one node of a one-node window?  Share
+ *     with a sibling or split (mt_share_plan()).  Then cut the items into
+ *     as few nodes as fit (mt_parts(), mt_cut()).
  *  5. One node from a window of one node: it replaces that node in its
- *     parent with one pointer store and the climb stops.  Two shapes
- *     change the node in place instead: a store that changes one slot and
- *     no pivot (a slot swap), and, outside RCU mode, a store that only
- *     touches a node's last slot (an append).  Otherwise the new nodes
- *     are the level above's middle items; above the root they make a new
- *     root, and a root left with one child gives way to it.
+ *     parent with one pointer store and the climb stops.  Outside RCU
+ *     mode the node is rewritten where it is instead; in RCU mode, a
+ *     leaf that changes in one slot and no pivot has that slot swapped.
+ *     Otherwise the new nodes are the level above's middle items; above
+ *     the root they make a new root, and a root left with one child
+ *     gives way to it.
  *
  *   before: storing X over [30, 70] across two leaves
  *
@@ -102,11 +115,8 @@
  *   leaf items: 10 20 (30..)  X=[30,70]  (71..)80 90  -> one or two leaves,
  *   which take the place of a and b in P's items: [ new | c ].
  *
- * Most stores never run the engine: mas_wr_store_type() sorts each store
- * into one of the kernel's store types, and those that stay in one leaf
- * are carried out in place by one function each (see "Stores that stay
- * in one leaf"), cutting the leaf exactly as the engine would.  The
- * engine's working memory is per CPU (mt_write_get()), not on the stack.
+ * The engine's working memory is per CPU (mw_get()), not on the
+ * stack.
  *
  * In RCU mode nothing a reader can see is changed except by publishing a
  * finished node with one rcu_assign_pointer(); replaced nodes are marked
@@ -115,20 +125,38 @@
  * changes a single leaf slot and no pivot: that slot is swapped in place.
  * Readers also step up through parent words (mas_hop_leaf()), so two
  * more rules hold: a node already in the tree is pointed at a new parent
- * only once that parent is published (mt_adopt()), and a reader reads
- * each word of a node once, then judges the node (ma_dead()).
+ * only once that parent is published (mt_adopt()), and a reader judges
+ * a node (ma_dead()) only after it read every word it uses from it.  A
+ * word that changes while the node is alive (a slot, a gap, the parent
+ * word) is read once, into a local; a live node's pivots and end never
+ * change in RCU mode, so those may be read twice (the descent counts the
+ * pivots, then reads the two around its slot).
  *
  * ------------------------------------------------------------ CONVENTIONS
  *
  * In this file:
  *   mt       the struct maple_tree
  *   mas      the caller's struct ma_state
- *   w        a write in progress (struct mt_write)
+ *   w        a write in progress of the engine (struct mt_write)
+ *   wp       the plan of a store (struct mt_wr_plan)
+ *   gs       a free-space search (struct mt_gap_search)
  *   enode    an encoded node (struct maple_enode *), node a decoded one
- *   mte_*()  take an encoded node, ma_*() a decoded one
  *   offset   a slot number within a node; end the last used slot
  *   h        a level, 0 at the leaves
  *   min/max  the inclusive bounds of what a node covers
+ *
+ * A function's prefix says what its first argument is:
+ *   mt_*()   a struct maple_tree (and the API's mt_*() names)
+ *   mas_*()  a struct ma_state; mas_wr_*() a store through one
+ *   mte_*()  an encoded node; ma_*() a decoded node (or its parts)
+ *   mw_*()   a struct mt_write, the engine's working state
+ *   mg_*()   a struct mt_gap_search
+ *   mt_buf_*(), mt_items_*()  a level's items; mt_dup_*() a struct
+ *            mt_dup; mt_check_*() a struct mt_check; mt_batch_*() a
+ *            struct mt_free_batch
+ * A few helpers keep the kernel's own names (mt_mk_node(), mt_slot(),
+ * mt_free_one()), and the policy functions of the cut (mt_parts(),
+ * mt_share_plan(), mt_cut()) take only numbers and items.
  */
 #include <linux/maple_tree.h>	/* our API and node layouts */
 #include <linux/xarray.h>	/* entry encoding: xa_is_node() and friends */
@@ -697,9 +725,10 @@ static inline void mas_set_err(struct ma_state *mas, long err)
 	mas->status = ma_error;
 }
 
-static unsigned long ma_leaf_gap(const struct maple_tree *mt,
-				 struct maple_node *node, unsigned int cnt,
-				 unsigned long lo, unsigned long hi);
+static unsigned long ma_leaf_largest_gap(struct maple_node *node,
+					 const struct maple_tree *mt,
+					 unsigned int cnt, unsigned long lo,
+					 unsigned long hi);
 
 /*
  * mt_gaps_below() - make every gap below @enode, which covers [@lo_lim,
@@ -717,7 +746,7 @@ static unsigned long mt_gaps_below(struct maple_tree *mt,
 	void __rcu **slots = ma_slots(node, ntype);
 
 	if (ma_is_leaf(ntype))
-		return ma_leaf_gap(mt, node, end + 1U, lo_lim, hi_lim);
+		return ma_leaf_largest_gap(node, mt, end + 1U, lo_lim, hi_lim);
 	gaps = ma_gaps(node, ntype);
 	for (i = 0; i <= end; i++, lo = hi + 1) {
 		hi = i < end ? pivs[i] : hi_lim;
@@ -796,7 +825,10 @@ MT_EXPORT_GPL(mas_nomem);
 /*
  * __mas_descend() - walk from the top to the leaf range holding @idx and
  * point @mas at it (status, node, offset, min, max, end, index, last).
- * Restarts when it meets a dead node.
+ * Restarts when it meets a dead node.  Each node's slot is read once; its
+ * pivots are read by the count and again for the range's bounds, which
+ * agree while the node lives (see ma_slot_of()), and the node is judged
+ * after both.
  * Return: the value of that range.
  *
  * Context: the lock or rcu_read_lock().
@@ -862,41 +894,14 @@ again:
 	}
 }
 
-/* The descent for every caller but mas_walk(), which has its own copy. */
+/*
+ * The one descent of the file, out of line.  The two hottest readers,
+ * mas_walk() and mtree_load(), have __mas_descend() inlined instead: the
+ * same code, compiled into them.
+ */
 static void *mas_descend(struct ma_state *mas, unsigned long idx)
 {
 	return __mas_descend(mas, idx);
-}
-
-/*
- * mt_lookup_entry() - the entry holding @idx, and nothing else: the
- * descent of mas_descend() without a ma_state to fill.
- * Context: the lock or rcu_read_lock().
- */
-static void *mt_lookup_entry(struct maple_tree *mt, unsigned long idx)
-{
-	struct maple_enode *enode;
-	struct maple_node *node;
-	enum maple_type ntype;
-	unsigned char off;
-	void *top, *next;
-
-again:
-	top = mt_root_get(mt);
-	if (!mt_is_enode(top))
-		return idx ? NULL : top;
-	enode = top;
-	for (;;) {
-		node = mte_to_node(enode);
-		ntype = mte_node_type(enode);
-		off = ma_slot_of(node, ntype, idx);
-		next = mt_slot(mt, ma_slots(node, ntype), off);
-		if (unlikely(ma_dead(node)))
-			goto again;
-		if (ma_is_leaf(ntype))
-			return next;
-		enode = next;
-	}
 }
 
 /*
@@ -924,7 +929,7 @@ static void *mt_lookup(struct maple_tree *mt, unsigned long idx,
 	return val;
 }
 
-/*
+/**
  * mas_walk() - find the range holding mas->index, always from the top.
  * @mas: the maple state
  *
@@ -972,10 +977,12 @@ MT_EXPORT_GPL(mas_walk);
  */
 void *mtree_load(struct maple_tree *mt, unsigned long idx)
 {
+	MA_STATE(mas, mt, idx, idx);
 	void *val;
 
 	rcu_read_lock();
-	val = mt_lookup_entry(mt, idx);
+	/* inlined: what it writes into the local @mas the compiler drops */
+	val = __mas_descend(&mas, idx);
 	rcu_read_unlock();
 	if (xa_is_zero(val))
 		return NULL;
@@ -1441,7 +1448,15 @@ void *mas_prev(struct ma_state *mas, unsigned long lo_lim)
 }
 MT_EXPORT_GPL(mas_prev);
 
-/** mas_prev_range() - like mas_prev(), but NULL ranges count too. */
+/**
+ * mas_prev_range() - like mas_prev(), but NULL ranges count too.
+ * @mas: the maple state
+ * @lo_lim: the first index to look at
+ *
+ * Context: the lock or rcu_read_lock().
+ * Return: the value or NULL (also for a NULL range); ma_underflow when
+ * @lo_lim was reached.
+ */
 void *mas_prev_range(struct ma_state *mas, unsigned long lo_lim)
 {
 	void *val = NULL;
@@ -1452,7 +1467,15 @@ void *mas_prev_range(struct ma_state *mas, unsigned long lo_lim)
 }
 MT_EXPORT_GPL(mas_prev_range);
 
-/** mt_prev() - the last value before @idx, down to @min (RCU inside). */
+/**
+ * mt_prev() - the last value before @idx, down to @lo_lim.
+ * @mt: the maple tree
+ * @idx: the index to look before
+ * @lo_lim: the first index to look at
+ *
+ * Context: takes rcu_read_lock() itself.
+ * Return: the value, or NULL.
+ */
 void *mt_prev(struct maple_tree *mt, unsigned long idx, unsigned long lo_lim)
 {
 	MA_STATE(mas, mt, idx, idx);
@@ -1561,7 +1584,14 @@ void *mas_find(struct ma_state *mas, unsigned long hi_lim)
 }
 MT_EXPORT_GPL(mas_find);
 
-/** mas_find_range() - like mas_find(), stopping at NULL ranges too. */
+/**
+ * mas_find_range() - like mas_find(), stopping at NULL ranges too.
+ * @mas: the maple state
+ * @hi_lim: the last index to look at
+ *
+ * Context: the lock or rcu_read_lock().
+ * Return: the value or NULL (also for a NULL range).
+ */
 void *mas_find_range(struct ma_state *mas, unsigned long hi_lim)
 {
 	void *val = NULL;
@@ -1659,7 +1689,15 @@ void *mas_find_rev(struct ma_state *mas, unsigned long lo_lim)
 }
 MT_EXPORT_GPL(mas_find_rev);
 
-/** mas_find_range_rev() - like mas_find_rev(), NULL ranges included. */
+/**
+ * mas_find_range_rev() - like mas_find_rev(), NULL ranges included.
+ * @mas: the maple state
+ * @lo_lim: the lowest index to look at
+ *
+ * Context: the lock or rcu_read_lock().
+ * Return: the value or NULL (also for a NULL range); ma_underflow when
+ * @lo_lim was reached.
+ */
 void *mas_find_range_rev(struct ma_state *mas, unsigned long lo_lim)
 {
 	void *val = NULL;
@@ -1835,7 +1873,7 @@ static unsigned int mt_node_items(struct maple_tree *mt,
 }
 
 /* Fill @step as the child at slot @off of @parent. */
-static void mt_step_down(struct mt_write *w, const struct mt_step *parent,
+static void mw_step_down(struct mt_write *w, const struct mt_step *parent,
 			 unsigned char off, struct mt_step *step)
 {
 	struct maple_node *node = mte_to_node(parent->enode);
@@ -1854,8 +1892,8 @@ static void mt_step_down(struct mt_write *w, const struct mt_step *parent,
 }
 
 /* Walk the path to @idx, level by level, into @path. */
-static void mt_wr_path(struct mt_write *w, unsigned long idx,
-		       struct mt_step *path)
+static void mw_path(struct mt_write *w, unsigned long idx,
+		    struct mt_step *path)
 {
 	struct maple_node *node;
 	unsigned long *pivs;
@@ -1875,13 +1913,13 @@ static void mt_wr_path(struct mt_write *w, unsigned long idx,
 			step->offset++;
 		if (!h)
 			return;
-		mt_step_down(w, step, step->offset, &path[h - 1]);
+		mw_step_down(w, step, step->offset, &path[h - 1]);
 		h--;
 		step = &path[h];
 	}
 }
 
-static void mt_note_used(struct mt_write *w, const struct mt_step *step,
+static void mw_note_used(struct mt_write *w, const struct mt_step *step,
 			 unsigned char lo, unsigned char hi)
 {
 	struct maple_enode *enode = step->enode;
@@ -1896,7 +1934,7 @@ static void mt_note_used(struct mt_write *w, const struct mt_step *step,
 	w->nr_used++;
 }
 
-static bool mt_was_used(struct mt_write *w, struct maple_enode *enode)
+static bool mw_was_used(struct mt_write *w, struct maple_enode *enode)
 {
 	unsigned int i;
 
@@ -1907,7 +1945,7 @@ static bool mt_was_used(struct mt_write *w, struct maple_enode *enode)
 }
 
 /* Level 0: the leaf items with the new value in place. */
-static void mt_leaf_level(struct mt_write *w)
+static void mw_leaf_level(struct mt_write *w)
 {
 	struct mt_item left[MAPLE_RANGE64_SLOTS], right[MAPLE_RANGE64_SLOTS];
 	struct mt_buf *buf = &w->level;
@@ -1939,10 +1977,10 @@ static void mt_leaf_level(struct mt_write *w)
 		roff = w->r[0].offset;
 		buf->min = w->l[0].min;
 		if (w->l[0].enode == w->r[0].enode) {
-			mt_note_used(w, &w->l[0], 0, 0);
+			mw_note_used(w, &w->l[0], 0, 0);
 		} else {
-			mt_note_used(w, &w->l[0], 0, 0);
-			mt_note_used(w, &w->r[0], 0, 0);
+			mw_note_used(w, &w->l[0], 0, 0);
+			mw_note_used(w, &w->r[0], 0, 0);
 		}
 	}
 	buf->nr = 0;
@@ -1959,7 +1997,7 @@ static void mt_leaf_level(struct mt_write *w)
 }
 
 /* Level @h >= 1: the window's outer slots around the level below's nodes. */
-static void mt_inner_level(struct mt_write *w, unsigned int h)
+static void mw_inner_level(struct mt_write *w, unsigned int h)
 {
 	struct mt_item left[MAPLE_RANGE64_SLOTS], right[MAPLE_RANGE64_SLOTS];
 	struct mt_buf *buf = &w->level, *below = &w->below;
@@ -1983,15 +2021,15 @@ static void mt_inner_level(struct mt_write *w, unsigned int h)
 	for (i = r->offset + 1; i < nr; i++)
 		buf->item[buf->nr++] = right[i];
 	if (l->enode == r->enode) {
-		mt_note_used(w, l, l->offset, r->offset);
+		mw_note_used(w, l, l->offset, r->offset);
 	} else {
-		mt_note_used(w, l, l->offset, l->end);
-		mt_note_used(w, r, 0, r->offset);
+		mw_note_used(w, l, l->offset, l->end);
+		mw_note_used(w, r, 0, r->offset);
 	}
 }
 
 /* Is there a node left (right) of the window at level @h? */
-static int mt_neighbour_level(struct mt_write *w, unsigned int h, bool right)
+static int mw_neighbour_level(struct mt_write *w, unsigned int h, bool right)
 {
 	unsigned int j;
 
@@ -2005,11 +2043,11 @@ static int mt_neighbour_level(struct mt_write *w, unsigned int h, bool right)
 }
 
 /*
- * mt_widen() - level @h has too few items: take in every item of the next
+ * mw_widen() - level @h has too few items: take in every item of the next
  * node to the right (or, at the right edge, to the left) and move that
  * side of the window onto it.
  */
-static void mt_widen(struct mt_write *w, unsigned int h, bool go_left)
+static void mw_widen(struct mt_write *w, unsigned int h, bool go_left)
 {
 	struct mt_item items[MAPLE_RANGE64_SLOTS];
 	struct mt_buf *buf = &w->level;
@@ -2017,24 +2055,24 @@ static void mt_widen(struct mt_write *w, unsigned int h, bool go_left)
 	unsigned int n, i;
 	int j, k;
 
-	j = go_left ? -1 : mt_neighbour_level(w, h, true);
+	j = go_left ? -1 : mw_neighbour_level(w, h, true);
 	if (j >= 0) {
 		w->r[j].offset++;
 		for (k = j - 1; k >= (int)h; k--)
-			mt_step_down(w, &w->r[k + 1], w->r[k + 1].offset,
+			mw_step_down(w, &w->r[k + 1], w->r[k + 1].offset,
 				     &w->r[k]);
 		n = mt_node_items(w->tree, w->r[h].enode, w->r[h].max, items);
 		for (i = 0; i < n; i++)
 			mt_buf_push(buf, items[i].last, items[i].ptr,
 				    items[i].gap, leaf);
-		mt_note_used(w, &w->r[h], 1, 0);
+		mw_note_used(w, &w->r[h], 1, 0);
 		return;
 	}
-	j = mt_neighbour_level(w, h, false);
+	j = mw_neighbour_level(w, h, false);
 	BUG_ON(j < 0);
 	w->l[j].offset--;
 	for (k = j - 1; k >= (int)h; k--) {
-		mt_step_down(w, &w->l[k + 1], w->l[k + 1].offset, &w->l[k]);
+		mw_step_down(w, &w->l[k + 1], w->l[k + 1].offset, &w->l[k]);
 		w->l[k].offset = w->l[k].end;
 	}
 	n = mt_node_items(w->tree, w->l[h].enode, w->l[h].max, items);
@@ -2050,10 +2088,16 @@ static void mt_widen(struct mt_write *w, unsigned int h, bool go_left)
 			(buf->nr - n - 1) * sizeof(buf->item[0]));
 		buf->nr--;
 	}
-	mt_note_used(w, &w->l[h], 1, 0);
+	mw_note_used(w, &w->l[h], 1, 0);
 }
 
 /*
+ * The cut policy.  Every decision on where a level's items are cut, for
+ * the engine and for the in-place stores alike, is made by the four
+ * functions below: mt_parts() (how many nodes), mt_share_plan() (share
+ * with a sibling, or split), mt_cut() (where the first node ends, off a
+ * NULL) and mt_items_leave_no_node() (a tree that shrinks to ma_root).
+ *
  * Splitting an overflowing node.  A store into one node adds at most two
  * items, so the node needs at most one more.  Before adding one to the
  * parent, the level tries to share the items with a sibling under the same
@@ -2084,50 +2128,71 @@ static inline unsigned int mt_share_room(unsigned int cap, bool leaf,
 }
 
 /* How many items of a sibling at level @h would join the window. */
-static unsigned int mt_sibling_items(struct mt_write *w, unsigned int h,
+static unsigned int mw_sibling_items(struct mt_write *w, unsigned int h,
 				     bool left)
 {
 	struct mt_step *parent = left ? &w->l[h + 1] : &w->r[h + 1];
 	struct mt_step sibling;
 
-	mt_step_down(w, parent, parent->offset + (left ? -1 : 1), &sibling);
+	mw_step_down(w, parent, parent->offset + (left ? -1 : 1), &sibling);
 	return sibling.end + 1U;
 }
 
 /*
- * mt_plan_overflow() - an overflowing single-node window at level @h:
+ * mt_share_plan() - the policy for one node of @nr items that overflows
+ * its @cap slots: take in the left sibling (@lsib items; 0 when there is
+ * none under the same parent), else the right one (@rsib), else split.
+ * @leaf and @max (the node's last index) give the room (mt_share_room()).
+ * *@first gets the items of the first node of the cut: the left node
+ * keeps slots - 1 after a share to the left, the right node after a share
+ * to the right, a split cuts in halves.
+ */
+static enum mt_share mt_share_plan(unsigned int nr, unsigned int cap,
+				   bool leaf, unsigned long max,
+				   unsigned int lsib, unsigned int rsib,
+				   unsigned int *first)
+{
+	unsigned int room = mt_share_room(cap, leaf, max);
+
+	if (lsib && nr + lsib < room) {
+		*first = cap - 1;
+		return MT_SHARE_LEFT;
+	}
+	if (rsib && nr + rsib < room) {
+		*first = nr + rsib - cap + 1;
+		return MT_SHARE_RIGHT;
+	}
+	*first = (nr + 1) / 2;
+	return MT_SHARE_NONE;
+}
+
+/* How many nodes of type @ntype the @nr items of a level fill. */
+static inline unsigned int mt_parts(unsigned int nr, enum maple_type ntype)
+{
+	return DIV_ROUND_UP(nr, mt_slots[ntype]);
+}
+
+/*
+ * mw_plan_overflow() - an overflowing single-node window at level @h:
  * decide whether it takes in a sibling, and where the first node ends
  * (w->first, the number of items it gets; 0 for an even cut).
  */
-static enum mt_share mt_plan_overflow(struct mt_write *w, unsigned int h)
+static enum mt_share mw_plan_overflow(struct mt_write *w, unsigned int h)
 {
 	enum maple_type ntype = mt_level_type(w->tree, h);
-	unsigned int cap = mt_slots[ntype], nr = w->level.nr, room, sib;
+	unsigned int cap = mt_slots[ntype], nr = w->level.nr;
+	unsigned int lsib = 0, rsib = 0;
 	struct mt_step *parent;
 
 	w->first = 0;
 	if (h >= w->height || w->l[h].enode != w->r[h].enode || nr <= cap)
 		return MT_SHARE_NONE;
-	w->first = (nr + 1) / 2;
-	if (h + 1 >= w->height)
-		return MT_SHARE_NONE;
-	room = mt_share_room(cap, !h, w->l[h].max);
-	parent = &w->l[h + 1];
-	if (parent->offset > 0) {
-		sib = mt_sibling_items(w, h, true);
-		if (nr + sib < room) {
-			w->first = cap - 1;
-			return MT_SHARE_LEFT;
-		}
-	}
-	if (parent->offset < parent->end) {
-		sib = mt_sibling_items(w, h, false);
-		if (nr + sib < room) {
-			w->first = nr + sib - cap + 1;
-			return MT_SHARE_RIGHT;
-		}
-	}
-	return MT_SHARE_NONE;
+	parent = &w->l[h + 1];	/* siblings only under the same parent */
+	if (h + 1 < w->height && parent->offset > 0)
+		lsib = mw_sibling_items(w, h, true);
+	if (h + 1 < w->height && parent->offset < parent->end)
+		rsib = mw_sibling_items(w, h, false);
+	return mt_share_plan(nr, cap, !h, w->l[h].max, lsib, rsib, &w->first);
 }
 
 /* Move a cut of @cnt items off a NULL range (leaves only hold NULLs). */
@@ -2145,9 +2210,35 @@ static unsigned int mt_cut_off_null(const struct mt_buf *buf, unsigned int cnt,
 	return cnt;	/* both parts full: the cut stays */
 }
 
+/*
+ * mt_cut() - how many of the items @buf the first of two nodes of type
+ * @ntype gets: @first, as mt_share_plan() planned it (0: half), moved
+ * off a NULL range.
+ */
+static unsigned int mt_cut(const struct mt_buf *buf, unsigned int first,
+			   enum maple_type ntype)
+{
+	return mt_cut_off_null(buf, first ? first : (buf->nr + 1) / 2, ntype);
+}
+
+/*
+ * mt_items_leave_no_node() - would the leaf items @buf, as the whole
+ * tree, leave no node (I8): nothing at all, or a lone entry at 0, which
+ * ma_root holds itself?
+ */
+static bool mt_items_leave_no_node(const struct mt_buf *buf)
+{
+	const struct mt_item *it = buf->item;
+
+	if (buf->nr == 1)
+		return !it[0].ptr;
+	return buf->nr == 2 && !it[0].last && it[0].ptr &&
+	       !xa_is_internal(it[0].ptr) && !it[1].ptr;
+}
+
 /* Largest NULL run among leaf items [first, first + cnt). */
-static unsigned long mt_leaf_gap(const struct mt_item *items,
-				 unsigned int cnt, unsigned long lo_lim)
+static unsigned long mt_items_null_run(const struct mt_item *items,
+				       unsigned int cnt, unsigned long lo_lim)
 {
 	unsigned long gap = 0, start = lo_lim, len;
 	unsigned int i;
@@ -2173,7 +2264,7 @@ static unsigned long mt_items_gap(const struct mt_item *items,
 	unsigned int i;
 
 	if (leaf)
-		return mt_leaf_gap(items, cnt, lo_lim);
+		return mt_items_null_run(items, cnt, lo_lim);
 	for (i = 0; i < cnt; i++)
 		if (items[i].gap > gap)
 			gap = items[i].gap;
@@ -2259,10 +2350,10 @@ static void mt_adopt(struct maple_tree *mt, struct maple_enode *enode,
 }
 
 /*
- * mt_split_level() - cut the items of level @h into @parts nodes and make
+ * mw_split_level() - cut the items of level @h into @parts nodes and make
  * them the items the level above receives.
  */
-static void mt_split_level(struct mt_write *w, unsigned int h,
+static void mw_split_level(struct mt_write *w, unsigned int h,
 			   unsigned int parts)
 {
 	enum maple_type ntype = mt_level_type(w->tree, h);
@@ -2278,9 +2369,7 @@ static void mt_split_level(struct mt_write *w, unsigned int h,
 	for (i = 0; i < parts; i++) {
 		cnt = buf->nr / parts + (i < buf->nr % parts);
 		if (parts == 2)
-			cnt = i ? buf->nr - first :
-				mt_cut_off_null(buf, w->first ? w->first :
-						(buf->nr + 1) / 2, ntype);
+			cnt = i ? buf->nr - first : mt_cut(buf, w->first, ntype);
 		gap = 0;
 		if (w->commit) {
 			node = mas_pop_spare(w->mas);
@@ -2299,30 +2388,30 @@ static void mt_split_level(struct mt_write *w, unsigned int h,
 }
 
 /* Free the subtree below @enode that no other part of the write owns. */
-static void mt_drop_tree(struct mt_write *w, struct maple_enode *enode,
+static void mw_drop_tree(struct mt_write *w, struct maple_enode *enode,
 			 unsigned long hi_lim)
 {
 	struct mt_item items[MAPLE_RANGE64_SLOTS];
 	unsigned int n, i;
 	unsigned long lo;
 
-	if (mt_was_used(w, enode))
+	if (mw_was_used(w, enode))
 		return;
 	if (!mte_is_leaf(enode)) {
 		n = mt_node_items(w->tree, enode, hi_lim, items);
 		for (i = 0; i < n; i++) {
 			lo = items[i].last;
-			mt_drop_tree(w, items[i].ptr, lo);
+			mw_drop_tree(w, items[i].ptr, lo);
 		}
 	}
 	mt_retire(w->tree, enode);
 }
 
 /*
- * mt_release() - retire every node the write took apart, and below them
+ * mw_release() - retire every node the write took apart, and below them
  * the subtrees it dropped; @keep was rewritten in place and stays.
  */
-static void mt_release(struct mt_write *w, struct maple_enode *keep)
+static void mw_release(struct mt_write *w, struct maple_enode *keep)
 {
 	struct mt_item items[MAPLE_RANGE64_SLOTS];
 	struct mt_used *u;
@@ -2333,7 +2422,7 @@ static void mt_release(struct mt_write *w, struct maple_enode *keep)
 		if (!mte_is_leaf(u->enode) && u->lo <= u->hi) {
 			mt_node_items(w->tree, u->enode, u->max, items);
 			for (s = u->lo; s <= u->hi; s++)
-				mt_drop_tree(w, items[s].ptr, items[s].last);
+				mw_drop_tree(w, items[s].ptr, items[s].last);
 		}
 	}
 	for (i = 0; i < w->nr_used; i++)
@@ -2342,7 +2431,7 @@ static void mt_release(struct mt_write *w, struct maple_enode *keep)
 }
 
 /* Tell the ancestors of level @h's node on the left path its new gap. */
-static void mt_update_gaps(struct mt_write *w, unsigned int h,
+static void mw_update_gaps(struct mt_write *w, unsigned int h,
 			   unsigned long gap)
 {
 	struct maple_node *node;
@@ -2367,7 +2456,7 @@ static void mt_update_gaps(struct mt_write *w, unsigned int h,
 }
 
 /* Can the leaf items replace @step's leaf by swapping one slot in place? */
-static int mt_slot_swap(struct mt_write *w, const struct mt_step *step)
+static int mw_slot_swap(struct mt_write *w, const struct mt_step *step)
 {
 	struct mt_item items[MAPLE_RANGE64_SLOTS];
 	struct mt_buf *buf = &w->level;
@@ -2390,7 +2479,7 @@ static int mt_slot_swap(struct mt_write *w, const struct mt_step *step)
 }
 
 /* The write's last level: @h produced one node's worth of items. */
-static void mt_finish(struct mt_write *w, unsigned int h, bool whole)
+static void mw_finish(struct mt_write *w, unsigned int h, bool whole)
 {
 	struct mt_buf *buf = &w->level;
 	struct maple_tree *mt = w->tree;
@@ -2408,17 +2497,14 @@ static void mt_finish(struct mt_write *w, unsigned int h, bool whole)
 		/* A top with one child gives way to it. */
 		top = buf->item[0].ptr;
 		new_height = h;
-	} else if (whole && !h && buf->nr == 1 && !buf->item[0].ptr) {
-		new_height = 0;		/* nothing left */
-	} else if (whole && !h && buf->nr == 2 && !buf->item[0].last &&
-		   buf->item[0].ptr && !xa_is_internal(buf->item[0].ptr) &&
-		   !buf->item[1].ptr) {
-		top = buf->item[0].ptr;	/* a lone value at 0 */
+	} else if (whole && !h && mt_items_leave_no_node(buf)) {
+		/* nothing left, or a lone value at 0 */
+		top = buf->nr == 2 ? buf->item[0].ptr : NULL;
 		new_height = 0;
 	} else if (single && !w->rcu) {
 		/* one node, nobody is looking: rewrite it where it is */
 		keep = target = w->l[h].enode;
-	} else if (single && !h && (swap = mt_slot_swap(w, &w->l[h])) >= 0) {
+	} else if (single && !h && (swap = mw_slot_swap(w, &w->l[h])) >= 0) {
 		keep = target = w->l[h].enode;
 	} else {
 		w->nodes++;
@@ -2435,17 +2521,17 @@ static void mt_finish(struct mt_write *w, unsigned int h, bool whole)
 		/* Every old node above level h goes too. */
 		for (j = h + 1; j < w->height; j++) {
 			if (w->l[j].enode == w->r[j].enode) {
-				mt_note_used(w, &w->l[j], 0, w->l[j].end);
+				mw_note_used(w, &w->l[j], 0, w->l[j].end);
 			} else {
-				mt_note_used(w, &w->l[j], 0, w->l[j].end);
-				mt_note_used(w, &w->r[j], 0, w->r[j].end);
+				mw_note_used(w, &w->l[j], 0, w->l[j].end);
+				mw_note_used(w, &w->r[j], 0, w->r[j].end);
 			}
 		}
 	}
 	if (mt_is_alloc(mt) && target)
 		gap = mt_items_gap(buf->item, buf->nr, buf->min, !h);
 	if (!w->rcu)
-		mt_release(w, keep);
+		mw_release(w, keep);
 
 	if (keep && swap >= 0) {
 		node = mte_to_node(keep);
@@ -2483,16 +2569,16 @@ static void mt_finish(struct mt_write *w, unsigned int h, bool whole)
 		mt_adopt(mt, target, whole ? ULONG_MAX :
 			 buf->item[buf->nr - 1].last);
 	if (mt_is_alloc(mt) && !whole)
-		mt_update_gaps(w, h, gap);
+		mw_update_gaps(w, h, gap);
 	if (w->rcu)
-		mt_release(w, keep);
+		mw_release(w, keep);
 }
 
 /*
- * mt_run() - the write engine (see the top of the file).  With !w->commit
+ * mw_run() - the write engine (see the top of the file).  With !w->commit
  * it only counts the nodes into w->nodes; the tree is not touched.
  */
-static void mt_run(struct mt_write *w)
+static void mw_run(struct mt_write *w)
 {
 	struct mt_buf *buf = &w->level;
 	enum maple_type ntype;
@@ -2502,42 +2588,42 @@ static void mt_run(struct mt_write *w)
 	w->nodes = 0;
 	w->nr_used = 0;
 	if (w->height)
-		mt_wr_path(w, w->index, w->l);
+		mw_path(w, w->index, w->l);
 	if (w->height)
-		mt_wr_path(w, w->last, w->r);
-	mt_leaf_level(w);
+		mw_path(w, w->last, w->r);
+	mw_leaf_level(w);
 	for (h = 0; ; h++) {
 		if (h)
-			mt_inner_level(w, h);
+			mw_inner_level(w, h);
 		ntype = mt_level_type(w->tree, h);
 		whole = h >= w->height ||
-			(mt_neighbour_level(w, h, false) < 0 &&
-			 mt_neighbour_level(w, h, true) < 0);
+			(mw_neighbour_level(w, h, false) < 0 &&
+			 mw_neighbour_level(w, h, true) < 0);
 		w->first = 0;
 		if (!whole && buf->nr < mt_min_slots[ntype])
-			mt_widen(w, h, false);
+			mw_widen(w, h, false);
 		else
-			switch (mt_plan_overflow(w, h)) {
+			switch (mw_plan_overflow(w, h)) {
 			case MT_SHARE_LEFT:
-				mt_widen(w, h, true);
+				mw_widen(w, h, true);
 				break;
 			case MT_SHARE_RIGHT:
-				mt_widen(w, h, false);
+				mw_widen(w, h, false);
 				break;
 			case MT_SHARE_NONE:
 				break;
 			}
-		parts = DIV_ROUND_UP(buf->nr, mt_slots[ntype]);
+		parts = mt_parts(buf->nr, ntype);
 		single = h < w->height && w->l[h].enode == w->r[h].enode;
 		if (parts == 1 && (whole || single)) {
-			mt_finish(w, h, whole);
+			mw_finish(w, h, whole);
 			return;
 		}
 		if (whole && h && buf->nr == 1) {
-			mt_finish(w, h, whole);
+			mw_finish(w, h, whole);
 			return;
 		}
-		mt_split_level(w, h, parts);
+		mw_split_level(w, h, parts);
 	}
 }
 
@@ -2571,14 +2657,14 @@ static void *mas_wr_prepare(struct ma_state *mas, struct mt_write *w,
 }
 
 /*
- * mt_wr_bound() - the most nodes an engine store into @w's tree can take,
+ * mw_bound() - the most nodes an engine store into @w's tree can take,
  * without running it.  A level's items never pass MT_BUF_ITEMS
  * (mt_buf_push()), so each level below the old top splits into at most
  * that many over its node's slots; what a split of the old top gives,
  * one node over it holds.  The kernel's own write path asks for a bound
  * of this kind too (a few nodes a level).
  */
-static unsigned int mt_wr_bound(const struct mt_write *w)
+static unsigned int mw_bound(const struct mt_write *w)
 {
 	unsigned int inner = mt_is_alloc(w->tree) ?
 		DIV_ROUND_UP(MT_BUF_ITEMS, MAPLE_ARANGE64_SLOTS) :
@@ -2591,10 +2677,10 @@ static unsigned int mt_wr_bound(const struct mt_write *w)
 	       (w->height - 1) * inner + 1;
 }
 
-static unsigned int mt_wr_count(struct mt_write *w)
+static unsigned int mw_count(struct mt_write *w)
 {
 	w->commit = false;
-	mt_run(w);
+	mw_run(w);
 	return w->nodes;
 }
 
@@ -2615,7 +2701,7 @@ struct mt_write_scratch {
 };
 static DEFINE_PER_CPU(struct mt_write_scratch, mt_write_pcpu);
 
-static struct mt_write *mt_write_get(gfp_t gflags)
+static struct mt_write *mw_get(gfp_t gflags)
 {
 	struct mt_write_scratch *sc;
 	struct mt_write *w;
@@ -2637,7 +2723,7 @@ static struct mt_write *mt_write_get(gfp_t gflags)
 	return w;
 }
 
-static void mt_write_put(struct mt_write *w)
+static void mw_put(struct mt_write *w)
 {
 	if (likely(w->pcpu)) {
 		this_cpu_xchg(mt_write_pcpu.busy, 0);
@@ -2650,57 +2736,84 @@ static void mt_write_put(struct mt_write *w)
 #ifndef __KERNEL__
 /*
  * A userspace harness may send every store to the engine
- * (mt_set_fast_writes(false)) to check that the in-place store types cut
- * and shape the tree exactly as the engine does.
+ * (mt_set_fast_writes(false)) to check that the executors cut and shape
+ * the tree exactly as the engine does, and may have the stores counted by
+ * store type into two arrays of its own, those an executor carried out
+ * and those that went to the engine (mt_set_fast_writes_tally(), NULLs
+ * to stop), to see that each executor was at work and that the planner
+ * sent the engine nothing an executor takes.  Neither is built into a
+ * kernel.
  */
 static bool mt_fast_writes_off;
+static unsigned long *mt_fast_tally[2];	/* in place, engine */
 void mt_set_fast_writes(bool on);
 void mt_set_fast_writes(bool on)
 {
 	mt_fast_writes_off = !on;
 }
+void mt_set_fast_writes_tally(unsigned long *in_place, unsigned long *engine);
+void mt_set_fast_writes_tally(unsigned long *in_place, unsigned long *engine)
+{
+	mt_fast_tally[0] = in_place;
+	mt_fast_tally[1] = engine;
+}
 #define mt_fast_writes()	(!mt_fast_writes_off)
+#define mt_fast_writes_count(type, engine)				\
+	do {								\
+		if (unlikely(mt_fast_tally[engine]))			\
+			mt_fast_tally[engine][type]++;			\
+	} while (0)
 #else
 #define mt_fast_writes()	true
+#define mt_fast_writes_count(type, engine)	do { } while (0)
 #endif
 
 /*
- * Stores that stay in one leaf.  mas_wr_store_type() walks to the leaf
- * once, sorts the store into one of the kernel's store types (kept in
- * mas->store_type) and plans it in a struct mt_wr_leaf; mas_wr_leaf_store()
- * switches on the type, one function a type.  Every plan is made before
- * the tree is touched.  Outside RCU mode most of them change the leaf (and
- * at most its parent's pivots and one slot) where it is, with no memory;
- * in RCU mode only a slot swap is done in place.  Whatever a type cannot
- * do in place goes to the engine (mas_wr_engine()), which gives the same
- * cut and the same shape.
+ * The planner and its executors.  mas_wr_store_type() walks to the leaf
+ * once and plans the store before anything changes: it sorts the store
+ * into one of the kernel's store types (kept in mas->store_type) and,
+ * for a window of one leaf (with at most one sibling taken in), makes
+ * the engine's own decisions with the engine's own policy functions
+ * (mt_parts(), mt_share_plan(), mt_items_leave_no_node()), writing them
+ * into a struct mt_wr_plan.  mas_wr_leaf_store() switches on the type and
+ * hands the plan to its executor, which carries it out and decides
+ * nothing.  Outside RCU mode the executors change the leaf (and at most
+ * its parent's pivots, gaps and one slot) where it is; in RCU mode only
+ * a single slot store is done in place.  A plan no executor can carry
+ * out, and every store of a type below marked "engine", goes to
+ * mas_wr_engine(), with the same result node for node: check_fast_writes
+ * plays every sequence both ways.
  *
  *   wr_exact_fit      one slot's value changes, no pivot moves: swap it
  *   wr_append         into the leaf's last range, with room (mas_wr_tail())
  *   wr_slot_store     the up to three ranges around the store are written,
  *                     the tail slides; the leaf keeps a legal fill
  *   wr_node_store     the leaf is refilled from its items with the store
- *   wr_split_store    the leaf overflows: share with a sibling, or split
- *   wr_rebalance      a new NULL edge meets a NULL in the sibling (I5), or
- *                     the leaf falls under its minimum fill (I4)
+ *   wr_split_store    the leaf overflows: share with the planned sibling,
+ *                     or split, cut where the plan says
+ *   wr_rebalance      a new NULL edge meets a NULL in the sibling (I5):
+ *                     the pair is cut evenly; a leaf under its minimum
+ *                     fill (I4): the engine
  *   wr_spanning_store the store crosses leaves: the engine
  *   wr_new_root       the tree has no node yet: the engine
  *   wr_store_root     a store that changes what the root is: the engine
  */
 
-/* What mas_wr_store_type() learned of a store within one leaf. */
-struct mt_wr_leaf {
+/* The plan of a store, made by mas_wr_store_type(). */
+struct mt_wr_plan {
 	struct maple_node *node;	/* the leaf (mas->node, decoded) */
 	void *val;			/* the value stored */
 	unsigned long index, last;	/* where */
 	bool rcu;			/* readers may be looking */
-	bool in_place;			/* the type is done without the engine */
+	bool in_place;			/* an executor carries it out */
 	unsigned char swap;		/* wr_exact_fit: the slot */
 	unsigned char keep, roff;	/* wr_slot_store: slots before the */
 	unsigned char nmid, at;		/* middle, its last old slot, its */
 	struct mt_item mid[3];		/* ranges and the stored one's place */
-	unsigned char soff;		/* wr_rebalance in place: sibling slot */
+	enum mt_share share;		/* split/rebalance: sibling taken in */
+	unsigned char soff;		/* that sibling's slot in the parent */
 	unsigned long smax;		/* and its last index */
+	unsigned int first;		/* items of the left node (0: half) */
 	struct mt_buf buf;		/* the leaf's items with the store */
 	struct mt_item buf_items[MAPLE_RANGE64_SLOTS + 2];
 };
@@ -2727,7 +2840,7 @@ static unsigned char ma_parent_end(const struct maple_tree *mt,
 }
 
 /* Tell the ancestors of leaf @node its new largest gap @gap. */
-static void mt_leaf_gap_up(struct maple_node *node, unsigned long gap)
+static void ma_propagate_gap(struct maple_node *node, unsigned long gap)
 {
 	struct maple_node *parent;
 	unsigned long *gaps;
@@ -2751,10 +2864,14 @@ static void mt_leaf_gap_up(struct maple_node *node, unsigned long gap)
 	}
 }
 
-/* Largest NULL run of the leaf @node with @cnt slots, covering [lo, hi]. */
-static unsigned long ma_leaf_gap(const struct maple_tree *mt,
-				 struct maple_node *node, unsigned int cnt,
-				 unsigned long lo, unsigned long hi)
+/*
+ * The largest NULL run (gap) of the leaf @node of @mt, read from the node:
+ * @cnt slots, covering [@lo, @hi].
+ */
+static unsigned long ma_leaf_largest_gap(struct maple_node *node,
+					 const struct maple_tree *mt,
+					 unsigned int cnt, unsigned long lo,
+					 unsigned long hi)
 {
 	unsigned long *pivs = node->mr64.pivot;
 	void __rcu **slots = node->mr64.slot;
@@ -2774,23 +2891,17 @@ static unsigned long ma_leaf_gap(const struct maple_tree *mt,
 	return gap;
 }
 
-/* Would leaf items @buf, replacing a leaf of @mas, change the root's shape? */
-static bool mt_fast_shape_ok(struct ma_state *mas, const struct mt_buf *buf,
-			     struct maple_node *node)
+/*
+ * Can the leaf items @buf replace the leaf @node as one node: a legal
+ * fill (I4), and, for the root leaf, no shrinking to ma_root (I8)?
+ */
+static bool ma_leaf_fill_ok(struct maple_node *node, const struct mt_buf *buf)
 {
-	const struct mt_item *it = buf->item;
-
-	if (!ma_is_root(node))
-		return buf->nr >= mt_min_slots[maple_leaf_64] &&
-		       buf->nr <= mt_slots[maple_leaf_64];
 	if (buf->nr > mt_slots[maple_leaf_64])
 		return false;
-	if (buf->nr == 1 && !it[0].ptr)
-		return false;		/* the tree empties */
-	if (buf->nr == 2 && !it[0].last && it[0].ptr &&
-	    !xa_is_internal(it[0].ptr) && !it[1].ptr)
-		return false;		/* a lone entry at 0 goes to ma_root */
-	return true;
+	if (!ma_is_root(node))
+		return buf->nr >= mt_min_slots[maple_leaf_64];
+	return !mt_items_leave_no_node(buf);
 }
 
 /* The last slot used after a wr_append of [@index, @last]. */
@@ -2807,15 +2918,15 @@ static inline unsigned char mas_wr_tail_end(const struct ma_state *mas,
  * has room (mas_wr_tail_end() < slots): the slots before it stay, the
  * range is cut in up to three in place.
  */
-static void mas_wr_tail(struct ma_state *mas, struct mt_wr_leaf *wl)
+static void mas_wr_tail(struct ma_state *mas, struct mt_wr_plan *wp)
 {
-	struct maple_node *node = wl->node;
+	struct maple_node *node = wp->node;
 	unsigned long *pivs = node->mr64.pivot;
 	void __rcu **slots = node->mr64.slot;
 	unsigned char cap = mt_slots[maple_leaf_64];
 	unsigned char off = mas->offset, end;
-	unsigned long index = wl->index, last = wl->last;
-	void *was = mt_slot(mas->tree, slots, off), *val = wl->val;
+	unsigned long index = wp->index, last = wp->last;
+	void *was = mt_slot(mas->tree, slots, off), *val = wp->val;
 
 	end = mas_wr_tail_end(mas, index, last);
 	BUG_ON(end >= cap);
@@ -2851,8 +2962,8 @@ static void mas_wr_tail(struct ma_state *mas, struct mt_wr_leaf *wl)
 		mas->mas_flags |= MT_MAS_GAPS;
 		return;
 	}
-	mt_leaf_gap_up(node, ma_leaf_gap(mas->tree, node, end + 1U,
-					 mas->min, mas->max));
+	ma_propagate_gap(node, ma_leaf_largest_gap(node, mas->tree, end + 1U,
+						   mas->min, mas->max));
 }
 
 /*
@@ -2893,8 +3004,13 @@ static void *mas_leaf_seek(struct ma_state *mas, unsigned long idx)
 	return mt_slot(mas->tree, node->mr64.slot, off);
 }
 
-/* The first index @node covers, read from its ancestors' pivots. */
-static unsigned long mt_node_min(struct maple_tree *mt, struct maple_node *node)
+/*
+ * mt_node_bound() - the first index (@last false) or the last one that
+ * @node covers, read from its ancestors' pivots: the nearest ancestor
+ * whose path does not run along that edge states it.
+ */
+static unsigned long mt_node_bound(struct maple_tree *mt,
+				   struct maple_node *node, bool last)
 {
 	enum maple_type ptype = mt_level_type(mt, 1);
 	unsigned char off;
@@ -2902,34 +3018,41 @@ static unsigned long mt_node_min(struct maple_tree *mt, struct maple_node *node)
 	while (!ma_is_root(node)) {
 		off = ma_parent_slot(node);
 		node = ma_parent(node);
-		if (off)
+		if (!last && off)
 			return ma_pivots(node, ptype)[off - 1] + 1;
+		if (last && off < ma_parent_end(mt, node, ptype))
+			return ma_pivots(node, ptype)[off];
 	}
-	return 0;
+	return last ? ULONG_MAX : 0;
 }
 
 /*
- * mas_wr_share_leaf() - outside RCU mode, the leaf @node under @mas
- * overflows with the items @buf and its sibling at slot @soff of
- * @parent has room: the engine's share (mt_plan_overflow()), done in
- * place.  The pair's items are cut so that the sibling (left) or the leaf
- * (right) keeps slots - 1 of them; the parent only moves a pivot.
+ * mas_wr_share_leaf() - outside RCU mode, carry out a plan that takes the
+ * sibling at slot wp->soff of the leaf's parent into the window (a share
+ * of wr_split_store, or the even cut of wr_rebalance): the pair's items,
+ * the leaf's being wp->buf, are cut where wp->first says (mt_cut()) into
+ * the same two nodes, in place; the parent only moves a pivot.
  */
 static noinline void mas_wr_share_leaf(struct ma_state *mas,
-				       const struct mt_buf *buf,
-				       struct maple_node *node, struct maple_node *parent,
-				       enum maple_type ptype, unsigned char soff,
-				       unsigned long smax, bool even)
+				       struct mt_wr_plan *wp)
 {
 	struct maple_tree *mt = mas->tree;
-	unsigned char poff = ma_parent_slot(node), cap = mt_slots[maple_leaf_64];
+	enum maple_type ptype = mt_level_type(mt, 1);
+	const struct mt_buf *buf = &wp->buf;
+	struct maple_node *node = wp->node, *parent = ma_parent(node);
+	unsigned char poff = ma_parent_slot(node), soff = wp->soff;
+	unsigned long smax = wp->smax;
 	struct maple_node *sib = mte_to_node(mt_slot(mt,
 					ma_slots(parent, ptype), soff));
 	struct maple_node *lnode = soff < poff ? sib : node;
 	struct maple_node *rnode = soff < poff ? node : sib;
 	unsigned char loff = soff < poff ? soff : poff;
-	/* two leaves' items, fewer than 2 * cap (see the callers' room) */
-	struct mt_item pair_items[2 * MAPLE_RANGE64_SLOTS + 2];
+	/*
+	 * Two leaves' items: a share holds fewer than 2 * cap (the room of
+	 * mt_share_plan()), an even cut at most 2 * cap once the two NULLs
+	 * at the junction are one, so 2 * cap + 1 before.
+	 */
+	struct mt_item pair_items[2 * MAPLE_RANGE64_SLOTS + 1];
 	struct mt_buf pair;
 	unsigned long lmin;
 	unsigned int n, cnt;
@@ -2939,13 +3062,12 @@ static noinline void mas_wr_share_leaf(struct ma_state *mas,
 	/* The pair's items, in index order. */
 	if (soff < poff) {
 		lmin = soff ? ma_pivots(parent, ptype)[soff - 1] + 1 :
-			      mt_node_min(mt, parent);
+			      mt_node_bound(mt, parent, false);
 		n = mt_node_items(mt, mt_mk_node(sib, maple_leaf_64), smax,
 				  pair.item);
 		memcpy(&pair.item[n], buf->item, buf->nr * sizeof(buf->item[0]));
 		pair.nr = n + buf->nr;
 		BUG_ON(pair.nr > pair.cap);
-		cnt = cap - 1;
 	} else {
 		lmin = mas->min;
 		memcpy(pair.item, buf->item, buf->nr * sizeof(buf->item[0]));
@@ -2953,7 +3075,6 @@ static noinline void mas_wr_share_leaf(struct ma_state *mas,
 				  &pair.item[buf->nr]);
 		pair.nr = buf->nr + n;
 		BUG_ON(pair.nr > pair.cap);
-		cnt = pair.nr - cap + 1;
 		n = buf->nr;
 	}
 	/* n is now the first item of the right node's part. */
@@ -2964,9 +3085,7 @@ static noinline void mas_wr_share_leaf(struct ma_state *mas,
 			(pair.nr - n - 1) * sizeof(pair.item[0]));
 		pair.nr--;
 	}
-	if (even)	/* the engine's cut of a two-node window */
-		cnt = (pair.nr + 1) / 2;
-	cnt = mt_cut_off_null(&pair, cnt, maple_leaf_64);
+	cnt = mt_cut(&pair, wp->first, maple_leaf_64);
 	mt_fill(mt, lnode, maple_leaf_64, pair.item, cnt);
 	mt_fill(mt, rnode, maple_leaf_64, &pair.item[cnt], pair.nr - cnt);
 	ma_pivots(parent, ptype)[loff] = pair.item[cnt - 1].last;
@@ -2974,17 +3093,18 @@ static noinline void mas_wr_share_leaf(struct ma_state *mas,
 		unsigned long *gaps = parent->ma64.gap;
 		unsigned char i, best = 0;
 
-		WRITE_ONCE(gaps[loff], mt_leaf_gap(pair.item, cnt, lmin));
+		WRITE_ONCE(gaps[loff], mt_items_null_run(pair.item, cnt, lmin));
 		WRITE_ONCE(gaps[loff + 1],
-			   mt_leaf_gap(&pair.item[cnt], pair.nr - cnt,
-				       pair.item[cnt - 1].last + 1));
+			   mt_items_null_run(&pair.item[cnt], pair.nr - cnt,
+					     pair.item[cnt - 1].last + 1));
 		for (i = 1; i <= parent->ma64.meta.end; i++)
 			if (gaps[i] > gaps[best])
 				best = i;
 		parent->ma64.meta.gap = best;
-		mt_leaf_gap_up(parent, gaps[best]);
+		ma_propagate_gap(parent, gaps[best]);
 	}
 	/* Point @mas at the node holding the stored range. */
+	mas->index = wp->index;
 	if (mas->index > pair.item[cnt - 1].last) {
 		mas->node = mt_mk_node(rnode, maple_leaf_64);
 		mas->min = pair.item[cnt - 1].last + 1;
@@ -2999,33 +3119,6 @@ static noinline void mas_wr_share_leaf(struct ma_state *mas,
 	mas->offset = 0;
 	mas_leaf_seek(mas, mas->index);
 	mas->store_type = wr_invalid;
-}
-
-/*
- * mas_wr_split_leaf() - outside RCU mode, the leaf @node under @mas
- * overflows with the items @buf: cut them in two leaves (the old leaf
- * keeps the left part), and give the parent one more child in place.
- * This is the engine's split of one leaf (same cut, same shape), taken
- * only when the engine would neither share with a sibling nor touch more
- * than the parent.  Return: false when that is not so or no memory was
- * had (nothing changed).
- */
-/*
- * Can a wr_split_store be done in place: no more than two leaves of items,
- * in the root leaf (a new root goes over the two) or in a leaf under a
- * parent with a free slot (so the climb stops there)?
- */
-static bool mas_wr_split_fits(struct ma_state *mas, struct maple_node *node,
-			      unsigned int nr)
-{
-	enum maple_type ptype = mt_level_type(mas->tree, 1);
-
-	if (nr > 2U * mt_slots[maple_leaf_64])
-		return false;
-	if (ma_is_root(node))
-		return true;	/* mas_wr_split_root() */
-	return ma_parent_end(mas->tree, ma_parent(node), ptype) + 1U <
-	       mt_slots[ptype];
 }
 
 /*
@@ -3044,14 +3137,16 @@ static bool mas_wr_split_spares(struct ma_state *mas, unsigned int cnt,
 }
 
 /*
- * mas_wr_cut_leaf() - the cut of mt_split_level(): of the items @buf of
- * the leaf @node under @mas (covering [mas->min, mas->max]), the left part
- * stays in @node and the rest goes to the fresh leaf @right.  @lr gets
- * the two as their parent's items: last index, node, largest NULL run.
+ * mas_wr_cut_leaf() - the cut of mw_split_level(): of the items @buf of
+ * the leaf @node under @mas (covering [mas->min, mas->max]), the first
+ * mt_cut(@buf, @first) stay in @node and the rest go to the fresh leaf
+ * @right.  @lr gets the two as their parent's items: last index, node,
+ * largest NULL run.
  * Return: how many items @node keeps.
  */
 static unsigned int mas_wr_cut_leaf(struct ma_state *mas,
 				    const struct mt_buf *buf,
+				    unsigned int first,
 				    struct maple_node *node,
 				    struct maple_node *right,
 				    struct mt_item lr[2])
@@ -3059,7 +3154,7 @@ static unsigned int mas_wr_cut_leaf(struct ma_state *mas,
 	struct maple_tree *mt = mas->tree;
 	unsigned int nr = buf->nr, cnt;
 
-	cnt = mt_cut_off_null(buf, (nr + 1) / 2, maple_leaf_64);
+	cnt = mt_cut(buf, first, maple_leaf_64);
 	mt_fill(mt, right, maple_leaf_64, &buf->item[cnt], nr - cnt);
 	mt_fill(mt, node, maple_leaf_64, buf->item, cnt);
 	lr[0].last = buf->item[cnt - 1].last;
@@ -3068,9 +3163,9 @@ static unsigned int mas_wr_cut_leaf(struct ma_state *mas,
 	lr[1].ptr = mt_mk_node(right, maple_leaf_64);
 	lr[0].gap = lr[1].gap = 0;
 	if (mt_is_alloc(mt)) {
-		lr[0].gap = mt_leaf_gap(buf->item, cnt, mas->min);
-		lr[1].gap = mt_leaf_gap(&buf->item[cnt], nr - cnt,
-					lr[0].last + 1);
+		lr[0].gap = mt_items_null_run(buf->item, cnt, mas->min);
+		lr[1].gap = mt_items_null_run(&buf->item[cnt], nr - cnt,
+					      lr[0].last + 1);
 	}
 	return cnt;
 }
@@ -3095,13 +3190,13 @@ static void mas_wr_cut_point(struct ma_state *mas, const struct mt_item lr[2],
 }
 
 /*
- * mas_wr_split_root() - mas_wr_split_leaf() of the root leaf: the engine
- * cuts the items in two leaves as for any leaf, and over them puts a new
- * root.  Here the old leaf keeps the left part, so two fresh nodes are
- * taken instead of the engine's three.  The tree is one level taller.
+ * mas_wr_split_root() - the split of the root leaf: the engine cuts the
+ * items in two leaves as for any leaf, and over them puts a new root.
+ * Here the old leaf keeps the left part, so two fresh nodes are taken
+ * instead of the engine's three.  The tree is one level taller.
  */
-static void mas_wr_split_root(struct ma_state *mas, const struct mt_buf *buf,
-			      struct maple_node *node, gfp_t gflags)
+static void mas_wr_split_root(struct ma_state *mas, struct mt_wr_plan *wp,
+			      gfp_t gflags)
 {
 	struct maple_tree *mt = mas->tree;
 	enum maple_type ptype = mt_level_type(mt, 1);
@@ -3114,7 +3209,7 @@ static void mas_wr_split_root(struct ma_state *mas, const struct mt_buf *buf,
 		return;
 	right = mas_pop_spare(mas);
 	top = mas_pop_spare(mas);
-	cnt = mas_wr_cut_leaf(mas, buf, node, right, lr);
+	cnt = mas_wr_cut_leaf(mas, &wp->buf, wp->first, wp->node, right, lr);
 	/* mt_fill() makes the two leaves its children */
 	mt_fill(mt, top, ptype, lr, 2);
 	etop = mt_mk_node(top, ptype);
@@ -3122,145 +3217,204 @@ static void mas_wr_split_root(struct ma_state *mas, const struct mt_buf *buf,
 	mt_set_height(mt, 2);
 	rcu_assign_pointer(mt->ma_root, etop);
 	mas->depth = 2;
-	mas_wr_cut_point(mas, lr, cnt, buf->nr);
+	mas_wr_cut_point(mas, lr, cnt, wp->buf.nr);
 }
 
+/**
+ * mas_wr_split_leaf() - outside RCU mode, carry out the split that
+ * mas_wr_plan_split() planned: cut the leaf's items wp->buf in two leaves
+ * where wp->first says (the old leaf keeps the left part) and give the
+ * parent, which has a free slot, one more child in place; the root leaf
+ * goes to mas_wr_split_root().
+ * @mas: the maple state, on the leaf
+ * @wp: the plan
+ * @gflags: how to allocate the one new leaf
+ *
+ * The tree is unchanged when that allocation fails: @mas then holds
+ * -ENOMEM and the number of nodes wanted, for mas_nomem().
+ */
 static noinline void mas_wr_split_leaf(struct ma_state *mas,
-				       const struct mt_buf *buf,
-				       struct maple_node *node, gfp_t gflags)
+				       struct mt_wr_plan *wp, gfp_t gflags)
 {
 	struct maple_tree *mt = mas->tree;
 	enum maple_type ptype = mt_level_type(mt, 1);
-	unsigned char cap = mt_slots[maple_leaf_64];
 	struct mt_item pitems[MAPLE_RANGE64_SLOTS + 1];
-	struct maple_node *parent, *sib, *right;
-	unsigned long *ppivs, pmax, smax;
-	unsigned int nr = buf->nr, room, cnt, pn;
+	struct maple_node *node = wp->node, *parent, *right;
+	unsigned int cnt, pn;
 	struct mt_item lr[2];
 	unsigned char poff, pend;
-	void __rcu **pslots;
 
+	mas->index = wp->index;
 	if (ma_is_root(node)) {
-		mas_wr_split_root(mas, buf, node, gflags);
+		mas_wr_split_root(mas, wp, gflags);
 		return;
 	}
 	parent = ma_parent(node);
 	poff = ma_parent_slot(node);
-	ppivs = ma_pivots(parent, ptype);
-	pslots = ma_slots(parent, ptype);
 	pend = ma_parent_end(mt, parent, ptype);
-	pmax = ppivs[pend];
-	/* Would the engine share with a sibling (mt_plan_overflow())? */
-	room = mt_share_room(cap, true, mas->max);
-	if (poff > 0) {
-		sib = mte_to_node(mt_slot(mt, pslots, poff - 1));
-		if (nr + ma_data_end(sib, maple_leaf_64,
-				     ppivs[poff - 1]) + 1 < room) {
-			mas_wr_share_leaf(mas, buf, node, parent, ptype,
-					  poff - 1, ppivs[poff - 1], false);
-			return;
-		}
-	}
-	if (poff < pend) {
-		smax = poff + 1 < pend ? ppivs[poff + 1] : pmax;
-		sib = mte_to_node(mt_slot(mt, pslots, poff + 1));
-		if (nr + ma_data_end(sib, maple_leaf_64, smax) + 1 < room) {
-			mas_wr_share_leaf(mas, buf, node, parent, ptype,
-					  poff + 1, smax, false);
-			return;
-		}
-	}
 	if (!mas_wr_split_spares(mas, 1, gflags))
 		return;
 	right = mas_pop_spare(mas);
-	cnt = mas_wr_cut_leaf(mas, buf, node, right, lr);
-	/* The parent's children, with the new one after the old leaf. */
-	pn = mt_node_items(mt, mt_mk_node(parent, ptype), pmax, pitems);
+	cnt = mas_wr_cut_leaf(mas, &wp->buf, wp->first, node, right, lr);
+	/*
+	 * The parent's children, with the new one after the old leaf.  The
+	 * parent has a free slot, so pivot[pend] is its last index.
+	 */
+	pn = mt_node_items(mt, mt_mk_node(parent, ptype),
+			   ma_pivots(parent, ptype)[pend], pitems);
 	memmove(&pitems[poff + 2], &pitems[poff + 1],
 		(pn - poff - 1) * sizeof(pitems[0]));
 	pitems[poff] = lr[0];
 	pitems[poff + 1] = lr[1];
 	mt_fill(mt, parent, ptype, pitems, pn + 1);
 	if (mt_is_alloc(mt))
-		mt_leaf_gap_up(parent, parent->ma64.gap[parent->ma64.meta.gap]);
-	mas_wr_cut_point(mas, lr, cnt, nr);
+		ma_propagate_gap(parent, parent->ma64.gap[parent->ma64.meta.gap]);
+	mas_wr_cut_point(mas, lr, cnt, wp->buf.nr);
 }
 
 /*
- * mas_wr_null_edge() - outside RCU mode, the leaf items wl->buf (the leaf
- * under @mas with the store applied) start (@left) or end with a NULL
- * that was not there, next to the sibling under the same parent.  When
- * that sibling's edge is NULL too, the engine would take both leaves in
- * one window, merge the two NULLs and, with more than a node of items,
- * cut them evenly: that is planned here (wl->soff, wl->smax) and done in
- * place by mas_wr_rebalance().
- * Return: 1 when planned, 0 when the sibling's edge is not NULL (the leaf
- * alone takes the store), -1 for the engine.
+ * mas_wr_sibling() - the leaf at slot @soff of @parent (the leaf's parent,
+ * whose last used slot is @pend): how many items it holds, and its last
+ * index in *@smax.
  */
-static int mas_wr_null_edge(struct ma_state *mas, struct mt_wr_leaf *wl,
-			    bool left)
+static unsigned int mas_wr_sibling(struct ma_state *mas,
+				   struct maple_node *parent,
+				   unsigned char soff, unsigned char pend,
+				   unsigned long *smax)
 {
 	struct maple_tree *mt = mas->tree;
-	struct maple_node *node = wl->node;
 	enum maple_type ptype = mt_level_type(mt, 1);
-	unsigned char cap = mt_slots[maple_leaf_64], pcap = mt_slots[ptype];
-	struct maple_node *parent, *sib;
-	unsigned long *ppivs, smax;
-	unsigned char poff, pend, soff, send;
-	void __rcu **pslots;
-	unsigned int total;
+	struct maple_node *sib;
 
-	if (ma_is_root(node))
-		return -1;
-	parent = ma_parent(node);
-	poff = ma_parent_slot(node);
-	ppivs = ma_pivots(parent, ptype);
-	pslots = ma_slots(parent, ptype);
-	pend = ma_parent_end(mt, parent, ptype);
-	if (left) {
-		if (!poff)
-			return -1;
-		soff = poff - 1;
-	} else {
-		if (poff >= pend || poff + 1U > pcap - 2U)
-			return -1;
-		soff = poff + 1;
-	}
-	smax = ppivs[soff];
-	sib = mte_to_node(mt_slot(mt, pslots, soff));
-	send = ma_data_end(sib, maple_leaf_64, smax);
-	if (mt_slot(mt, ma_slots(sib, maple_leaf_64), left ? send : 0))
-		return 0;
-	total = wl->buf.nr + send;	/* send + 1 items, one NULL merged */
-	if (total <= cap || total > 2U * cap)
-		return -1;
-	wl->soff = soff;
-	wl->smax = smax;
-	return 1;
+	if (soff < pend)
+		*smax = ma_pivots(parent, ptype)[soff];
+	else	/* the parent's last child: the parent's own last index */
+		*smax = mt_node_bound(mt, parent, true);
+	sib = mte_to_node(mt_slot(mt, ma_slots(parent, ptype), soff));
+	return ma_data_end(sib, maple_leaf_64, *smax) + 1U;
 }
 
 /*
- * mas_wr_slot_plan() - can the store wl->val over [wl->index, wl->last],
+ * mas_wr_plan_split() - plan a wr_split_store: the leaf items wp->buf
+ * overflow one leaf.  The engine's decision (mt_share_plan(), as its
+ * mw_plan_overflow() makes it) says whether a sibling is taken in and
+ * where the cut goes.  A share is carried out in place; so is a split
+ * into two leaves of the root leaf, or of a leaf whose parent has a free
+ * slot (the climb stops there).  Anything else is the engine's.
+ */
+static void mas_wr_plan_split(struct ma_state *mas, struct mt_wr_plan *wp)
+{
+	struct maple_tree *mt = mas->tree;
+	enum maple_type ptype = mt_level_type(mt, 1);
+	struct maple_node *node = wp->node, *parent;
+	unsigned int nr = wp->buf.nr, lsib = 0, rsib = 0;
+	unsigned long lmax = 0, rmax = 0;
+	unsigned char poff, pend;
+
+	wp->in_place = false;
+	if (wp->rcu)
+		return;		/* the engine's: nothing to plan */
+	if (ma_is_root(node)) {
+		wp->share = mt_share_plan(nr, mt_slots[maple_leaf_64], true,
+					  mas->max, 0, 0, &wp->first);
+		wp->in_place = mt_parts(nr, maple_leaf_64) == 2;
+		return;
+	}
+	parent = ma_parent(node);
+	poff = ma_parent_slot(node);
+	pend = ma_parent_end(mt, parent, ptype);
+	if (poff > 0)
+		lsib = mas_wr_sibling(mas, parent, poff - 1, pend, &lmax);
+	if (poff < pend)
+		rsib = mas_wr_sibling(mas, parent, poff + 1, pend, &rmax);
+	wp->share = mt_share_plan(nr, mt_slots[maple_leaf_64], true, mas->max,
+				  lsib, rsib, &wp->first);
+	if (wp->share == MT_SHARE_LEFT) {
+		wp->soff = poff - 1;
+		wp->smax = lmax;
+		wp->in_place = true;
+	} else if (wp->share == MT_SHARE_RIGHT) {
+		wp->soff = poff + 1;
+		wp->smax = rmax;
+		wp->in_place = true;
+	} else {
+		wp->in_place = mt_parts(nr, maple_leaf_64) == 2 &&
+			       pend + 1U < mt_slots[ptype];
+	}
+}
+
+/*
+ * mas_wr_plan_edge() - the leaf items wp->buf start (@left) or end with
+ * a NULL that was not there, next to the sibling under the same parent.
+ * When that sibling's edge is NULL too, the NULL store grows into it
+ * (mas_wr_prepare()) and the engine's window is the two leaves, with one
+ * NULL merged: it cuts them in mt_parts() nodes, evenly.  Two nodes, out
+ * of RCU mode, are planned here as an even share (wp->first 0), carried
+ * out in place by mas_wr_share_leaf().
+ * Return: false when the sibling's edge is not NULL: the window is the
+ * leaf alone, to be planned as such.  True when planned (wp->in_place
+ * says whether in place).
+ */
+static bool mas_wr_plan_edge(struct ma_state *mas, struct mt_wr_plan *wp,
+			     bool left)
+{
+	struct maple_tree *mt = mas->tree;
+	enum maple_type ptype = mt_level_type(mt, 1);
+	struct maple_node *node = wp->node, *parent, *sib;
+	unsigned char poff, pend, soff;
+	unsigned int sitems;
+	unsigned long smax;
+	void *edge;
+
+	wp->share = left ? MT_SHARE_LEFT : MT_SHARE_RIGHT;
+	wp->first = 0;
+	if (ma_is_root(node))
+		goto engine;	/* the NULL reaches the tree's edge */
+	parent = ma_parent(node);
+	poff = ma_parent_slot(node);
+	pend = ma_parent_end(mt, parent, ptype);
+	if (left ? !poff : poff >= pend)
+		goto engine;	/* the sibling is a cousin */
+	soff = left ? poff - 1 : poff + 1;
+	sitems = mas_wr_sibling(mas, parent, soff, pend, &smax);
+	sib = mte_to_node(mt_slot(mt, ma_slots(parent, ptype), soff));
+	edge = mt_slot(mt, ma_slots(sib, maple_leaf_64),
+		       left ? sitems - 1 : 0);
+	if (edge)
+		return false;	/* the plan is left as it was */
+	wp->soff = soff;
+	wp->smax = smax;
+	/* the pair's items, the two NULLs merged */
+	wp->in_place = !wp->rcu &&
+		       mt_parts(wp->buf.nr + sitems - 1, maple_leaf_64) == 2;
+	return true;
+engine:
+	wp->in_place = false;
+	return true;
+}
+
+/*
+ * mas_wr_slot_plan() - can the store wp->val over [wp->index, wp->last],
  * in the non-root leaf where @mas stands (mas->offset holds the index), be
  * a wr_slot_store: the slots before and after the stored range stay where
  * they are or slide, only the up to three ranges in the middle are
  * written, and the leaf keeps I4 and I5?  The same result as mt_fill() of
  * the leaf's items with the range replaced.
- * Return: true, with the plan in @wl, or false (nothing planned).
+ * Return: true, with the plan in @wp, or false (nothing planned).
  */
-static bool mas_wr_slot_plan(struct ma_state *mas, struct mt_wr_leaf *wl)
+static bool mas_wr_slot_plan(struct ma_state *mas, struct mt_wr_plan *wp)
 {
 	struct maple_tree *mt = mas->tree;
-	struct maple_node *node = wl->node;
+	struct maple_node *node = wp->node;
 	unsigned long *pivs = node->mr64.pivot;
 	void __rcu **slots = node->mr64.slot;
 	const unsigned char cap = mt_slots[maple_leaf_64];
 	unsigned char end = mas->end, roff = mas->offset, keep = mas->offset;
 	unsigned long max = mas->max, start = mas->index, rlast;
-	unsigned long index = wl->index, last = wl->last;
-	struct mt_item *mid = wl->mid;
+	unsigned long index = wp->index, last = wp->last;
+	struct mt_item *mid = wp->mid;
 	unsigned int nmid = 0, nn, tail, at;
-	void *lptr = mt_slot(mt, slots, keep), *rptr, *val = wl->val;
+	void *lptr = mt_slot(mt, slots, keep), *rptr, *val = wp->val;
 
 	while (roff < end && pivs[roff] < last)
 		roff++;
@@ -3300,26 +3454,26 @@ static bool mas_wr_slot_plan(struct ma_state *mas, struct mt_wr_leaf *wl)
 	if (!tail && !mid[nmid - 1].ptr && mt_slot(mt, slots, end) &&
 	    max != ULONG_MAX)
 		return false;
-	wl->keep = keep;
-	wl->roff = roff;
-	wl->nmid = nmid;
-	wl->at = at;
+	wp->keep = keep;
+	wp->roff = roff;
+	wp->nmid = nmid;
+	wp->at = at;
 	return true;
 }
 
 /* mas_wr_slot_store() - wr_slot_store: carry out mas_wr_slot_plan(). */
-static void mas_wr_slot_store(struct ma_state *mas, struct mt_wr_leaf *wl)
+static void mas_wr_slot_store(struct ma_state *mas, struct mt_wr_plan *wp)
 {
 	struct maple_tree *mt = mas->tree;
-	struct maple_node *node = wl->node;
+	struct maple_node *node = wp->node;
 	unsigned long *pivs = node->mr64.pivot;
 	void __rcu **slots = node->mr64.slot;
 	const unsigned char cap = mt_slots[maple_leaf_64];
-	unsigned char end = mas->end, keep = wl->keep, roff = wl->roff;
-	unsigned int nmid = wl->nmid, tail = end - roff;
+	unsigned char end = mas->end, keep = wp->keep, roff = wp->roff;
+	unsigned int nmid = wp->nmid, tail = end - roff;
 	unsigned int nn = keep + nmid + tail, p, i;
 	unsigned long max = mas->max;
-	const struct mt_item *mid = wl->mid;
+	const struct mt_item *mid = wp->mid;
 
 	/* Slide the tail to its place, then write the middle. */
 	p = keep + nmid;
@@ -3352,42 +3506,43 @@ static void mas_wr_slot_store(struct ma_state *mas, struct mt_wr_leaf *wl)
 		node->mr64.meta.gap = 0;
 	}
 	if (mt_is_alloc(mt))
-		mt_leaf_gap_up(node, ma_leaf_gap(mt, node, nn, mas->min, max));
+		ma_propagate_gap(node, ma_leaf_largest_gap(node, mt, nn,
+							   mas->min, max));
 	/* Point @mas at the stored range, as the engine leaves it. */
-	mas->offset = keep + wl->at;
+	mas->offset = keep + wp->at;
 	mas->end = nn - 1;
 	mas->index = mas->offset ? pivs[mas->offset - 1] + 1 : mas->min;
-	mas->last = mid[wl->at].last;
+	mas->last = mid[wp->at].last;
 }
 
 /*
- * mas_wr_leaf_items() - wl->buf: the items of the leaf where @mas stands,
- * with [wl->index, wl->last] replaced by wl->val (NULLs merged).
+ * mas_wr_leaf_items() - wp->buf: the items of the leaf where @mas stands,
+ * with [wp->index, wp->last] replaced by wp->val (NULLs merged).
  * Return: whether the store gives either edge of the leaf a NULL that was
  * not there (*@lnull: the left one, *@rnull: the right one), which may
  * meet a NULL next door (I5).
  */
 static noinline void mas_wr_leaf_items(struct ma_state *mas,
-				       struct mt_wr_leaf *wl,
+				       struct mt_wr_plan *wp,
 				       bool *lnull, bool *rnull)
 {
 	struct mt_item items[MAPLE_RANGE64_SLOTS];
-	struct mt_buf *buf = &wl->buf;
-	unsigned long index = wl->index, last = wl->last, start;
+	struct mt_buf *buf = &wp->buf;
+	unsigned long index = wp->index, last = wp->last, start;
 	unsigned int n, i, loff, roff;
 
 	n = mt_node_items(mas->tree, mas->node, mas->max, items);
 	loff = mas->offset;
 	for (roff = loff; items[roff].last < last; roff++)
 		;
-	mt_buf_init(buf, wl->buf_items, ARRAY_SIZE(wl->buf_items));
+	mt_buf_init(buf, wp->buf_items, ARRAY_SIZE(wp->buf_items));
 	buf->min = mas->min;
 	for (i = 0; i < loff; i++)
 		mt_buf_push(buf, items[i].last, items[i].ptr, 0, true);
 	start = loff ? items[loff - 1].last + 1 : mas->min;
 	if (start < index)
 		mt_buf_push(buf, index - 1, items[loff].ptr, 0, true);
-	mt_buf_push(buf, last, wl->val, 0, true);
+	mt_buf_push(buf, last, wp->val, 0, true);
 	if (items[roff].last > last)
 		mt_buf_push(buf, items[roff].last, items[roff].ptr, 0, true);
 	for (i = roff + 1; i < n; i++)
@@ -3396,7 +3551,7 @@ static noinline void mas_wr_leaf_items(struct ma_state *mas,
 	*rnull = !buf->item[buf->nr - 1].ptr && items[n - 1].ptr &&
 		 mas->max != ULONG_MAX;
 	/* The one slot a store over unchanged pivots changes, if any. */
-	wl->swap = MAPLE_NODE_SLOTS;
+	wp->swap = MAPLE_NODE_SLOTS;
 	if (buf->nr != n)
 		return;
 	for (i = 0; i < n; i++) {
@@ -3406,39 +3561,75 @@ static noinline void mas_wr_leaf_items(struct ma_state *mas,
 	for (i = 0; i < n; i++) {
 		if (items[i].ptr == buf->item[i].ptr)
 			continue;
-		if (wl->swap != MAPLE_NODE_SLOTS) {
-			wl->swap = MAPLE_NODE_SLOTS + 1;	/* two or more */
+		if (wp->swap != MAPLE_NODE_SLOTS) {
+			wp->swap = MAPLE_NODE_SLOTS + 1;	/* two or more */
 			return;
 		}
-		wl->swap = i;
+		wp->swap = i;
 	}
-	if (wl->swap == MAPLE_NODE_SLOTS)
-		wl->swap = mas->offset;		/* nothing changes: a no-op */
+	if (wp->swap == MAPLE_NODE_SLOTS)
+		wp->swap = mas->offset;		/* nothing changes: a no-op */
 }
 
 /*
- * mas_wr_store_type() - walk to the leaf of [mas->index, mas->last] and
- * sort the store of @val there into a store type (see above), with its
- * plan in @wl.  Nothing is changed.  *@oldp gets the value at mas->index
- * when the walk read it.
+ * mas_wr_plan_items() - plan a store that changes the leaf's pivots, from
+ * the leaf's items with the store applied (wp->buf): a NULL edge that
+ * meets a NULL sibling, an overflow, an underflow, or a refill.
+ * Return: the store type.
+ */
+static enum store_type mas_wr_plan_items(struct ma_state *mas,
+					 struct mt_wr_plan *wp)
+{
+	struct maple_node *node = wp->node;
+	bool lnull, rnull;
+
+	mas_wr_leaf_items(mas, wp, &lnull, &rnull);
+	if (lnull || rnull) {
+		if (wp->rcu || (lnull && rnull)) {
+			wp->in_place = false;
+			return wr_rebalance;
+		}
+		if (mas_wr_plan_edge(mas, wp, lnull))
+			return wr_rebalance;
+	}
+	if (wp->buf.nr > mt_slots[maple_leaf_64]) {
+		mas_wr_plan_split(mas, wp);
+		return wr_split_store;
+	}
+	if (!ma_leaf_fill_ok(node, &wp->buf)) {
+		wp->in_place = false;
+		return ma_is_root(node) ? wr_store_root : wr_rebalance;
+	}
+	if (wp->rcu && wp->swap < MAPLE_NODE_SLOTS) {
+		wp->in_place = true;
+		return wr_exact_fit;	/* a NULL in or out, pivots kept */
+	}
+	return wr_node_store;
+}
+
+/*
+ * mas_wr_store_type() - the planner: walk to the leaf of [mas->index,
+ * mas->last] and sort the store of @val there into a store type (see
+ * above), with its plan in @wp.  Nothing is changed.  A state that
+ * already stands on the leaf (an iteration replacing what it found, say)
+ * is not walked again.  *@oldp gets the value at mas->index when the
+ * walk read it.
  * Return: the type, also set in mas->store_type.
  */
 static enum store_type mas_wr_store_type(struct ma_state *mas, void *val,
-					 struct mt_wr_leaf *wl, void **oldp)
+					 struct mt_wr_plan *wp, void **oldp)
 {
 	struct maple_tree *mt = mas->tree;
 	unsigned long index = mas->index, last = mas->last;
 	enum store_type type;
 	struct maple_node *node;
-	bool lnull, rnull;
-	int edge;
 
-	wl->val = val;
-	wl->index = index;
-	wl->last = last;
-	wl->buf.nr = 0;		/* built only where a type needs it */
-	wl->rcu = mt_in_rcu(mt);
-	wl->in_place = !wl->rcu;
+	wp->val = val;
+	wp->index = index;
+	wp->last = last;
+	wp->buf.nr = 0;		/* built only where a type needs it */
+	wp->rcu = mt_in_rcu(mt);
+	wp->in_place = !wp->rcu;
 	if (!mt_is_enode(mt_root_get(mt))) {
 		type = mt_root_get(mt) || val ? wr_store_root : wr_new_root;
 		goto out;
@@ -3452,74 +3643,44 @@ static enum store_type mas_wr_store_type(struct ma_state *mas, void *val,
 		goto out;
 	}
 	node = mte_to_node(mas->node);
-	wl->node = node;
+	wp->node = node;
 	if (val && *oldp && mas->index == index && mas->last == last &&
 	    (mas->end > 1 || !ma_is_root(node))) {
 		/* entry over entry: no pivot or gap changes */
-		wl->swap = mas->offset;
-		wl->in_place = true;
+		wp->swap = mas->offset;
+		wp->in_place = true;
 		type = wr_exact_fit;
 		goto out;
 	}
-	if (!wl->rcu && val && mas->offset == mas->end &&
+	if (!wp->rcu && val && mas->offset == mas->end &&
 	    mas_wr_tail_end(mas, index, last) < mt_slots[maple_leaf_64]) {
 		type = wr_append;
 		goto out;
 	}
-	if (!wl->rcu && !ma_is_root(node) && mas_wr_slot_plan(mas, wl)) {
+	if (!wp->rcu && !ma_is_root(node) && mas_wr_slot_plan(mas, wp)) {
 		type = wr_slot_store;
 		goto out;
 	}
-	mas_wr_leaf_items(mas, wl, &lnull, &rnull);
-	if (lnull || rnull) {
-		if (wl->rcu || (lnull && rnull)) {
-			wl->in_place = false;
-			type = wr_rebalance;
-			goto out;
-		}
-		edge = mas_wr_null_edge(mas, wl, lnull);
-		if (edge) {
-			wl->in_place = edge > 0;
-			type = wr_rebalance;
-			goto out;
-		}
-	}
-	if (wl->buf.nr > mt_slots[maple_leaf_64]) {
-		wl->in_place = !wl->rcu &&
-			       mas_wr_split_fits(mas, node, wl->buf.nr);
-		type = wr_split_store;
-		goto out;
-	}
-	if (!mt_fast_shape_ok(mas, &wl->buf, node)) {
-		wl->in_place = false;
-		type = ma_is_root(node) ? wr_store_root : wr_rebalance;
-		goto out;
-	}
-	if (wl->rcu && wl->swap < MAPLE_NODE_SLOTS) {
-		wl->in_place = true;
-		type = wr_exact_fit;	/* a NULL in or out, pivots kept */
-		goto out;
-	}
-	type = wr_node_store;
+	type = mas_wr_plan_items(mas, wp);
 out:
 	mas->store_type = type;
 	return type;
 }
 
 /*
- * After the leaf took the items wl->buf: its gap up the tree (allocation
+ * After the leaf took the items wp->buf: its gap up the tree (allocation
  * trees), and @mas on the stored range, as the engine leaves it.
  */
-static void mas_wr_leaf_done(struct ma_state *mas, struct mt_wr_leaf *wl)
+static void mas_wr_leaf_done(struct ma_state *mas, struct mt_wr_plan *wp)
 {
-	struct mt_buf *buf = &wl->buf;
+	struct mt_buf *buf = &wp->buf;
 	unsigned int pos = 0;
 	unsigned long lo = mas->min;
 
 	if (mt_is_alloc(mas->tree))
-		mt_leaf_gap_up(wl->node, mt_leaf_gap(buf->item, buf->nr,
-						     buf->min));
-	while (buf->item[pos].last < wl->index) {
+		ma_propagate_gap(wp->node, mt_items_null_run(buf->item, buf->nr,
+							     buf->min));
+	while (buf->item[pos].last < wp->index) {
 		lo = buf->item[pos].last + 1;
 		pos++;
 	}
@@ -3530,65 +3691,58 @@ static void mas_wr_leaf_done(struct ma_state *mas, struct mt_wr_leaf *wl)
 }
 
 /* wr_exact_fit: swap the one slot, for readers too. */
-static void mas_wr_exact_fit(struct ma_state *mas, struct mt_wr_leaf *wl)
+static void mas_wr_exact_fit(struct ma_state *mas, struct mt_wr_plan *wp)
 {
-	rcu_assign_pointer(ma_slots(wl->node, maple_leaf_64)[wl->swap],
-			   wl->val);
-	/* A NULL stored or replaced (wl->buf was built): gaps, position. */
-	if (wl->buf.nr)
-		mas_wr_leaf_done(mas, wl);
+	rcu_assign_pointer(ma_slots(wp->node, maple_leaf_64)[wp->swap],
+			   wp->val);
+	/* A NULL stored or replaced (wp->buf was built): gaps, position. */
+	if (wp->buf.nr)
+		mas_wr_leaf_done(mas, wp);
 }
 
-/* wr_node_store, outside RCU mode: refill the leaf from wl->buf. */
-static void mas_wr_node_store(struct ma_state *mas, struct mt_wr_leaf *wl)
+/* wr_node_store, outside RCU mode: refill the leaf from wp->buf. */
+static void mas_wr_node_store(struct ma_state *mas, struct mt_wr_plan *wp)
 {
-	mt_fill(mas->tree, wl->node, maple_leaf_64, wl->buf.item, wl->buf.nr);
-	mas_wr_leaf_done(mas, wl);
-}
-
-/* wr_rebalance in place: the two leaves cut evenly (mas_wr_null_edge()). */
-static void mas_wr_rebalance(struct ma_state *mas, struct mt_wr_leaf *wl)
-{
-	enum maple_type ptype = mt_level_type(mas->tree, 1);
-
-	mas->index = wl->index;
-	mas_wr_share_leaf(mas, &wl->buf, wl->node, ma_parent(wl->node),
-			  ptype, wl->soff, wl->smax, true);
+	mt_fill(mas->tree, wp->node, maple_leaf_64, wp->buf.item, wp->buf.nr);
+	mas_wr_leaf_done(mas, wp);
 }
 
 /*
  * mas_wr_leaf_store() - carry out the store that mas_wr_store_type()
- * planned in @wl, when it is done in place.
+ * planned in @wp, when it is done in place.
  * Return: false when it is the engine's (nothing changed).
  */
-static bool mas_wr_leaf_store(struct ma_state *mas, struct mt_wr_leaf *wl,
+static bool mas_wr_leaf_store(struct ma_state *mas, struct mt_wr_plan *wp,
 			      enum store_type type, gfp_t gflags)
 {
-	if (!wl->in_place || !mt_fast_writes())
+	if (!wp->in_place || !mt_fast_writes())
 		return false;
 	switch (type) {
 	case wr_exact_fit:
-		mas_wr_exact_fit(mas, wl);
+		mas_wr_exact_fit(mas, wp);
 		break;
 	case wr_append:
-		mas_wr_tail(mas, wl);
+		mas_wr_tail(mas, wp);
 		break;
 	case wr_slot_store:
-		mas_wr_slot_store(mas, wl);
+		mas_wr_slot_store(mas, wp);
 		break;
 	case wr_node_store:
-		mas_wr_node_store(mas, wl);
+		mas_wr_node_store(mas, wp);
 		break;
 	case wr_split_store:
-		mas->index = wl->index;
-		mas_wr_split_leaf(mas, &wl->buf, wl->node, gflags);
+		if (wp->share == MT_SHARE_NONE)
+			mas_wr_split_leaf(mas, wp, gflags);
+		else
+			mas_wr_share_leaf(mas, wp);
 		break;
-	case wr_rebalance:
-		mas_wr_rebalance(mas, wl);
+	case wr_rebalance:	/* the even cut of mas_wr_plan_edge() */
+		mas_wr_share_leaf(mas, wp);
 		break;
 	default:
 		return false;
 	}
+	mt_fast_writes_count(type, 0);
 	mas->store_type = wr_invalid;
 	return true;
 }
@@ -3605,13 +3759,13 @@ static const unsigned long mt_old_unknown;
  * mas_wr_engine() - the general store (see THE WRITES at the top): count
  * the nodes, obtain them, rewrite the levels.  @old is the value at
  * mas->index when the caller's walk read it, else MT_OLD_UNKNOWN.
+ * @gflags never sleeps: the engine holds its CPU's scratch meanwhile.
  * Return: the value that was at mas->index.
  */
-/* @gflags never sleeps: the engine holds its CPU's scratch meanwhile. */
 static noinline void *mas_wr_engine(struct ma_state *mas, void *val,
 				    void *old, gfp_t gflags)
 {
-	struct mt_write *w = mt_write_get(gflags);
+	struct mt_write *w = mw_get(gflags);
 	unsigned long index, last;
 	unsigned int need, bound;
 
@@ -3621,7 +3775,7 @@ static noinline void *mas_wr_engine(struct ma_state *mas, void *val,
 		return NULL;
 	}
 	old = mas_wr_prepare(mas, w, val, old, old != MT_OLD_UNKNOWN);
-	bound = mt_wr_bound(w);
+	bound = mw_bound(w);
 	/*
 	 * With the bound in hand the store needs no count.  Without it, a
 	 * store that may wait for memory (mas_store_gfp() retries after
@@ -3635,22 +3789,22 @@ static noinline void *mas_wr_engine(struct ma_state *mas, void *val,
 		    MT_MAS_RETRY)
 			need = bound;
 		else
-			need = mt_wr_count(w);
+			need = mw_count(w);
 		if (need > mas_spares(mas) &&
 		    !mas_grab(mas, need - mas_spares(mas), gflags)) {
-			mt_write_put(w);
+			mw_put(w);
 			mas_set_alloc_req(mas, need - mas_spares(mas));
 			mas_set_err(mas, -ENOMEM);
 			return NULL;
 		}
 	}
 	w->commit = true;
-	mt_run(w);
+	mw_run(w);
 	if (unlikely(w->nodes > bound))
 		MAS_WARN_ON(mas, true);	/* tallied only when it fires */
 	index = w->index;
 	last = w->last;
-	mt_write_put(w);
+	mw_put(w);
 	if (mas->mas_flags & MT_MAS_DISCARD) {
 		/* Nobody looks at @mas again: no walk to the stored range. */
 		mas->node = NULL;
@@ -3667,9 +3821,11 @@ static noinline void *mas_wr_engine(struct ma_state *mas, void *val,
 
 /*
  * mas_wr_run() - store @val over [mas->index, mas->last] with nodes
- * from @mas's spares, allocating what is missing with @gflags.
- * On -ENOMEM the tree is untouched, @mas holds the error and the number
- * of nodes still wanted.  On success @mas points at the stored range.
+ * from @mas's spares, allocating what is missing with @gflags: plan, then
+ * an executor or the engine.  The entry points have checked that index <=
+ * last.  On -ENOMEM the tree is untouched, @mas holds the error and the
+ * number of nodes still wanted.  On success @mas points at the stored
+ * range.
  * Return: the value that was at mas->index.
  */
 static void *mas_wr_run(struct ma_state *mas, void *val, gfp_t gflags)
@@ -3677,57 +3833,16 @@ static void *mas_wr_run(struct ma_state *mas, void *val, gfp_t gflags)
 	unsigned long index = mas->index, last = mas->last;
 	void *old = MT_OLD_UNKNOWN;
 	enum store_type type;
-	struct mt_wr_leaf wl;
+	struct mt_wr_plan wp;
 
-	if (unlikely(mas->index > mas->last)) {
-		mas_set_err(mas, -EINVAL);
-		return NULL;
-	}
-	type = mas_wr_store_type(mas, val, &wl, &old);
-	if (mas_wr_leaf_store(mas, &wl, type, gflags))
+	type = mas_wr_store_type(mas, val, &wp, &old);
+	if (mas_wr_leaf_store(mas, &wp, type, gflags))
 		return old;
+	mt_fast_writes_count(type, 1);
 	mas->index = index;	/* the walk moved them */
 	mas->last = last;
 	mas->store_type = wr_invalid;
 	return mas_wr_engine(mas, val, old, gflags);
-}
-
-/*
- * mas_wr_replace() - the store of an iteration that replaces the entry it
- * found: @val (not NULL) over exactly the range @mas stands on, which
- * holds an entry.  The leaf is checked to still say so (its bounds around
- * mas->offset); then only the slot changes, in place, as the fast path's
- * exact fit does it, without the fast path's walk or setup.
- * Return: false, nothing done, when any of that does not hold.
- */
-static inline bool mas_wr_replace(struct ma_state *mas, void *val,
-				  void **oldp)
-{
-	unsigned char off = mas->offset, end;
-	struct maple_node *node;
-	unsigned long *pivs;
-	void __rcu **slots;
-	void *old;
-
-	if (!val || mas->status != ma_active || !mas->node ||
-	    !mte_is_leaf(mas->node))
-		return false;
-	node = mte_to_node(mas->node);
-	pivs = node->mr64.pivot;
-	slots = node->mr64.slot;
-	end = ma_data_end(node, maple_leaf_64, mas->max);
-	if (off > end || ma_dead(node) ||
-	    (off ? pivs[off - 1] + 1 : mas->min) != mas->index ||
-	    (off < end ? pivs[off] : mas->max) != mas->last)
-		return false;
-	old = mt_slot(mas->tree, slots, off);
-	if (!old || (end < 2 && ma_is_root(node)))
-		return false;	/* not entry over entry, or the root's shape */
-	rcu_assign_pointer(slots[off], val);
-	mas->end = end;
-	mas->store_type = wr_invalid;
-	*oldp = old;
-	return true;
 }
 
 /* The gflags of a write that must not sleep (the lock is held). */
@@ -3758,8 +3873,7 @@ void *mas_store(struct ma_state *mas, void *val)
 		mas_set_err(mas, -EINVAL);
 		return NULL;
 	}
-	if (!mt_fast_writes() || !mas_wr_replace(mas, val, &old))
-		old = mas_wr_run(mas, val, MT_GFP_NOSLEEP);
+	old = mas_wr_run(mas, val, MT_GFP_NOSLEEP);
 	if (mas_is_err(mas))
 		return NULL;
 	if (!(mas->mas_flags & (MT_MAS_PREALLOC | MT_MAS_BULK)))
@@ -3768,23 +3882,16 @@ void *mas_store(struct ma_state *mas, void *val)
 }
 MT_EXPORT_GPL(mas_store);
 
-/**
- * mas_store_gfp() - mas_store() that allocates with @gflags, dropping the lock
- * for it when @gflags may sleep (see mas_nomem()).
- * @mas: the maple state; index and last give the range
- * @val: the value to store
- * @gflags: how to allocate
- *
- * Context: the write lock.
- * Return: 0, -EINVAL for index > last, or -ENOMEM (tree unchanged).
+/*
+ * mas_wr_retry() - the store of mas_store_gfp() and of the other entry
+ * points that may wait for memory, once they checked the range.
+ * Return: 0 or -ENOMEM (tree unchanged).
  */
-int mas_store_gfp(struct ma_state *mas, void *val, gfp_t gflags)
+static int mas_wr_retry(struct ma_state *mas, void *val, gfp_t gflags)
 {
 	unsigned long index = mas->index, last = mas->last;
 	int ret = 0;
 
-	if (mas->index > mas->last)
-		return -EINVAL;
 	if (gfpflags_allow_blocking(gflags))
 		mas->mas_flags |= MT_MAS_RETRY;
 	for (;;) {
@@ -3799,6 +3906,23 @@ int mas_store_gfp(struct ma_state *mas, void *val, gfp_t gflags)
 		ret = xa_err(mas->node);
 	mas_destroy(mas);
 	return ret;
+}
+
+/**
+ * mas_store_gfp() - mas_store() that allocates with @gflags, dropping the lock
+ * for it when @gflags may sleep (see mas_nomem()).
+ * @mas: the maple state; index and last give the range
+ * @val: the value to store
+ * @gflags: how to allocate
+ *
+ * Context: the write lock.
+ * Return: 0, -EINVAL for index > last, or -ENOMEM (tree unchanged).
+ */
+int mas_store_gfp(struct ma_state *mas, void *val, gfp_t gflags)
+{
+	if (mas->index > mas->last)
+		return -EINVAL;
+	return mas_wr_retry(mas, val, gflags);
 }
 MT_EXPORT_GPL(mas_store_gfp);
 
@@ -3820,12 +3944,12 @@ int mas_preallocate(struct ma_state *mas, void *val, gfp_t gflags)
 	if (mas->index > mas->last)
 		return -EINVAL;
 	/* counted with the scratch, obtained (maybe sleeping) without it */
-	w = mt_write_get(gflags);
+	w = mw_get(gflags);
 	if (!w)
 		return -ENOMEM;
 	mas_wr_prepare(mas, w, val, NULL, false);
-	need = mt_wr_count(w);
-	mt_write_put(w);
+	need = mw_count(w);
+	mw_put(w);
 	mas->mas_flags &= ~MT_MAS_PREALLOC;
 	if (need > mas_spares(mas) &&
 	    !mas_grab(mas, need - mas_spares(mas), gflags)) {
@@ -3848,6 +3972,13 @@ MT_EXPORT_GPL(mas_preallocate);
  */
 void mas_store_prealloc(struct ma_state *mas, void *val)
 {
+	if (unlikely(mas->index > mas->last)) {
+		/* mas_preallocate() refused this range: a caller's bug */
+		MAS_WARN_ON(mas, true);
+		mas_set_err(mas, -EINVAL);
+		mas_destroy(mas);
+		return;
+	}
 	mas_wr_run(mas, val, MT_GFP_NOSLEEP);
 	/* The preallocation was for this store: falling short is a bug. */
 	if (unlikely(mas_is_err(mas)))
@@ -4008,8 +4139,7 @@ int mtree_store_range(struct maple_tree *mt, unsigned long index,
 
 	if (WARN_ON_ONCE(mt_entry_refused(val)))
 		return -EINVAL;
-	if (index > last)
-		return -EINVAL;
+	/* index > last: mas_store_gfp() says -EINVAL */
 	mas.mas_flags |= MT_MAS_DISCARD;
 	mtree_lock(mt);
 	ret = mas_store_gfp(&mas, val, gflags);
@@ -4018,7 +4148,16 @@ int mtree_store_range(struct maple_tree *mt, unsigned long index,
 }
 MT_EXPORT(mtree_store_range);
 
-/** mtree_store() - store @val at @index alone.  See mtree_store_range(). */
+/**
+ * mtree_store() - store @val at @index alone.  See mtree_store_range().
+ * @mt: the maple tree
+ * @index: the index
+ * @val: the value to store; NULL erases
+ * @gflags: how to allocate
+ *
+ * Context: takes the tree's lock; may sleep if @gflags allows.
+ * Return: 0, -EINVAL (a reserved value), -ENOMEM.
+ */
 int mtree_store(struct maple_tree *mt, unsigned long index, void *val,
 		gfp_t gflags)
 {
@@ -4053,7 +4192,7 @@ static int mas_insert_gfp(struct ma_state *mas, void *val, gfp_t gflags)
 		return -EEXIST;
 	mas->index = index;
 	mas->last = last;
-	return mas_store_gfp(mas, val, gflags);
+	return mas_wr_retry(mas, val, gflags);
 }
 
 /**
@@ -4085,7 +4224,16 @@ int mtree_insert_range(struct maple_tree *mt, unsigned long index,
 }
 MT_EXPORT(mtree_insert_range);
 
-/** mtree_insert() - mtree_insert_range() of the single index @index. */
+/**
+ * mtree_insert() - mtree_insert_range() of the single index @index.
+ * @mt: the maple tree
+ * @index: the index
+ * @val: the value to store (not NULL)
+ * @gflags: how to allocate
+ *
+ * Context: takes the tree's lock; may sleep if @gflags allows.
+ * Return: 0, -EEXIST (nothing changed), -EINVAL, -ENOMEM.
+ */
 int mtree_insert(struct maple_tree *mt, unsigned long index, void *val,
 		 gfp_t gflags)
 {
@@ -4123,7 +4271,7 @@ MT_EXPORT(mtree_erase);
  * A child inside the window with a long enough gap always holds an
  * answer; only the children cut by the window's edges can send the search
  * back up, so it visits O(height) nodes more than one descent.  Before
- * that, mt_gap_near() looks in the leaf at the window's near edge and in
+ * that, mg_near() looks in the leaf at the window's near edge and in
  * its parent, where most answers lie.  In a bulk load the gaps may be too
  * large for a while (see I6); a too large gap only costs a vain descent.
  */
@@ -4146,8 +4294,8 @@ enum {
  * Does the NULL range [@a, @b] hold @gs->span indices inside the window?
  * Then point the ma_state's index and last at the run it gives.
  */
-static bool mt_gap_fits(struct mt_gap_search *gs, unsigned long a,
-			unsigned long b)
+static bool mg_fits(struct mt_gap_search *gs, unsigned long a,
+		    unsigned long b)
 {
 	unsigned long from = max(a, gs->lo), to = min(b, gs->hi);
 
@@ -4189,14 +4337,14 @@ static inline unsigned long mt_slot_hi(const unsigned long *pivs, int i,
 }
 
 /*
- * mt_gap_answer() - point the ma_state at slot @i of the leaf @enode, whose
+ * mg_answer() - point the ma_state at slot @i of the leaf @enode, whose
  * last used slot is @end and which covers [@lo_lim, @hi_lim] @depth levels
- * down; its index and last are already set (mt_gap_fits()).  The caller
+ * down; its index and last are already set (mg_fits()).  The caller
  * reads @end before it judges the leaf.
  */
-static void mt_gap_answer(struct mt_gap_search *gs, struct maple_enode *enode,
-			  int i, unsigned char end, unsigned long lo_lim,
-			  unsigned long hi_lim, unsigned char depth)
+static void mg_answer(struct mt_gap_search *gs, struct maple_enode *enode,
+		      int i, unsigned char end, unsigned long lo_lim,
+		      unsigned long hi_lim, unsigned char depth)
 {
 	struct ma_state *mas = gs->mas;
 
@@ -4210,13 +4358,13 @@ static void mt_gap_answer(struct mt_gap_search *gs, struct maple_enode *enode,
 }
 
 /*
- * mt_gap_step() - move slot @*i of a node (range [@*a, @*b]) one step
+ * mg_step() - move slot @*i of a node (range [@*a, @*b]) one step
  * towards the window's far edge.  Return: false past the node's end.
  */
-static inline bool mt_gap_step(const struct mt_gap_search *gs,
-			       const unsigned long *pivs, unsigned char npiv,
-			       unsigned long lo_lim, unsigned long hi_lim,
-			       int *i, unsigned long *a, unsigned long *b)
+static inline bool mg_step(const struct mt_gap_search *gs,
+			   const unsigned long *pivs, unsigned char npiv,
+			   unsigned long lo_lim, unsigned long hi_lim,
+			   int *i, unsigned long *a, unsigned long *b)
 {
 	if (gs->rev) {
 		if (!*i)
@@ -4235,9 +4383,9 @@ static inline bool mt_gap_step(const struct mt_gap_search *gs,
 }
 
 /* Search below @enode, which covers [@lo_lim, @hi_lim], @depth levels down. */
-static int mt_gap_descend(struct mt_gap_search *gs, struct maple_enode *enode,
-			  unsigned long lo_lim, unsigned long hi_lim,
-			  unsigned char depth)
+static int mg_descend(struct mt_gap_search *gs, struct maple_enode *enode,
+		      unsigned long lo_lim, unsigned long hi_lim,
+		      unsigned char depth)
 {
 	struct maple_tree *mt = gs->mas->tree;
 	struct maple_node *node = mte_to_node(enode);
@@ -4262,12 +4410,12 @@ static int mt_gap_descend(struct mt_gap_search *gs, struct maple_enode *enode,
 		if (b < gs->lo || a > gs->hi)
 			break;	/* past the window's far edge */
 		if (ma_is_leaf(ntype)) {
-			if (mt_slot(mt, slots, i) || !mt_gap_fits(gs, a, b))
+			if (mt_slot(mt, slots, i) || !mg_fits(gs, a, b))
 				continue;
 			end = ma_data_end(node, ntype, hi_lim);
 			if (unlikely(ma_dead(node)))
 				return MT_GAP_RETRY;
-			mt_gap_answer(gs, enode, i, end, lo_lim, hi_lim, depth);
+			mg_answer(gs, enode, i, end, lo_lim, hi_lim, depth);
 			return MT_GAP_FOUND;
 		}
 		/*
@@ -4281,21 +4429,21 @@ static int mt_gap_descend(struct mt_gap_search *gs, struct maple_enode *enode,
 		val = mt_slot(mt, slots, i);
 		if (unlikely(ma_dead(node)))
 			return MT_GAP_RETRY;
-		ret = mt_gap_descend(gs, val, a, b, depth + 1);
+		ret = mg_descend(gs, val, a, b, depth + 1);
 		if (ret != MT_GAP_NONE)
 			return ret;
-	} while (mt_gap_step(gs, pivs, npiv, lo_lim, hi_lim, &i, &a, &b));
+	} while (mg_step(gs, pivs, npiv, lo_lim, hi_lim, &i, &a, &b));
 	if (unlikely(ma_dead(node)))
 		return MT_GAP_RETRY;
 	return MT_GAP_NONE;
 }
 
 /*
- * mt_gap_past() - narrow the window to what lies beyond [@lo_lim, @hi_lim],
+ * mg_past() - narrow the window to what lies beyond [@lo_lim, @hi_lim],
  * searched in vain.  Return: false when no run can fit in what is left.
  */
-static bool mt_gap_past(struct mt_gap_search *gs, unsigned long lo_lim,
-			unsigned long hi_lim)
+static bool mg_past(struct mt_gap_search *gs, unsigned long lo_lim,
+		    unsigned long hi_lim)
 {
 	if (gs->rev ? lo_lim <= gs->lo : hi_lim >= gs->hi)
 		return false;
@@ -4307,7 +4455,7 @@ static bool mt_gap_past(struct mt_gap_search *gs, unsigned long lo_lim,
 }
 
 /*
- * mt_gap_near() - look for the answer in the leaf that holds the window's
+ * mg_near() - look for the answer in the leaf that holds the window's
  * near edge (its low end, or its high end for @gs->rev) before anything
  * else, then in that leaf's parent.  Most searches end in the leaf.  The
  * way down reads the pivots and one slot of each node above the leaf,
@@ -4321,7 +4469,7 @@ static bool mt_gap_past(struct mt_gap_search *gs, unsigned long lo_lim,
  * the window narrowed to what lies beyond the leaf or its parent, for a
  * search from the root; MT_GAP_ROOT when the root is not a node.
  */
-static int mt_gap_near(struct mt_gap_search *gs)
+static int mg_near(struct mt_gap_search *gs)
 {
 	struct maple_tree *mt = gs->mas->tree;
 	unsigned long idx = gs->rev ? gs->hi : gs->lo;
@@ -4381,38 +4529,38 @@ again:
 			ret = MT_GAP_NONE;
 			break;
 		}
-		if (!mt_slot(mt, slots, i) && mt_gap_fits(gs, a, b)) {
+		if (!mt_slot(mt, slots, i) && mg_fits(gs, a, b)) {
 			ret = MT_GAP_FOUND;
 			break;
 		}
-	} while (mt_gap_step(gs, pivs, npiv, lo_lim, hi_lim, &i, &a, &b));
+	} while (mg_step(gs, pivs, npiv, lo_lim, hi_lim, &i, &a, &b));
 	end = ret == MT_GAP_FOUND ? ma_data_end(node, ntype, hi_lim) : 0;
 	/* everything above was read from the leaf: judge it now */
 	if (unlikely(ma_dead(node)))
 		goto again;
 
 	if (ret == MT_GAP_FOUND)
-		mt_gap_answer(gs, enode, i, end, lo_lim, hi_lim, depth);
+		mg_answer(gs, enode, i, end, lo_lim, hi_lim, depth);
 	if (ret != MT_GAP_BEYOND)
 		return ret;
-	if (!mt_gap_past(gs, lo_lim, hi_lim))
+	if (!mg_past(gs, lo_lim, hi_lim))
 		return MT_GAP_NONE;
 	/* the parent, when the window goes on within it */
 	if (!penode || (gs->rev ? lo_lim == plo : hi_lim == phi))
 		return MT_GAP_RETRY;
-	ret = mt_gap_descend(gs, penode, plo, phi, depth - 1);
+	ret = mg_descend(gs, penode, plo, phi, depth - 1);
 	if (ret != MT_GAP_NONE)
 		return ret;
-	return mt_gap_past(gs, plo, phi) ? MT_GAP_RETRY : MT_GAP_NONE;
+	return mg_past(gs, plo, phi) ? MT_GAP_RETRY : MT_GAP_NONE;
 }
 
 /*
- * mt_gap_search() - the search of an allocation tree: the near leaf, then
+ * mas_gap_search() - the search of an allocation tree: the near leaf, then
  * the gaps from the root.
  * Return: 0, -EBUSY, or -EAGAIN when the root is not a node.
  */
-static int mt_gap_search(struct ma_state *mas, unsigned long lo_lim,
-			 unsigned long hi_lim, unsigned long span, bool rev)
+static int mas_gap_search(struct ma_state *mas, unsigned long lo_lim,
+			  unsigned long hi_lim, unsigned long span, bool rev)
 {
 	struct mt_gap_search gs = {
 		.lo = lo_lim, .hi = hi_lim, .span = span, .rev = rev,
@@ -4421,12 +4569,12 @@ static int mt_gap_search(struct ma_state *mas, unsigned long lo_lim,
 	void *top;
 	int ret;
 
-	ret = mt_gap_near(&gs);
+	ret = mg_near(&gs);
 	while (ret == MT_GAP_RETRY) {
 		top = mt_root_get(mas->tree);
 		if (!mt_is_enode(top))
 			return -EAGAIN;
-		ret = mt_gap_descend(&gs, top, 0, ULONG_MAX, 1);
+		ret = mg_descend(&gs, top, 0, ULONG_MAX, 1);
 	}
 	if (ret == MT_GAP_ROOT)
 		return -EAGAIN;
@@ -4434,12 +4582,12 @@ static int mt_gap_search(struct ma_state *mas, unsigned long lo_lim,
 }
 
 /*
- * mt_empty_root() - mas_empty_area() and mas_empty_area_rev() of a tree
+ * mas_empty_root() - mas_empty_area() and mas_empty_area_rev() of a tree
  * whose root is not a node: everything is free but index 0 when the root
  * holds an entry.
  */
-static int mt_empty_root(struct ma_state *mas, unsigned long lo_lim,
-			 unsigned long hi_lim, unsigned long span, bool rev)
+static int mas_empty_root(struct ma_state *mas, unsigned long lo_lim,
+			  unsigned long hi_lim, unsigned long span, bool rev)
 {
 	if (mt_root_get(mas->tree) && !lo_lim) {
 		lo_lim = 1;
@@ -4473,11 +4621,11 @@ static int mas_empty_any(struct ma_state *mas, unsigned long lo_lim,
 	if (lo_lim > hi_lim || !span || hi_lim - lo_lim < span - 1)
 		return -EINVAL;
 	if (!mt_is_enode(mt_root_get(mas->tree)))
-		return mt_empty_root(mas, lo_lim, hi_lim, span, rev);
+		return mas_empty_root(mas, lo_lim, hi_lim, span, rev);
 	if (mt_is_alloc(mas->tree)) {
-		ret = mt_gap_search(mas, lo_lim, hi_lim, span, rev);
+		ret = mas_gap_search(mas, lo_lim, hi_lim, span, rev);
 		if (ret == -EAGAIN)
-			return mt_empty_root(mas, lo_lim, hi_lim, span, rev);
+			return mas_empty_root(mas, lo_lim, hi_lim, span, rev);
 		return ret;
 	}
 	at = rev ? hi_lim : lo_lim;
@@ -4496,9 +4644,14 @@ static int mas_empty_any(struct ma_state *mas, unsigned long lo_lim,
 	}
 }
 
-/*
+/**
  * mas_empty_area() - the lowest run of @span NULL indices within [@lo_lim,
  * @hi_lim]; sets mas->index and mas->last to it.
+ * @mas: the maple state
+ * @lo_lim: the lowest index of the run
+ * @hi_lim: the highest index of the run
+ * @span: how many indices the run needs
+ *
  * Context: the lock or rcu_read_lock().
  * Return: 0, -EINVAL (bad bounds), -EBUSY (no such run).
  */
@@ -4509,7 +4662,16 @@ int mas_empty_area(struct ma_state *mas, unsigned long lo_lim,
 }
 MT_EXPORT_GPL(mas_empty_area);
 
-/* mas_empty_area_rev() - like mas_empty_area(), the highest such run. */
+/**
+ * mas_empty_area_rev() - like mas_empty_area(), the highest such run.
+ * @mas: the maple state
+ * @lo_lim: the lowest index of the run
+ * @hi_lim: the highest index of the run
+ * @span: how many indices the run needs
+ *
+ * Context: the lock or rcu_read_lock().
+ * Return: 0, -EINVAL (bad bounds), -EBUSY (no such run).
+ */
 int mas_empty_area_rev(struct ma_state *mas, unsigned long lo_lim,
 		       unsigned long hi_lim, unsigned long span)
 {
@@ -4534,7 +4696,7 @@ static int mtree_alloc_any(struct maple_tree *mt, unsigned long *startp,
 	else
 		ret = mas_empty_area(&mas, lo_lim, hi_lim, span);
 	if (!ret) {
-		ret = mas_store_gfp(&mas, val, gflags);
+		ret = mas_wr_retry(&mas, val, gflags);
 		if (!ret)
 			*startp = mas.index;
 	}
@@ -4565,7 +4727,20 @@ int mtree_alloc_range(struct maple_tree *mt, unsigned long *startp,
 }
 MT_EXPORT(mtree_alloc_range);
 
-/** mtree_alloc_rrange() - mtree_alloc_range() from the top down. */
+/**
+ * mtree_alloc_rrange() - mtree_alloc_range() from the top down: the
+ * highest free run of @span indices within [@lo_lim, @hi_lim].
+ * @mt: the maple tree (MT_FLAGS_ALLOC_RANGE)
+ * @startp: where the first index of the run is stored
+ * @val: the value to store (not NULL)
+ * @span: how many indices the value takes
+ * @lo_lim: the lowest index of the run
+ * @hi_lim: the highest index of the run
+ * @gflags: how to allocate
+ *
+ * Context: takes the tree's lock; may sleep if @gflags allows.
+ * Return: 0, -EINVAL, -EBUSY (no room), -ENOMEM.
+ */
 int mtree_alloc_rrange(struct maple_tree *mt, unsigned long *startp,
 		       void *val, unsigned long span, unsigned long lo_lim,
 		       unsigned long hi_lim, gfp_t gflags)
@@ -4609,7 +4784,7 @@ int mas_alloc_cyclic(struct ma_state *mas, unsigned long *startp,
 	}
 	if (ret)
 		return ret;
-	ret = mas_store_gfp(mas, val, gflags);
+	ret = mas_wr_retry(mas, val, gflags);	/* a run found: index <= last */
 	if (ret)
 		return ret;
 	*startp = mas->index;
@@ -4620,7 +4795,19 @@ int mas_alloc_cyclic(struct ma_state *mas, unsigned long *startp,
 }
 MT_EXPORT(mas_alloc_cyclic);
 
-/** mtree_alloc_cyclic() - mas_alloc_cyclic() under the tree's lock. */
+/**
+ * mtree_alloc_cyclic() - mas_alloc_cyclic() under the tree's lock.
+ * @mt: the maple tree (MT_FLAGS_ALLOC_RANGE)
+ * @startp: where the index found is stored
+ * @val: the value to store (not NULL)
+ * @range_lo: the lowest index to use
+ * @range_hi: the highest index to use
+ * @next: where the search starts; moved past the index found
+ * @gflags: how to allocate
+ *
+ * Context: takes the tree's lock; may sleep if @gflags allows.
+ * Return: 0, 1 if the search wrapped, -EINVAL, -EBUSY, -ENOMEM.
+ */
 int mtree_alloc_cyclic(struct maple_tree *mt, unsigned long *startp,
 		       void *val, unsigned long range_lo,
 		       unsigned long range_hi, unsigned long *next, gfp_t gflags)
@@ -4692,7 +4879,12 @@ void __mt_destroy(struct maple_tree *mt)
 }
 MT_EXPORT_GPL(__mt_destroy);
 
-/** mtree_destroy() - __mt_destroy() under the tree's lock. */
+/**
+ * mtree_destroy() - __mt_destroy() under the tree's lock.
+ * @mt: the maple tree
+ *
+ * Context: takes the tree's lock.
+ */
 void mtree_destroy(struct maple_tree *mt)
 {
 	mtree_lock(mt);
@@ -4908,7 +5100,16 @@ int __mt_dup(struct maple_tree *src, struct maple_tree *dst, gfp_t gflags)
 }
 MT_EXPORT(__mt_dup);
 
-/** mtree_dup() - __mt_dup() taking both trees' locks. */
+/**
+ * mtree_dup() - __mt_dup() taking both trees' locks.
+ * @src: the tree to copy
+ * @dst: an empty tree with the same attributes as @src
+ * @gflags: how to allocate
+ *
+ * Context: takes @dst's lock, then @src's (nested); may sleep if @gflags
+ * allows.
+ * Return: 0, -EINVAL, -ENOMEM (@dst left empty).
+ */
 int mtree_dup(struct maple_tree *src, struct maple_tree *dst, gfp_t gflags)
 {
 	int ret;
@@ -5007,7 +5208,11 @@ unsigned int mt_nr_allocated(void)
 
 #ifdef CONFIG_DEBUG_MAPLE_TREE	/* test counters, dumps, validation */
 
-/** mt_cache_shrink() - give the node cache's free objects back (tests). */
+/**
+ * mt_cache_shrink() - give the node cache's free objects back (tests).
+ *
+ * Context: any context; a no-op in a kernel build.
+ */
 void mt_cache_shrink(void)
 {
 #ifndef __KERNEL__
@@ -5106,7 +5311,10 @@ void mt_dump(const struct maple_tree *mt, enum mt_dump_format fmt)
 }
 MT_EXPORT_GPL(mt_dump);
 
-/** mas_dump() - print the fields of @mas. */
+/**
+ * mas_dump() - print the fields of @mas.
+ * @mas: the maple state
+ */
 void mas_dump(const struct ma_state *mas)
 {
 	static const char *const names[] = {
@@ -5126,7 +5334,12 @@ void mas_dump(const struct ma_state *mas)
 }
 MT_EXPORT_GPL(mas_dump);
 
-/** mas_wr_dump() - print a write state. */
+/**
+ * mas_wr_dump() - print a struct ma_wr_state.  The tree's own write path
+ * keeps no such state (see mas_wr_store_type()): this is for callers
+ * that fill one, as the kernel's test module does.
+ * @wr: the write state
+ */
 void mas_wr_dump(const struct ma_wr_state *wr)
 {
 	pr_info("ma_wr_state %p: node %p r_min %lx r_max %lx ntype %u\n", wr,
@@ -5136,7 +5349,15 @@ void mas_wr_dump(const struct ma_wr_state *wr)
 }
 MT_EXPORT_GPL(mas_wr_dump);
 
-/* What mt_validate() learns while it goes. */
+/*
+ * What mt_validate() learns while it goes.
+ *
+ * The validator reads as a reader does, under the rcu_read_lock() that
+ * mt_validate() takes (mt_slot(), so a debug build checks that too), but
+ * it is no RCU reader: it reads words more than once and reports a dead
+ * node (I3) instead of walking again.  Its caller holds the tree's lock
+ * or knows that no writer runs meanwhile.
+ */
 struct mt_check {
 	struct maple_tree *tree;
 	unsigned long next;	/* first index the next leaf range must cover */
@@ -5189,7 +5410,7 @@ static unsigned long mt_check_node(struct mt_check *chk,
 		if (hi < lo || hi > hi_lim)
 			mt_check_fail(chk, "node %p slot %u covers %lx-%lx in %lx-%lx (I1)",
 				      node, i, lo, hi, lo_lim, hi_lim);
-		val = rcu_dereference_check(slots[i], true);
+		val = mt_slot(chk->tree, slots, i);
 		if (ma_is_leaf(ntype)) {
 			if (lo != chk->next && chk->started)
 				mt_check_fail(chk, "leaf %p slot %u starts at %lx, expected %lx (I5)",
@@ -5250,7 +5471,8 @@ static unsigned long mt_check_node(struct mt_check *chk,
  * test in maple_tree_tests_run/passed.
  * @mt: the maple tree
  *
- * Context: the lock or rcu_read_lock() (or no concurrent writer).
+ * Context: takes rcu_read_lock() itself; no writer may run meanwhile (the
+ * caller holds the lock, or the tree is quiet): see struct mt_check.
  */
 void mt_validate(struct maple_tree *mt)
 {
@@ -5278,13 +5500,12 @@ void mt_validate(struct maple_tree *mt)
 			struct maple_node *node = mte_to_node(top);
 			unsigned char last_slot = ma_data_end(node, maple_leaf_64,
 							ULONG_MAX);
-			void *first = rcu_dereference_check(node->mr64.slot[0],
-							    true);
+			void *first = mt_slot(mt, node->mr64.slot, 0);
 
 			if ((last_slot == 0 && !first) ||
 			    (last_slot == 1 && !node->mr64.pivot[0] && first &&
 			     !xa_is_internal(first) &&
-			     !rcu_dereference_check(node->mr64.slot[1], true)))
+			     !mt_slot(mt, node->mr64.slot, 1)))
 				mt_check_fail(&chk, "leaf top holds what ma_root should (I8)");
 		}
 	} else if (mt_height(mt)) {

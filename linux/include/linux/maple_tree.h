@@ -101,18 +101,21 @@ enum maple_type {
 	maple_arange_64,	/* internal node of an allocation tree */
 };
 
-/* The shapes a write can take (recorded in ma_state for compatibility). */
+/*
+ * The shapes of a store, as the planner (mas_wr_store_type()) sorts them;
+ * mas->store_type holds the plan until the store is carried out.
+ */
 enum store_type {
-	wr_invalid,		/* not yet known */
-	wr_new_root,		/* the whole tree is replaced */
-	wr_store_root,		/* the entry lives in ma_root itself */
-	wr_exact_fit,		/* one slot is overwritten in place */
+	wr_invalid,		/* no store planned */
+	wr_new_root,		/* an empty tree gets its first node */
+	wr_store_root,		/* what ma_root holds changes shape */
+	wr_exact_fit,		/* one slot changes, no pivot moves */
 	wr_spanning_store,	/* the range crosses leaves */
-	wr_split_store,		/* the leaf overflows */
-	wr_rebalance,		/* the leaf underflows */
-	wr_append,		/* new ranges at the end of a leaf */
-	wr_node_store,		/* the leaf is rewritten */
-	wr_slot_store,		/* a slot pointer is swapped */
+	wr_split_store,		/* the leaf overflows: share or split */
+	wr_rebalance,		/* a NULL edge meets a NULL sibling, or underflow */
+	wr_append,		/* the leaf's last range is cut */
+	wr_node_store,		/* the leaf is refilled from its items */
+	wr_slot_store,		/* up to three slots written, the tail slid */
 };
 
 /*
@@ -313,7 +316,11 @@ struct ma_state {
 	enum store_type store_type;	/* shape of the last write */
 };
 
-/* A write in progress; filled in by the write path, shown by mas_wr_dump(). */
+/*
+ * The kernel's write state.  Our write path does not use it (its plan is
+ * private to lib/maple_tree.c); it is declared for callers that fill one
+ * themselves, and mas_wr_dump() prints it.
+ */
 struct ma_wr_state {
 	struct ma_state *mas;		/* the state written through */
 	struct maple_node *node;	/* decoded mas->node */
