@@ -113,8 +113,9 @@ MODE_CFLAGS :=
 MODE_LDFLAGS :=
 
 ifeq ($(OPT),-Og)
-# Debug builds also check every RCU dereference against its lock rule.
-CONFIG_LINES += CONFIG_PROVE_RCU
+# Debug builds also check every RCU dereference against its lock rule, and
+# every allocation that may sleep against the context it is made in.
+CONFIG_LINES += CONFIG_PROVE_RCU CONFIG_DEBUG_ATOMIC_SLEEP
 else
 # Optimised builds measure the tree, not the allocator's debugging, and
 # keep every freed object for reuse however large the workload.  Objects

@@ -23,6 +23,7 @@
 #include <linux/kernel.h>
 #include <linux/maple_tree.h>
 #include <linux/rcupdate.h>
+#include <linux/slab.h>
 #include <linux/xarray.h>
 #include <harness.h>
 #include "bench.h"
@@ -146,6 +147,58 @@ static void bench_load(unsigned long n, unsigned long ops)
 	report("load", n, now_ns() - t, ops);
 	free(keys);
 	mtree_destroy(&mt);
+}
+
+/*
+ * What the harness's RCU frees cost the writer (not a tree's work): @ops
+ * objects of a node's size, each given to kfree_rcu() as 7.x frees a
+ * node, and each to call_rcu() as 6.x frees one; the time is the
+ * writer's, per call, with the worker that frees them running beside it,
+ * then a final rcu_barrier() outside the timing.
+ */
+struct rcu_obj {
+	char bytes[248 - sizeof(struct rcu_head)];
+	struct rcu_head rcu;
+};
+
+static struct kmem_cache *rcu_obj_cache;
+
+static void rcu_obj_free(struct rcu_head *head)
+{
+	kmem_cache_free(rcu_obj_cache, container_of(head, struct rcu_obj, rcu));
+}
+
+static void bench_rcu_free(unsigned long n, unsigned long ops)
+{
+	struct rcu_obj *obj;
+	unsigned long i;
+	double t, alloc;
+	int way;
+
+	(void)n;
+	if (!rcu_obj_cache)
+		rcu_obj_cache = kmem_cache_create("rcu_obj", sizeof(*obj), 0, 0,
+						  NULL);
+	/* the allocations alone, to take off */
+	t = now_ns();
+	for (i = 0; i < ops; i++)
+		kmem_cache_free(rcu_obj_cache,
+				kmem_cache_alloc(rcu_obj_cache, GFP_KERNEL));
+	alloc = now_ns() - t;
+	for (way = 0; way < 2; way++) {
+		rcu_barrier();
+		t = now_ns();
+		for (i = 0; i < ops; i++) {
+			obj = kmem_cache_alloc(rcu_obj_cache, GFP_KERNEL);
+			if (way)
+				call_rcu(&obj->rcu, rcu_obj_free);
+			else
+				kfree_rcu(obj, rcu);
+		}
+		t = now_ns() - t - alloc;
+		rcu_barrier();
+		report(way ? "call_rcu" : "kfree_rcu", ops, t > 0 ? t : 0, ops);
+	}
 }
 
 static void bench_walk(unsigned long n, unsigned long ops)
@@ -432,8 +485,14 @@ out:
  * mas_expected_entries() (as dup_mmap()'s old way does), and copied with
  * __mt_dup() from the appended tree.
  */
+/*
+ * Nodes per 1,000 entries.  Freed nodes waiting for a grace period still
+ * count as allocated (7.x frees every node through kfree_rcu()): the
+ * callbacks run first, so that each tree counts only what it holds.
+ */
 static void report_nodes(const char *name, unsigned long n)
 {
+	rcu_barrier();
 	printf("%s,%lu,%.2f\n", name, n, mt_nr_allocated() * 1000.0 / n);
 }
 
@@ -447,6 +506,7 @@ static void bench_memory(unsigned long n)
 		return;	/* a production build: no counts */
 
 	build(&mt, 0, n);
+	rcu_barrier();	/* see report_nodes() */
 	printf("bytes_seq,%lu,%.2f\n", n, (double)mt_get_alloc_size() / n);
 	report_nodes("nodes_append", n);
 	if (__mt_dup) {
@@ -469,6 +529,7 @@ static void bench_memory(unsigned long n)
 	for (i = 0; i < n; i++)
 		mtree_store_range(&mt, vma_first(order[i]), vma_last(order[i]),
 				  xa_mk_value(order[i]), GFP_KERNEL);
+	rcu_barrier();
 	printf("bytes_random,%lu,%.2f\n", n, (double)mt_get_alloc_size() / n);
 	report_nodes("nodes_random", n);
 	mtree_destroy(&mt);
@@ -502,6 +563,7 @@ static void bench_memory(unsigned long n)
 struct workload {
 	const char *name;
 	void (*run)(unsigned long n, unsigned long ops);
+	bool named_only;	/* not in a default run: it measures the harness */
 };
 
 static const struct workload workloads[] = {
@@ -517,6 +579,7 @@ static const struct workload workloads[] = {
 	{ "empty_area", bench_empty_area },
 	{ "alloc_range", bench_alloc_range },
 	{ "mtree_dup", bench_dup },
+	{ "rcu_free", bench_rcu_free, true },
 };
 
 static void usage(FILE *out)
@@ -607,7 +670,7 @@ int main(int argc, char **argv)
 	maple_tree_init();
 	for (s = 0; s < nr_sizes; s++) {
 		for (w = 0; w < ARRAY_SIZE(workloads); w++) {
-			bool wanted = optind == argc;
+			bool wanted = optind == argc && !workloads[w].named_only;
 
 			for (a = optind; a < argc; a++)
 				wanted |= !strcmp(argv[a], workloads[w].name);

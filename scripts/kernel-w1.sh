@@ -28,11 +28,11 @@ mkdir -p "$kl_logs"
 ours_warnings=0
 for t in $trees; do
 	case $t in
-	ours) kl_ours_tree "$kl_cache/ours"; src="$kl_cache/ours" ;;
+	ours) kl_ours_tree "$kl_cache/ours$kl_sfx"; src="$kl_cache/ours$kl_sfx" ;;
 	kernel) src=$kl_src ;;
 	*) kl_die "usage: kernel-w1.sh [ours|kernel]" ;;
 	esac
-	out="$kl_builds/w1-$t"
+	out="$kl_builds/w1-$t$kl_sfx"
 	fstamp=$(sha256sum <"$kl_fragment" | cut -d' ' -f1)
 	if [ "$(cat "$out/.maple-config" 2>/dev/null)" != "$fstamp" ]; then
 		kl_say "w1-$t: configuring, then preparing (once)"

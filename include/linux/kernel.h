@@ -55,14 +55,19 @@
 /* Userspace never sleeps on behalf of the scheduler. */
 /*
  * might_sleep(): the kernel's "sleeping function called from invalid
- * context" check.  A thread may not sleep while it holds a spinlock (each
+ * context" check, in the builds that have CONFIG_DEBUG_ATOMIC_SLEEP (the
+ * debug ones, -Og, as a kernel built for testing has it).  A thread may not sleep while it holds a spinlock (each
  * counts in its preemption count, as in the kernel), has preemption off,
  * or reads under rcu_read_lock() in a debug build (which tracks the
  * nesting).  A violation is reported with a backtrace and counted as a
  * lockdep failure, which fails the run (harness/messages.c).
  */
 void harness_might_sleep(const char *file, int line);
+#ifdef CONFIG_DEBUG_ATOMIC_SLEEP	/* debug builds, as in the kernel */
 #define might_sleep()		harness_might_sleep(__FILE__, __LINE__)
+#else
+#define might_sleep()		do { } while (0)
+#endif
 #define might_sleep_if(cond)	do { if (cond) might_sleep(); } while (0)
 /* might_alloc(): an allocation with @gfp could sleep here. */
 #define might_alloc(gfp)	might_sleep_if(gfpflags_allow_blocking(gfp))
