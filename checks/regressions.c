@@ -325,32 +325,34 @@ DEFINE_CHECK(check_regress_spanning_end,
  *
  * Reproducer: a single full leaf whose first slot holds a value entry
  * (xa_mk_value(k) is the word 2k + 1, so k picks the number), a last
- * range that runs to ULONG_MAX, and writes that start one slot before the
- * last and end a little into it, for several k on both sides of the end.
+ * range that runs to ULONG_MAX, and writes that start in the slot before
+ * the last and end a little into it.  k is picked so that the stray word
+ * equals the write's end (the tree then believes the write consumes the
+ * last range: ULONG_MAX is lost), and lies beyond it.
  */
 static enum regress_outcome sc_end_piv(struct check_ctx *ctx, char *why,
 				       size_t len)
 {
-	static const unsigned long firsts[] = { 100, 150 };
-	static const unsigned long firsts_k[] = { 50, 200, 5000 };
+	static const unsigned long starts[] = { 0, 5 };
 	unsigned long slots = MAPLE_RANGE64_SLOTS;
 	unsigned long top = (slots - 1) * 10;	/* where the last range starts */
-	unsigned long k, f, extra, cases = 0;
+	unsigned long kk, f, last, cases = 0;
 	void *last_entry = xa_mk_value(424242);
 	struct maple_tree mt;
 	struct model m;
 	char op[96];
 
-	for (k = 0; k < ARRAY_SIZE(firsts_k); k++) {
-		for (f = 0; f < ARRAY_SIZE(firsts); f++) {
-			for (extra = 0; extra <= 40; extra += 4) {
-				unsigned long i, first, last;
+	for (last = top + 1; last <= top + 41; last += 2) {
+		unsigned long ks[] = { (last - 1) / 2, 5000 };
+
+		for (kk = 0; kk < ARRAY_SIZE(ks); kk++) {
+			for (f = 0; f < ARRAY_SIZE(starts); f++) {
+				unsigned long i, first = top - 10 + starts[f];
 
 				mt_init_flags(&mt, 0);
 				model_init(&m);
 				for (i = 0; i + 1 < slots; i++) {
-					void *e = xa_mk_value(i ? i :
-							      firsts_k[k]);
+					void *e = xa_mk_value(i ? i : ks[kk]);
 
 					mtree_store_range(&mt, i * 10,
 							  i * 10 + 9, e,
@@ -367,13 +369,10 @@ static enum regress_outcome sc_end_piv(struct check_ctx *ctx, char *why,
 					model_destroy(&m);
 					return REGRESS_UNSEEN;
 				}
-				/* start in the slot before the last one */
-				first = top - 10 + firsts[f] % 10;
-				last = top + extra;
 				snprintf(op, sizeof(op), "store over [%lu, "
 					 "%lu] in a full leaf, slot 0 = "
 					 "xa_mk_value(%lu)", first, last,
-					 firsts_k[k]);
+					 ks[kk]);
 				regress_doing_set(op);
 				mtree_store_range(&mt, first, last,
 						  xa_mk_value(777), GFP_KERNEL);
@@ -503,66 +502,74 @@ DEFINE_CHECK(check_regress_alloc_cyclic,
  * mt_destroy_walk() marked dead only the nodes it descended through, so
  * a root that is a single leaf was freed (after a grace period) alive:
  * the reader went on through the old leaf and returned entries the tree
- * no longer held.  Both ways of retiring a root leaf: mtree_destroy(),
- * and a store over [0, ULONG_MAX].  The reader steps on with mas_next()
- * (mas_walk() could hide it, see check_regress_walk_restart).
+ * no longer held.  A store over [0, ULONG_MAX] retires the root leaf that
+ * way and leaves a new one-leaf root; the reader steps on with mas_next()
+ * (mas_walk() could hide it, see check_regress_walk_restart) and must not
+ * return the old leaf's second range.
+ *
+ * Emptying the tree (mtree_destroy()) retires the root leaf the same way,
+ * but then the reader's walk again finds no node at all: a second check
+ * below, for what this work found there.
  *
  * In the child the write runs inside the reader's read section (nothing
  * frees the old leaf there: no call_rcu() worker runs in a child), so the
  * reader meets a leaf that is retired but still in memory, as a reader
  * on another CPU would.
  */
+static enum regress_outcome sc_retire_root_leaf(struct check_ctx *ctx,
+						char *why, size_t len,
+						bool destroy)
+{
+	const char *op = destroy ? "mtree_destroy()" :
+				   "a store over [0, ULONG_MAX]";
+	void *was_a = xa_mk_value(1), *was_b = xa_mk_value(2);
+	void *now = xa_mk_value(3);
+	struct maple_tree mt;
+	struct model m;
+	void *first, *next;
+	MA_STATE(mas, &mt, 10, 10);
+
+	mt_init_flags(&mt, MT_FLAGS_USE_RCU);
+	model_init(&m);
+	mtree_store_range(&mt, 10, 19, was_a, GFP_KERNEL);
+	mtree_store_range(&mt, 30, 39, was_b, GFP_KERNEL);
+	if (mt_height(&mt) != 1) {
+		snprintf(why, len, "two ranges made %u levels", mt_height(&mt));
+		return REGRESS_UNSEEN;
+	}
+	rcu_read_lock();
+	first = mas_find(&mas, ULONG_MAX);
+	if (destroy) {
+		mtree_destroy(&mt);
+	} else {
+		mtree_store_range(&mt, 0, ULONG_MAX, now, GFP_KERNEL);
+		model_store(&m, 0, ULONG_MAX, now);
+	}
+	/* the old leaf is not freed before this read section ends */
+	snprintf(why, len, "mas_next() of a reader after %s", op);
+	regress_doing_set(why);
+	why[0] = '\0';
+	next = mas_next(&mas, ULONG_MAX);
+	rcu_read_unlock();
+	if (first != was_a || next == was_a || next == was_b) {
+		snprintf(why, len, "after %s, the reader's mas_find() gave %p, "
+			 "then mas_next() %p from the old leaf", op, first,
+			 next);
+		return REGRESS_PRESENT;
+	}
+	if (!regress_tree_ok(ctx, &mt, &m, op, why, len))
+		return REGRESS_PRESENT;
+	mtree_destroy(&mt);
+	model_destroy(&m);
+	snprintf(why, len, "mas_next() after %s walked again and returned %p",
+		 op, next);
+	return REGRESS_ABSENT;
+}
+
 static enum regress_outcome sc_destroy_leaf_root(struct check_ctx *ctx,
 						 char *why, size_t len)
 {
-	void *was_a = xa_mk_value(1), *was_b = xa_mk_value(2);
-	void *now = xa_mk_value(3);
-	int way;
-
-	for (way = 0; way < 2; way++) {
-		const char *op = way ? "a store over [0, ULONG_MAX]" :
-				       "mtree_destroy()";
-		struct maple_tree mt;
-		struct model m;
-		void *first, *next;
-		MA_STATE(mas, &mt, 10, 10);
-
-		mt_init_flags(&mt, MT_FLAGS_USE_RCU);
-		model_init(&m);
-		mtree_store_range(&mt, 10, 19, was_a, GFP_KERNEL);
-		mtree_store_range(&mt, 30, 39, was_b, GFP_KERNEL);
-		if (mt_height(&mt) != 1) {
-			snprintf(why, len, "two ranges made %u levels",
-				 mt_height(&mt));
-			return REGRESS_UNSEEN;
-		}
-		rcu_read_lock();
-		first = mas_find(&mas, ULONG_MAX);
-		if (way) {
-			mtree_store_range(&mt, 0, ULONG_MAX, now, GFP_KERNEL);
-			model_store(&m, 0, ULONG_MAX, now);
-		} else {
-			mtree_destroy(&mt);
-		}
-		/* the old leaf is not freed before this read section ends */
-		snprintf(why, len, "mas_next() of a reader after %s", op);
-		regress_doing_set(why);
-		why[0] = '\0';
-		next = mas_next(&mas, ULONG_MAX);
-		rcu_read_unlock();
-		if (first != was_a || next == was_a || next == was_b) {
-			snprintf(why, len, "after %s, the reader's mas_find() "
-				 "gave %p, then mas_next() %p from the old "
-				 "leaf", op, first, next);
-			return REGRESS_PRESENT;
-		}
-		if (!regress_tree_ok(ctx, &mt, &m, op, why, len))
-			return REGRESS_PRESENT;
-		mtree_destroy(&mt);
-		model_destroy(&m);
-	}
-	snprintf(why, len, "readers of a retired root leaf walked again");
-	return REGRESS_ABSENT;
+	return sc_retire_root_leaf(ctx, why, len, false);
 }
 
 static void check_regress_destroy_leaf_root(struct check_ctx *ctx)
@@ -573,6 +580,28 @@ static void check_regress_destroy_leaf_root(struct check_ctx *ctx)
 DEFINE_CHECK(check_regress_destroy_leaf_root,
 	     "regression: a reader on a retired root leaf does not see its "
 	     "old entries (RCU)");
+
+/*
+ * Not an upstream fix: found by the check above.  When the reader's node
+ * is dead and its walk again finds an empty tree, the reader must answer
+ * NULL; Linux 6.12's mas_next_slot() (and our mas_step_next()) go on with
+ * the NULL node the walk left and crash.
+ */
+static enum regress_outcome sc_reader_emptied(struct check_ctx *ctx,
+					      char *why, size_t len)
+{
+	return sc_retire_root_leaf(ctx, why, len, true);
+}
+
+static void check_regress_reader_emptied(struct check_ctx *ctx)
+{
+	regress_isolated(ctx, "a reader whose leaf died re-walks into an "
+			 "empty tree (found here, no upstream fix known)",
+			 sc_reader_emptied, false);
+}
+DEFINE_CHECK(check_regress_reader_emptied,
+	     "finding: mas_next() of an RCU reader after mtree_destroy() "
+	     "answers NULL");
 
 /* ------------------------------------------------------ walk restart */
 
@@ -647,7 +676,9 @@ DEFINE_CHECK(check_regress_walk_restart,
  *
  * Reproducer: each direction after each early stop, on a one-leaf tree
  * and a three-level one, compared with the model.  On a subject whose
- * mas_walk() restarts, the bug cannot show; the verdict says so.
+ * mas_walk() restarts, mas_next(), mas_prev() and mas_find() hide the
+ * bug; mas_find_rev() after ma_overflow does not call mas_walk() and
+ * shows it.
  */
 static bool regress_restore_one(struct maple_tree *mt, const struct model *m,
 				unsigned long at, int how, char *why,
@@ -729,8 +760,9 @@ static void check_regress_restore_active(struct check_ctx *ctx)
 
 	if (regress_walk_loads(&fresh, &again) && again >= fresh)
 		printf("  %s: note: %s's mas_walk() walks from the root every "
-		       "time, which hides this bug where it is present\n",
-		       ctx->name, SUBJECT_NAME);
+		       "time, which hides this bug from the directions that "
+		       "call it (not mas_find_rev())\n", ctx->name,
+		       SUBJECT_NAME);
 	regress_isolated(ctx, fix, sc_restore_active, false);
 }
 DEFINE_CHECK(check_regress_restore_active,
@@ -745,16 +777,18 @@ DEFINE_CHECK(check_regress_restore_active,
  * Before the fix the flag left by the first call made the allocator
  * return early: the second store ran out of nodes (a BUG_ON() or a NULL
  * node).  Reproducer: preallocate for a store inside one range (one
- * node), then for a store spanning most of a three-level tree, then
- * mas_store_prealloc(), which must not allocate at all.
+ * node) or over one range exactly (no node), then for a store spanning
+ * most of a three-level tree, then mas_store_prealloc(), which must not
+ * allocate at all.
  */
 #ifdef HAVE_MAS_PREALLOCATE
 static enum regress_outcome sc_prealloc_twice(struct check_ctx *ctx,
 					      char *why, size_t len)
 {
 	static const unsigned long spans[][2] = {
-		{ 1002, 1003 }, { 15, 1888 },	/* small, then wide */
-		{ 503, 503 }, { 0, 1995 },	/* NULL-free, then almost all */
+		{ 1000, 1005 }, { 15, 1888 },	/* exact fit, then wide */
+		{ 1002, 1003 }, { 15, 1888 },	/* one node, then wide */
+		{ 500, 505 }, { 0, 1995 },	/* exact fit, then almost all */
 	};
 	unsigned long p, before, after;
 	struct maple_tree mt;
