@@ -25,6 +25,7 @@ alloc-cyclic|check_regress_alloc_cyclic|present|/^int mas_alloc_cyclic(/,/^}/{/^
 destroy-leaf|check_regress_destroy_leaf_root|present|/^static void mt_destroy_walk(/,/^}/{/^\t\tmte_set_node_dead(enode);$/d}
 walk-fixed|check_regress_walk_restart|absent|s/if (!mas_is_active(mas) || !mas_is_start(mas))$/if (!mas_is_active(mas) \&\& !mas_is_start(mas))/
 prealloc|check_regress_prealloc_twice|present|/^int mas_preallocate(/,/^}/{/^\tmas->mas_flags &= ~MA_STATE_PREALLOC;$/d}
+empty-area-rev|check_regress_empty_area_nodeless|present|/^int mas_empty_area_rev(/,/^}/{s/^\tif (unlikely(mas_is_none(mas) || mas_is_ptr(mas)))$/\tif (0)/}
 rebalance|check_regress_rebalance|present|s/^\t\tshift = mas_data_end(&l_mas) + 1;$/\t\tshift = mas_data_end(\&l_mas);/
 EOF
 }
