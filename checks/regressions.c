@@ -49,7 +49,6 @@
  * nodes at once: the call_rcu() worker thread does not exist in a child.
  * check_regress_walk_restart reads the parent's counters in-process.
  */
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -77,25 +76,25 @@ typedef enum regress_outcome (*regress_fn)(struct check_ctx *ctx,
 					   char *why, size_t len);
 
 /*
- * In the child: what the scenario is doing now, and the pipe to the
- * parent.  A child that dies of a signal sends this line first, so the
- * verdict names the operation that crashed.
+ * In the child: the pipe to the parent.  The child sends a line before
+ * each operation that may crash ("doing") and its answer last; the parent
+ * keeps the last line, so a child that dies (of a signal, or of a
+ * sanitizer's report) is described by the operation it was doing.
  */
-static char regress_doing[200];
 static int regress_pipe = -1;
+
+static void regress_send(const char *line)
+{
+	size_t n = strlen(line);
+
+	if (regress_pipe >= 0 && (write(regress_pipe, line, n) < 0 ||
+				  write(regress_pipe, "\n", 1) < 0))
+		regress_pipe = -1;
+}
 
 static void regress_doing_set(const char *what)
 {
-	snprintf(regress_doing, sizeof(regress_doing), "%s", what);
-}
-
-static void regress_on_signal(int sig)
-{
-	if (regress_pipe >= 0 && regress_doing[0] &&
-	    write(regress_pipe, regress_doing, strlen(regress_doing)) < 0)
-		regress_pipe = -1;
-	signal(sig, SIG_DFL);
-	raise(sig);
+	regress_send(what);
 }
 
 static unsigned long assertions_failed(void)
@@ -129,7 +128,7 @@ static void regress_verdict(struct check_ctx *ctx, const char *fix,
 static void regress_isolated(struct check_ctx *ctx, const char *fix,
 			     regress_fn fn, bool perf_only)
 {
-	char why[320] = "";
+	char why[400] = "", line[400];
 	ssize_t got, used = 0;
 	int fds[2], status = 0;
 	pid_t pid;
@@ -145,12 +144,8 @@ static void regress_isolated(struct check_ctx *ctx, const char *fix,
 
 		close(fds[0]);
 		regress_pipe = fds[1];
-		signal(SIGSEGV, regress_on_signal);
-		signal(SIGBUS, regress_on_signal);
-		signal(SIGABRT, regress_on_signal);
 		out = fn(ctx, why, sizeof(why));
-		if (write(fds[1], why, strlen(why)) < 0)
-			out = REGRESS_PRESENT;
+		regress_send(why);
 		fflush(stdout);
 		_exit(out);
 	}
@@ -159,17 +154,34 @@ static void regress_isolated(struct check_ctx *ctx, const char *fix,
 		close(fds[0]);
 		return;
 	}
-	while (used < (ssize_t)sizeof(why) - 1 &&
-	       (got = read(fds[0], why + used, sizeof(why) - 1 - used)) > 0)
+	/* keep the last complete line */
+	while ((got = read(fds[0], line + used, sizeof(line) - 1 - used)) > 0) {
+		char *nl;
+
 		used += got;
-	why[used] = '\0';
+		line[used] = '\0';
+		while ((nl = strchr(line, '\n'))) {
+			*nl = '\0';
+			snprintf(why, sizeof(why), "%s", line);
+			used -= nl + 1 - line;
+			memmove(line, nl + 1, used + 1);
+		}
+		if (used == (ssize_t)sizeof(line) - 1)
+			used = 0;	/* a line too long: drop it */
+	}
 	close(fds[0]);
 	waitpid(pid, &status, 0);
-	if (WIFSIGNALED(status)) {
+	if (WIFSIGNALED(status) || WEXITSTATUS(status) > REGRESS_OTHER) {
 		size_t n = strlen(why);
 
-		snprintf(why + n, sizeof(why) - n, "%sthe child died of "
-			 "signal %d", n ? ": " : "", WTERMSIG(status));
+		if (WIFSIGNALED(status))
+			snprintf(why + n, sizeof(why) - n, "%sthe child died "
+				 "of signal %d", n ? ": " : "",
+				 WTERMSIG(status));
+		else
+			snprintf(why + n, sizeof(why) - n, "%sthe child "
+				 "stopped with status %d (a sanitizer's report "
+				 "above)", n ? ": " : "", WEXITSTATUS(status));
 		regress_verdict(ctx, fix, true, perf_only, why);
 		return;
 	}
