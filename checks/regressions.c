@@ -17,9 +17,10 @@
  *   check                            upstream fix (first release)
  *   -------------------------------  --------------------------------------
  *   check_regress_spanning_end       CVE-2024-50200 "correct tree corruption
- *                                    on spanning store" (6.12-rc5); the
- *                                    right write state's end in
- *                                    mas_wr_spanning_store()
+ *                                    on spanning store" (6.12-rc5); "correct
+ *                                    right ma_wr_state end pivot in
+ *                                    mas_wr_spanning_store()" (the 7.x
+ *                                    maple-copy rewrite)
  *   check_regress_end_piv            CVE-2023-54135 mas_wr_end_piv() reads
  *                                    past the pivots (6.5)
  *   check_regress_alloc_cyclic       "reload mas before the second call for
@@ -34,8 +35,9 @@
  *                                    active" (6.17)
  *   check_regress_prealloc_twice     "fix MA_STATE_PREALLOC flag in
  *                                    mas_preallocate()" (6.14)
- *   check_regress_rebalance          the rebalance calculation (7.1) and
- *                                    every erase-driven rebalance position
+ *   check_regress_rebalance          the rebalance calculation off-by-one
+ *                                    (7.1, the maple-copy mas_wr_rebalance())
+ *                                    and every erase-driven rebalance
  *   check_regress_empty_area_nodeless  "fix mas_empty_area_rev() null
  *                                    pointer dereference" (6.5)
  *   check_regress_reader_emptied     no upstream fix: found by this file, a
