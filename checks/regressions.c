@@ -539,9 +539,10 @@ DEFINE_CHECK(check_regress_alloc_cyclic,
  * (mas_walk() could hide it, see check_regress_walk_restart) and must not
  * return the old leaf's second range.
  *
- * Emptying the tree (mtree_destroy()) retires the root leaf the same way,
- * but then the reader's walk again finds no node at all: a second check
- * below, for what this work found there.
+ * Emptying the tree (a store of NULL over [0, ULONG_MAX], or
+ * mtree_destroy()) retires the root leaf the same way, but then the
+ * reader's walk again finds no node at all: a second check below, for
+ * what this work found there.
  *
  * In the child the write runs inside the reader's read section (nothing
  * frees the old leaf there: no call_rcu() worker runs in a child), so the
@@ -552,7 +553,7 @@ static enum regress_outcome sc_retire_root_leaf(struct check_ctx *ctx,
 						char *why, size_t len,
 						bool destroy)
 {
-	const char *op = destroy ? "mtree_destroy()" :
+	const char *op = destroy ? "a store of NULL over [0, ULONG_MAX]" :
 				   "a store over [0, ULONG_MAX]";
 	void *was_a = xa_mk_value(1), *was_b = xa_mk_value(2);
 	void *now = xa_mk_value(3);
@@ -572,7 +573,8 @@ static enum regress_outcome sc_retire_root_leaf(struct check_ctx *ctx,
 	rcu_read_lock();
 	first = mas_find(&mas, ULONG_MAX);
 	if (destroy) {
-		mtree_destroy(&mt);
+		/* a plain write empties the tree: no destroy needed */
+		mtree_store_range(&mt, 0, ULONG_MAX, NULL, GFP_KERNEL);
 	} else {
 		mtree_store_range(&mt, 0, ULONG_MAX, now, GFP_KERNEL);
 		model_store(&m, 0, ULONG_MAX, now);
@@ -614,10 +616,12 @@ DEFINE_CHECK(check_regress_destroy_leaf_root,
 	     "old entries (RCU)");
 
 /*
- * Not an upstream fix: found by the check above.  When the reader's node
- * is dead and its walk again finds an empty tree, the reader must answer
- * NULL; Linux 6.12's mas_next_slot() (and our mas_step_next()) go on with
- * the NULL node the walk left and crash.
+ * Not an upstream fix: found by the check above.  A writer stores NULL
+ * over [0, ULONG_MAX] (plain use of the API; mtree_destroy() does the
+ * same) while a reader in rcu_read_lock() stands on the root leaf.  The
+ * reader's node is dead, its walk again finds an empty tree, and it must
+ * answer NULL; Linux 6.1's and 6.12's mas_next_slot() (and our
+ * mas_step_next()) go on with the NULL node that walk left and crash.
  */
 static enum regress_outcome sc_reader_emptied(struct check_ctx *ctx,
 					      char *why, size_t len)
@@ -632,8 +636,8 @@ static void check_regress_reader_emptied(struct check_ctx *ctx)
 			 sc_reader_emptied, false);
 }
 DEFINE_CHECK(check_regress_reader_emptied,
-	     "finding: mas_next() of an RCU reader after mtree_destroy() "
-	     "answers NULL");
+	     "finding: mas_next() of an RCU reader whose tree a writer "
+	     "emptied answers NULL");
 
 /* ------------------------------------------------------ walk restart */
 
