@@ -12,6 +12,11 @@
 # never committed.  Usage: scripts/regress-mutants.sh [NAME...]
 # Prints one line per mutant and "N passed, M failed" last.
 set -u
+case "${1:-}" in
+-h|--help)
+	sed -n '4,12p' "$0" | sed 's/^# \{0,1\}//'
+	exit 0 ;;
+esac
 cd "$(dirname "$0")/.." || exit 1
 src=$(scripts/kernel-tree.sh) || exit 1
 jobs=${JOBS:-2}
