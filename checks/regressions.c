@@ -739,15 +739,37 @@ DEFINE_CHECK(check_regress_walk_restart,
  * answer without one is another matter (Linux 6.1 has neither state and
  * its own answers), reported as such.
  */
+/* The model's first range starting above @at, or its last ending below. */
+static const struct model_range *model_beyond(const struct model *m,
+					      unsigned long at, bool up)
+{
+	size_t i;
+
+	if (up) {
+		for (i = 0; i < m->nr; i++)
+			if (m->ranges[i].first > at)
+				return &m->ranges[i];
+		return NULL;
+	}
+	for (i = m->nr; i-- > 0;)
+		if (m->ranges[i].last < at)
+			return &m->ranges[i];
+	return NULL;
+}
+
+#define RESTORE_WAYS	6
+
 static bool regress_restore_one(struct maple_tree *mt, const struct model *m,
 				unsigned long at, int how, char *why,
 				size_t len)
 {
-	static const char * const names[] = {
+	static const char * const names[RESTORE_WAYS] = {
 		"mas_prev(min = index), then mas_next()",
 		"mas_prev(min = index), then mas_find()",
 		"mas_next(max = index), then mas_prev()",
 		"mas_next(max = index), then mas_find_rev()",
+		"mas_next(max = index), then mas_next(max = ULONG_MAX)",
+		"mas_prev(min = index), then mas_prev(min = 0)",
 	};
 	const struct model_range *want;
 	void *stop, *got;
@@ -758,15 +780,30 @@ static bool regress_restore_one(struct maple_tree *mt, const struct model *m,
 	regress_doing_set(why);
 	why[0] = '\0';
 	rcu_read_lock();
-	if (how < 2) {
+	switch (how) {
+	case 0:
+	case 1:	/* the walk finds the range at the index first */
 		stop = mas_prev(&mas, at);
 		got = how == 0 ? mas_next(&mas, ULONG_MAX) :
 				 mas_find(&mas, ULONG_MAX);
 		want = model_find(m, at, ULONG_MAX);
-	} else {
+		break;
+	case 2:
+	case 3:
 		stop = mas_next(&mas, at);
 		got = how == 2 ? mas_prev(&mas, 0) : mas_find_rev(&mas, 0);
 		want = model_find_rev(m, at, 0);
+		break;
+	case 4:	/* the limit moved: go on past the range at the index */
+		stop = mas_next(&mas, at);
+		got = mas_next(&mas, ULONG_MAX);
+		want = model_beyond(m, at, true);
+		break;
+	default:
+		stop = mas_prev(&mas, at);
+		got = mas_prev(&mas, 0);
+		want = model_beyond(m, at, false);
+		break;
 	}
 	rcu_read_unlock();
 	if (stop == NULL && got == (want ? want->entry : NULL) &&
@@ -778,13 +815,15 @@ static bool regress_restore_one(struct maple_tree *mt, const struct model *m,
 	return false;
 }
 
+/* The way the next child tries (set before fork(), read in the child). */
+static int regress_restore_way;
+
 static enum regress_outcome sc_restore_active(struct check_ctx *ctx,
 					      char *why, size_t len)
 {
 	static const unsigned long sizes[] = { 4, SPAN_RANGES };
 	static const unsigned long ats[] = { 10, 12, 17, 1000, 1003 };
 	unsigned long s, a;
-	int how;
 
 	for (s = 0; s < ARRAY_SIZE(sizes); s++) {
 		struct maple_tree mt;
@@ -792,38 +831,46 @@ static enum regress_outcome sc_restore_active(struct check_ctx *ctx,
 
 		build_spaced(&mt, &m, sizes[s], 0);
 		for (a = 0; a < ARRAY_SIZE(ats); a++) {
-			for (how = 0; how < 4; how++) {
-				if (regress_restore_one(&mt, &m, ats[a], how,
-							why, len))
-					continue;
+			if (regress_restore_one(&mt, &m, ats[a],
+						regress_restore_way, why, len))
+				continue;
 #ifndef HARNESS_SUBJECT_KERNEL
-				CHECK(ctx, &mt, false, "%s", why);
+			CHECK(ctx, &mt, false, "%s", why);
 #endif
-				mtree_destroy(&mt);
-				model_destroy(&m);
-				/* the bug walks a NULL node: it crashes */
-				return REGRESS_OTHER;
-			}
+			mtree_destroy(&mt);
+			model_destroy(&m);
+			/* the bug walks a NULL node: it crashes */
+			return REGRESS_OTHER;
 		}
 		mtree_destroy(&mt);
 		model_destroy(&m);
 	}
-	snprintf(why, len, "every direction after an early stop was right");
+	snprintf(why, len, "right at every index, on 1 and 3 levels");
 	return REGRESS_ABSENT;
 }
 
+/* One child per way, so that each way's verdict is printed. */
 static void check_regress_restore_active(struct check_ctx *ctx)
 {
-	static const char fix[] = "ma_active restored with no node after "
-				  "ma_underflow/ma_overflow";
+	static const char * const ways[RESTORE_WAYS] = {
+		"underflow, then mas_next()", "underflow, then mas_find()",
+		"overflow, then mas_prev()", "overflow, then mas_find_rev()",
+		"overflow, then mas_next() with a higher max",
+		"underflow, then mas_prev() with a lower min",
+	};
 	unsigned long fresh = 0, again = 0;
+	char fix[120];
 
 	if (regress_walk_loads(&fresh, &again) && again >= fresh)
 		printf("  %s: note: %s's mas_walk() walks from the root every "
-		       "time, which hides this bug from the directions that "
-		       "call it (not mas_find_rev())\n", ctx->name,
-		       SUBJECT_NAME);
-	regress_isolated(ctx, fix, sc_restore_active, false, true);
+		       "time, which hides this bug from the ways that call "
+		       "it\n", ctx->name, SUBJECT_NAME);
+	for (regress_restore_way = 0; regress_restore_way < RESTORE_WAYS;
+	     regress_restore_way++) {
+		snprintf(fix, sizeof(fix), "ma_active restored with no node "
+			 "(%s)", ways[regress_restore_way]);
+		regress_isolated(ctx, fix, sc_restore_active, false, true);
+	}
 }
 DEFINE_CHECK(check_regress_restore_active,
 	     "regression: mas_next/prev/find after an early underflow or "
