@@ -229,7 +229,7 @@ GEN_HDRS := $(GEN)/autoconf.h $(GEN)/bit-length.h \
 DEPS := $(SHIM_HDRS) $(GEN_HDRS) $(GEN)/flags $(SRC)/Makefile
 
 .PHONY: all maple lib cflags libs clean kernel ktests help \
-	check selftest-mutants stress tsan coverage FORCE
+	check selftest-mutants regress-mutants stress tsan coverage FORCE
 
 all: maple
 maple: $(PROG)
@@ -332,6 +332,9 @@ check:
 selftest-mutants:
 	$(Q)$(SRC)/scripts/mutants.sh
 
+regress-mutants:
+	$(Q)$(SRC)/scripts/regress-mutants.sh
+
 # The RCU stress campaign: many seeds, STRESS=1, three builds.
 stress:
 	$(Q)$(SRC)/scripts/stress.sh $(STRESS_ARGS)
@@ -366,6 +369,7 @@ help:
 	'  check             every CI leg (scripts/check.sh); ends "N passed, M failed"' \
 	'  valgrind          ./maple under memcheck (~4 min; QUICK=1: ~1 min, see README)' \
 	'  selftest-mutants  the allocator self-test must catch each broken semantic' \
+	'  regress-mutants   each regression check must catch 6.12 with its fix undone' \
 	'  stress            the RCU stress campaign: many seeds, STRESS=1, 3 builds' \
 	'  tsan              check_rcu_stress under ThreadSanitizer' \
 	'  coverage          line and branch coverage of the subject (gcovr report)' \
