@@ -1083,6 +1083,37 @@ static bool mas_hop_leaf(struct ma_state *mas, int dir, void **val)
 }
 
 /*
+ * mas_stands_in_leaf() - after a re-walk from a dead leaf: is there still a
+ * leaf to step in?  A writer may have emptied the tree, or shrunk it into
+ * the root, while the reader stood in a leaf it retired: then the walk
+ * leaves no node, and the iteration ends there (ma_none, NULL).
+ */
+static inline bool mas_stands_in_leaf(struct ma_state *mas)
+{
+	if (likely(mas->status == ma_active))
+		return true;
+	mas->status = ma_none;
+	return false;
+}
+
+/*
+ * mas_resume() - an iteration stopped at its limit (ma_overflow or
+ * ma_underflow) goes on: from its node when it stands on one, else (the
+ * tree was held in the root, or had none) from a fresh walk, which sets
+ * the status.  True when @mas stands on its node again.
+ */
+static inline bool mas_resume(struct ma_state *mas)
+{
+	if (mas->node) {
+		mas->status = ma_active;
+		return true;
+	}
+	mas->status = ma_start;
+	mas_walk(mas);
+	return false;
+}
+
+/*
  * mas_step_next() - move to the range after the current one.
  * @empty: return NULL ranges too (else skip them)
  *
@@ -1099,6 +1130,8 @@ static void *mas_step_next(struct ma_state *mas, unsigned long hi_lim, bool empt
 	for (;;) {
 		if (!mas_slot_bounds(mas, &lo, &hi)) {
 			mas_descend(mas, mas->last);
+			if (unlikely(!mas_stands_in_leaf(mas)))
+				return NULL;
 			continue;
 		}
 		if (hi >= hi_lim) {
@@ -1145,6 +1178,8 @@ static void *mas_step_prev(struct ma_state *mas, unsigned long lo_lim, bool empt
 	for (;;) {
 		if (!mas_slot_bounds(mas, &lo, &hi)) {
 			mas_descend(mas, mas->index);
+			if (unlikely(!mas_stands_in_leaf(mas)))
+				return NULL;
 			continue;
 		}
 		if (lo <= lo_lim) {
@@ -1281,8 +1316,9 @@ static bool mas_next_setup(struct ma_state *mas, unsigned long hi_lim,
 	case ma_error:
 		return true;
 	case ma_overflow:
-		mas->status = ma_active;
-		return false;
+		if (mas_resume(mas))
+			return false;
+		break;
 	case ma_underflow:
 		mas->status = ma_active;
 		*val = mas_walk(mas);
@@ -1387,8 +1423,9 @@ static bool mas_prev_setup(struct ma_state *mas, unsigned long lo_lim,
 	case ma_error:
 		return true;
 	case ma_underflow:
-		mas->status = ma_active;
-		return false;
+		if (mas_resume(mas))
+			return false;
+		break;
 	case ma_overflow:
 		mas->status = ma_active;
 		*val = mas_walk(mas);
@@ -1635,12 +1672,12 @@ static bool mas_find_rev_setup(struct ma_state *mas, unsigned long lo_lim,
 			mas->status = ma_underflow;
 			return true;
 		}
-		mas->status = ma_active;
+		mas->status = mas->node ? ma_active : ma_start;
 		break;
 	case ma_underflow:
 		if (unlikely(mas->index <= lo_lim))
 			return true;
-		mas->status = ma_active;
+		mas->status = mas->node ? ma_active : ma_start;
 		break;
 	}
 	if (mas->status == ma_start) {
