@@ -125,7 +125,7 @@ qemu() {
 	image=$1 log=$2 append=$3
 	shift 3
 	# shellcheck disable=SC2086
-	timeout "$timeout" qemu-system-x86_64 $accel_args -smp "$qemu_smp" -m "$mem" \
+	timeout "$timeout" qemu-system-x86_64 ${boot_accel:-$accel_args} -smp "$qemu_smp" -m "$mem" \
 		-nodefaults -display none -no-reboot -serial "file:$log" \
 		-kernel "$image" -initrd "$out/initramfs.cpio.gz" \
 		-append "console=ttyS0 panic=-1 log_buf_len=4M $append" "$@"
@@ -186,8 +186,15 @@ boot() {
 	start=$(date +%s)
 	rc=0
 	qemu_smp=$boot_smp
+	# Under TCG an SMP boot gets one host thread per vCPU (MTTCG), so
+	# that the torture's readers and writers run on different CPUs at
+	# once; -icount (the fork boots, one CPU) needs the single thread.
+	boot_accel=
+	if [ "$accel" = tcg ] && [ "$boot_smp" -gt 1 ]; then
+		boot_accel="-accel tcg,thread=multi"
+	fi
 	qemu "$kl_builds/$t$kl_sfx/arch/x86/boot/bzImage" "$log" \
-		"maple.tree=$t $append" "$@" || rc=$?
+		"maple.tree=$t maple.cpus=$boot_smp $append" "$@" || rc=$?
 	took=$(($(date +%s) - start))
 	verdict=$(grep -a -o 'guest: [0-9]* passed, [0-9]* failed' "$log" | tail -n 1 || true)
 	grep -a -E 'guest: (PASS|FAIL)|guest: module:|vma-torture: seed .*mismatches|MISMATCH|guest: dmesg:' \
