@@ -121,7 +121,8 @@ else
 # keep every freed object for reuse however large the workload.  Objects
 # are packed into slabs as the kernel packs them (not under SAN=1, where
 # each object is its own allocation so that ASan sees overruns).
-MODE_CFLAGS += -DHARNESS_NO_POISON -DHARNESS_FREELIST_MAX=4194304
+MODE_CFLAGS += -DHARNESS_NO_POISON -DHARNESS_FREELIST_MAX=4194304 \
+	       -DHARNESS_SHEAF_KERNEL_FILL
 ifneq ($(SAN),1)
 MODE_CFLAGS += -DHARNESS_SLABS
 endif

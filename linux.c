@@ -811,11 +811,24 @@ struct slab_sheaf {
 };
 
 static unsigned long sheaves_out;	/* atomic: sheaves callers hold */
-static int sheaf_fill = HARNESS_SHEAF_EXACT;	/* harness_sheaf_fill() */
+/*
+ * harness_sheaf_fill(): the checks' builds fill exactly (budgets and
+ * failure points mean what they say); optimised builds, which the
+ * benchmarks use, fill as SLUB does, so that a subject that allocates
+ * through sheaves pays what it pays in a kernel, one refill per sheaf
+ * and not one per request.
+ */
+#ifdef HARNESS_SHEAF_KERNEL_FILL
+static int sheaf_fill = HARNESS_SHEAF_KERNEL;
+#else
+static int sheaf_fill = HARNESS_SHEAF_EXACT;
+#endif
 
-void harness_sheaf_fill(enum harness_sheaf_fill mode)
+enum harness_sheaf_fill harness_sheaf_fill(enum harness_sheaf_fill mode)
 {
-	__atomic_store_n(&sheaf_fill, (int)mode, __ATOMIC_RELAXED);
+	return (enum harness_sheaf_fill)__atomic_exchange_n(&sheaf_fill,
+							    (int)mode,
+							    __ATOMIC_RELAXED);
 }
 
 /* Does the kernel's way apply: top-up and a spare?  */

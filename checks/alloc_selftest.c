@@ -317,6 +317,7 @@ static void selftest_sheaves(struct check_ctx *ctx)
 	struct kmem_cache_args args = { .align = OBJ_ALIGN,
 					 .sheaf_capacity = SHEAF_CAP,
 					 .ctor = test_ctor };
+	enum harness_sheaf_fill fill = harness_sheaf_fill(HARNESS_SHEAF_EXACT);
 	struct kmem_cache *cache;
 	struct slab_sheaf *sheaf, *first;
 	void *objs[4];
@@ -324,8 +325,10 @@ static void selftest_sheaves(struct check_ctx *ctx)
 	int i, ret;
 
 	cache = kmem_cache_create("sheaves", OBJ_SIZE, &args, 0);
-	if (!CHECK(ctx, NULL, cache != NULL, "kmem_cache_create(args) failed"))
+	if (!CHECK(ctx, NULL, cache != NULL, "kmem_cache_create(args) failed")) {
+		harness_sheaf_fill(fill);
 		return;
+	}
 	CHECK(ctx, NULL, !kmem_cache_prefill_sheaf(cache, GFP_KERNEL, 0),
 	      "a sheaf of 0 objects was handed out");
 
@@ -428,8 +431,8 @@ static void selftest_sheaves(struct check_ctx *ctx)
 	      "the spare sheaf was not reused (%p, then %p)", (void *)first,
 	      (void *)sheaf);
 	sheaf_empty_back(cache, sheaf);
-	harness_sheaf_fill(HARNESS_SHEAF_EXACT);
 out:
+	harness_sheaf_fill(fill);
 	kmem_cache_destroy(cache);	/* drops the spare */
 	CHECK(ctx, NULL, nr_allocated == base,
 	      "sheaf tests leaked %ld objects", nr_allocated - base);

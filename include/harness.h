@@ -61,7 +61,7 @@ void harness_bulk_mode(enum harness_bulk_mode mode, unsigned int cap);
 enum harness_bulk_mode harness_bulk_mode_now(unsigned int *cap);
 /*
  * How a sheaf is filled (linux.c, "sheaves"): EXACT holds what was asked
- * and a returned sheaf is freed (the default); KERNEL tops a sheaf up to
+ * and a returned sheaf is freed (the default of the checks' builds); KERNEL tops a sheaf up to
  * its capacity (free objects first, no budget, no injected failure) and
  * keeps a returned one as the cache's spare, as SLUB does.
  */
@@ -69,7 +69,8 @@ enum harness_sheaf_fill {
 	HARNESS_SHEAF_EXACT,
 	HARNESS_SHEAF_KERNEL,
 };
-void harness_sheaf_fill(enum harness_sheaf_fill mode);
+/* Returns the mode it replaces.  Optimised builds start in KERNEL. */
+enum harness_sheaf_fill harness_sheaf_fill(enum harness_sheaf_fill mode);
 /* Sheaves callers hold now (kmem_cache_prefill_sheaf() not yet returned). */
 unsigned long harness_sheaves_out(void);
 /* Sheaf structs allocated since start (each an allocation point). */
