@@ -132,7 +132,7 @@ ifneq ($(HARNESS_MUTANT),)
 MODE_CFLAGS += -DHARNESS_MUTANT_$(HARNESS_MUTANT)
 endif
 
-WARN := -Wall -Wno-unused-function
+WARN := -Wall
 INCLUDES := -I$(GEN)/subject/include -I$(SRC)/include -I$(GEN)
 CONFIG_CFLAGS := -include $(GEN)/autoconf.h -D_LGPL_SOURCE -D_GNU_SOURCE
 ALL_CFLAGS := $(OPT) -g $(WARN) $(MODE_CFLAGS) $(SUBJECT_CFLAGS) \

@@ -16,15 +16,6 @@
 #include <harness.h>
 #include "checks.h"
 
-#if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#endif
-#endif
-#ifndef RUNNING_ON_VALGRIND
-#define RUNNING_ON_VALGRIND 0
-#endif
-
 #define OBJ_SIZE	256
 #define OBJ_ALIGN	256
 #define CTOR_BYTE	0xc5
@@ -264,7 +255,7 @@ static void selftest_poison(struct check_ctx *ctx, struct kmem_cache *cache)
 	int status;
 	pid_t pid;
 
-	if (RUNNING_ON_VALGRIND)
+	if (check_under_valgrind())
 		return;
 	fflush(stdout);
 	fflush(stderr);
