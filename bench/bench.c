@@ -25,6 +25,7 @@
 #include <linux/rcupdate.h>
 #include <linux/xarray.h>
 #include <harness.h>
+#include "../support/median.h"
 
 #ifndef HAVE___MT_DUP
 /* Before the seed (Linux 6.1): declared here, absent at run time. */
@@ -353,20 +354,6 @@ static void bench_alloc_range(unsigned long n, unsigned long ops)
 	mtree_destroy(&mt);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* The median of @nr times (sorts them). */
-static double median_of(double *times, unsigned long nr)
-{
-	qsort(times, nr, sizeof(*times), cmp_double);
-	return nr % 2 ? times[nr / 2] : (times[nr / 2 - 1] + times[nr / 2]) / 2;
-}
-
 /*
  * One duplication of a tree of @n is one round; the row is the median
  * round over the number of entries, so a round disturbed by another
@@ -401,7 +388,7 @@ static void bench_dup(unsigned long n, unsigned long ops)
 		mtree_unlock(&copy);
 		__mt_destroy(&copy);
 	}
-	report("mtree_dup", n, median_of(times + 1, rounds), n);
+	report("mtree_dup", n, median(times + 1, rounds), n);
 	if (!mt_get_alloc_size)
 		goto out;
 	/* The memory-copy bound: the same number of node bytes, memcpy'd. */
@@ -416,7 +403,7 @@ static void bench_dup(unsigned long n, unsigned long ops)
 		times[r] = now_ns() - t;
 		sink += dst[r % bytes];
 	}
-	report("memcpy_bound", n, median_of(times + 1, rounds), n);
+	report("memcpy_bound", n, median(times + 1, rounds), n);
 	free(src);
 	free(dst);
 out:
