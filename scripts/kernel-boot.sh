@@ -308,7 +308,7 @@ if [ "$fork_vmas" != none ]; then
 	if command -v gnuplot >/dev/null && [ "$(wc -l <"$csv")" -gt 1 ]; then
 		gnuplot -e "csv='$csv'; out='$kl_top/build/kernel-fork.png'; \
 			subtitle='$fork_clock; $boots boot(s) x $rounds rounds each, Linux 6.12.$(sed -n 's/^SUBLEVEL = //p' "$kl_src/Makefile") tinyconfig + kernel/config.fragment'" \
-			"$kl_top/kernel/fork-plot.gp" &&
+			"$kl_top/kernel/boot-fork-plot.gp" &&
 			kl_say "plot: build/kernel-fork.png"
 	fi
 fi
