@@ -12,7 +12,7 @@
  *
  * DEFINE_CHECK puts a descriptor in the "harness_checks" section, so a new
  * file in checks/ needs no other registration: the Makefile compiles every
- * each checks file and the driver walks the section.  CHECK() counts one test in
+ * file in checks/ and the driver walks the section.  CHECK() counts one test in
  * maple_tree_tests_run/passed, like the kernel's MT_BUG_ON(); when it fails
  * it prints the check, the condition, the message, the seed of the run and
  * a dump of the tree, then (with -a) aborts for gdb.
