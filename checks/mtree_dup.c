@@ -223,6 +223,20 @@ bool check_same_shape(struct maple_tree *a, struct maple_tree *b,
  * without them check_mtree_dup reports itself skipped.  check_same_shape()
  * above serves other checks on every subject.
  */
+#ifdef HAVE___MT_DUP
+/*
+ * An empty tree of @flags locked by the rwsem @sem, as fork() finds
+ * mm->mm_mt locked by the mmap_lock.  (check_forking uses it too.)
+ */
+static void init_rwsem_tree(struct maple_tree *mt, struct rw_semaphore *sem,
+			    unsigned int flags)
+{
+	init_rwsem(sem);
+	mt_init_flags(mt, flags | MT_FLAGS_LOCK_EXTERN);
+	mt_set_external_lock(mt, sem);
+}
+#endif
+
 #if defined(HAVE_MTREE_DUP) && defined(HAVE___MT_DUP)
 
 /* Ranges of the trees built here: [i * STRIDE, i * STRIDE + span]. */
@@ -701,10 +715,8 @@ static void dup_refused(struct check_ctx *ctx, struct dup_stats *st)
 	mtree_destroy(&src);
 
 	/* The lock type is an attribute too: a spinlock tree into an rwsem one. */
-	init_rwsem(&sem_d);
 	mt_init_flags(&src, MT_FLAGS_ALLOC_RANGE);
-	mt_init_flags(&dst, MT_FLAGS_ALLOC_RANGE | MT_FLAGS_LOCK_EXTERN);
-	mt_set_external_lock(&dst, &sem_d);
+	init_rwsem_tree(&dst, &sem_d, MT_FLAGS_ALLOC_RANGE);
 	build(&src, LAYOUT_GAPS, 100, NULL);
 	down_write(&sem_d);
 	spin_lock_nested(&src.ma_lock, SINGLE_DEPTH_NESTING);
@@ -770,12 +782,8 @@ static void dup_locked(struct check_ctx *ctx, struct dup_stats *st)
 	mtree_destroy(&src);
 
 	/* External rwsems, as fork() holds mmap_lock: write, then nested. */
-	init_rwsem(&sem_s);
-	init_rwsem(&sem_d);
-	mt_init_flags(&src, flags | MT_FLAGS_LOCK_EXTERN);
-	mt_set_external_lock(&src, &sem_s);
-	mt_init_flags(&dst, flags | MT_FLAGS_LOCK_EXTERN);
-	mt_set_external_lock(&dst, &sem_d);
+	init_rwsem_tree(&src, &sem_s, flags);
+	init_rwsem_tree(&dst, &sem_d, flags);
 	p.src_sem = &sem_s;
 	p.dst_sem = &sem_d;
 	p.how = DUP_RWSEM;
@@ -1085,12 +1093,8 @@ static void check_forking(struct check_ctx *ctx)
 	void *entry;
 	int ret;
 
-	init_rwsem(&parent_mmap);
-	init_rwsem(&child_mmap);
-	mt_init_flags(&parent, MT_FLAGS_ALLOC_RANGE | MT_FLAGS_LOCK_EXTERN);
-	mt_set_external_lock(&parent, &parent_mmap);
-	mt_init_flags(&child, MT_FLAGS_ALLOC_RANGE | MT_FLAGS_LOCK_EXTERN);
-	mt_set_external_lock(&child, &child_mmap);
+	init_rwsem_tree(&parent, &parent_mmap, MT_FLAGS_ALLOC_RANGE);
+	init_rwsem_tree(&child, &child_mmap, MT_FLAGS_ALLOC_RANGE);
 
 	/* The parent's "VMAs": [v * 10, v * 10 + 5] for v = 0 .. 135. */
 	down_write(&parent_mmap);
