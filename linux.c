@@ -308,6 +308,7 @@ static void *cache_get_locked(struct kmem_cache *cache)
 	return objp;
 }
 
+#ifndef HARNESS_NO_FREELIST
 /* Room for one more free object on the stack?  Grows it; lock held. */
 static bool cache_stack_room(struct kmem_cache *cache)
 {
@@ -330,6 +331,7 @@ static bool cache_stack_room(struct kmem_cache *cache)
 	cache->free_cap = cap;
 	return true;
 }
+#endif /* !HARNESS_NO_FREELIST */
 
 /* Give one object back to the free stack or the C library; lock held. */
 static void cache_put_locked(struct kmem_cache *cache, void *objp)

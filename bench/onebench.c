@@ -43,6 +43,7 @@ static void bench_report(const char *name, unsigned long ops, double secs)
 	       secs, secs * 1e9 / ops);
 }
 
+#if !defined(BENCH_FORK) && !defined(BENCH_FORK_OLD)	/* they build their own */
 /* A plain tree of @n ranges [i * 10, i * 10 + 5]. */
 static void bench_fill(struct maple_tree *mt, unsigned int flags,
 		       unsigned long n)
@@ -54,6 +55,7 @@ static void bench_fill(struct maple_tree *mt, unsigned int flags,
 		mtree_store_range(mt, i * 10, i * 10 + 5, xa_mk_value(i),
 				  GFP_KERNEL);
 }
+#endif
 
 #if defined(BENCH_FORK) && !defined(HAVE___MT_DUP)
 #define BENCH_FORK_OLD
