@@ -299,7 +299,7 @@ help:
 	'  maple (all)       build ./maple: the subject, its test module, our checks' \
 	'  lib               the subject and the kernel services as a static library' \
 	'  cflags, libs      what an outside program compiles and links with (make -s)' \
-	'  check             every CI leg (scripts/check.sh); ends "N passed, M failed"' \
+	'  check             every CI leg (scripts/check.sh; LEGS="a b" for some); ends "N passed, M failed, K skipped"' \
 	'  selftest-mutants  the allocator self-test must catch each broken semantic' \
 	'  stress            the RCU stress campaign: many seeds, STRESS=1, 3 builds' \
 	'  tsan              check_rcu_stress under ThreadSanitizer' \
