@@ -118,6 +118,21 @@ static unsigned long gap_round(struct stress *st, unsigned long long *rng,
 }
 #endif /* !HARNESS_SUBJECT_KERNEL */
 
+/*
+ * One time in eight, pause @mas and leave the read-side section for a
+ * moment (the writer may free anything the reader had seen), then resume.
+ * Called under rcu_read_lock(); true if it paused.
+ */
+static bool maybe_pause(struct ma_state *mas, unsigned long long *rng)
+{
+	if (check_random(rng) % 8)
+		return false;
+	mas_pause(mas);
+	rcu_read_unlock();
+	rcu_read_lock();
+	return true;
+}
+
 static unsigned long read_round(struct stress *st, unsigned long long *rng)
 {
 	unsigned long index = check_random(rng) % KEY_LIMIT, prev, reads = 0;
@@ -159,15 +174,9 @@ static unsigned long read_round(struct stress *st, unsigned long long *rng)
 			note_violation(st, SEEN_NEXT, entry, index, mas.index,
 				       mas.last);
 		prev = mas.last;
-		paused = false;
 		if (++steps == 64 || mas.last == ULONG_MAX)
 			break;
-		if (check_random(rng) % 8 == 0) {
-			paused = true;
-			mas_pause(&mas);
-			rcu_read_unlock();
-			rcu_read_lock();
-		}
+		paused = maybe_pause(&mas, rng);
 	}
 	rcu_read_unlock();
 
@@ -186,13 +195,7 @@ static unsigned long read_round(struct stress *st, unsigned long long *rng)
 			note_violation(st, SEEN_PREV, entry, index, mas.index,
 				       mas.last);
 		prev = mas.index;
-		paused = false;
-		if (check_random(rng) % 8 == 0) {
-			paused = true;
-			mas_pause(&mas);
-			rcu_read_unlock();
-			rcu_read_lock();
-		}
+		paused = maybe_pause(&mas, rng);
 	}
 	rcu_read_unlock();
 	reads += 4;
