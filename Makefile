@@ -188,7 +188,7 @@ ifneq ($(HARNESS_MUTANT),)
 MODE_CFLAGS += -DHARNESS_MUTANT_$(HARNESS_MUTANT)
 endif
 
-WARN := -Wall -Wno-unused-function
+WARN := -Wall
 INCLUDES := -I$(GEN)/subject/include -I$(SRC)/include -I$(GEN)
 CONFIG_CFLAGS := -include $(GEN)/autoconf.h -D_LGPL_SOURCE -D_GNU_SOURCE
 ALL_CFLAGS := $(OPT) -g $(WARN) $(MODE_CFLAGS) $(SUBJECT_CFLAGS) \
@@ -367,7 +367,7 @@ help:
 	'  maple (all)       build ./maple: the subject, its test module, our checks' \
 	'  lib               the subject and the kernel services as a static library' \
 	'  cflags, libs      what an outside program compiles and links with (make -s)' \
-	'  check             every CI leg (scripts/check.sh); ends "N passed, M failed"' \
+	'  check             every CI leg (scripts/check.sh; LEGS="a b" for some); ends "N passed, M failed, K skipped"' \
 	'  valgrind          ./maple under memcheck (~4 min; QUICK=1: ~1 min, see README)' \
 	'  selftest-mutants  the allocator self-test must catch each broken semantic' \
 	'  regress-mutants   each regression check must catch 6.12 with its fix undone' \

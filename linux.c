@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * linux.c: the kernel's object caches and kmalloc(), in userspace.
+ * linux.c: the kernel's object caches (struct kmem_cache) and kmalloc(),
+ * in userspace, with the semantics and the test hooks the maple tree and
+ * its test modules rely on.  It sits at the top, as the kernel's own
+ * userspace harness keeps its tools/testing/shared/linux.c.
  *
- * The other kernel services live beside it in harness/: call_rcu() and
- * the threads (rcu.c), failure injection (inject.c), messages, WARN_ON()
- * and lockdep reports (messages.c), the stress build's yield points
- * (stress.c); harness/internal.h is what they share.
+ * The other kernel services live elsewhere: call_rcu() and the threads in
+ * harness/rcu.c, allocation failure injection in harness/inject.c,
+ * printk(), BUG()/WARN() and the lockdep and RCU reports in
+ * harness/messages.c, the stress build's yield points in
+ * harness/stress.c (harness/internal.h is what they share); the lockdep
+ * records live in the lock shims (include/linux/lockdep.h).
  *
  * Object caches
  * -------------
@@ -24,6 +29,10 @@
  * valgrind the object is also marked inaccessible while it is free.
  * Sanitizer builds (HARNESS_NO_FREELIST) give every object straight back to
  * the C library, so ASan's quarantine sees every use after free.
+ * Optimised builds (HARNESS_SLABS) carve objects side by side from 64 KiB
+ * slabs, as the kernel packs them into pages.  At exit every cached free
+ * object goes back to the C library, so that valgrind's leak report shows
+ * only what the program lost.
  *
  * Failure injection
  * -----------------
@@ -32,20 +41,24 @@
  *    object spends one unit of the budget, in bulk too.
  *  - After a failure, the next allocation from the same cache first calls
  *    the cache's callback, so a test can make a writer race into a retry.
- *  - harness_fail_nth_alloc(n) fails the n-th allocation from now, whatever
- *    its gfp: the failure sweeps use it to fail each allocation in turn.
+ *  - Before each allocation this file asks harness_inject_failure()
+ *    (harness/inject.c) whether harness_fail_nth_alloc(n) has armed a
+ *    failure for it, whatever its gfp: the failure sweeps fail each
+ *    allocation in turn that way.
  *
  * Accounting
  * ----------
  * nr_allocated counts live objects from every cache and kmalloc(); the
  * driver requires it to be zero at exit.  Each cache also counts its live
- * objects and the objects handed out since the last zeroing.
+ * objects and the objects handed out since the last zeroing.  With
+ * kmalloc_verbose (./maple -vv) every allocation and free is printed.
  *
  * Release build
  * -------------
  * HARNESS_RELEASE (make install) keeps only what a program using the tree
  * needs: no failure injection, no non-kernel budget (every gfp may
- * allocate), no poisoning, no global accounting.
+ * allocate), no poisoning, no global accounting; and the library starts
+ * itself (maple_tree_init() before main()).
  *
  * In this file `cache` is always the struct kmem_cache being worked on and
  * `objp` an object of it.
@@ -295,12 +308,6 @@ static unsigned int obj_pad(const struct kmem_cache *cache)
 	return cache->align > OBJ_HEADER_BYTES ? cache->align : OBJ_HEADER_BYTES;
 }
 
-/* Distance between neighbouring objects of a slab. */
-static unsigned int cache_stride(const struct kmem_cache *cache)
-{
-	return (cache->size + cache->align - 1) & ~(cache->align - 1);
-}
-
 /* One object of @cache on its own, with its header; lock held. */
 static void *cache_new_object(struct kmem_cache *cache)
 {
@@ -352,6 +359,12 @@ static void cache_free_object(struct kmem_cache *cache, void *objp)
  * keep one allocation per object, where overruns show.
  */
 #define HARNESS_SLAB_BYTES	(64U * 1024)
+
+/* Distance between neighbouring objects of a slab. */
+static unsigned int cache_stride(const struct kmem_cache *cache)
+{
+	return (cache->size + cache->align - 1) & ~(cache->align - 1);
+}
 
 /*
  * Does @cache carve its objects from slabs?  Only when at least four fit,
@@ -450,6 +463,7 @@ static void *cache_get_locked(struct kmem_cache *cache)
 	return cache_new_object(cache);
 }
 
+#ifndef HARNESS_NO_FREELIST
 /* Room for one more free object on the stack?  Grows it; lock held. */
 static bool cache_stack_room(struct kmem_cache *cache)
 {
@@ -472,6 +486,7 @@ static bool cache_stack_room(struct kmem_cache *cache)
 	cache->free_cap = cap;
 	return true;
 }
+#endif /* !HARNESS_NO_FREELIST */
 
 /* Give one object back to the free stack or the C library; lock held. */
 static void cache_put_locked(struct kmem_cache *cache, void *objp)

@@ -27,6 +27,7 @@
 #include <linux/xarray.h>
 #include <harness.h>
 #include "bench.h"
+#include "../support/median.h"
 
 #ifndef HAVE___MT_DUP
 /* Before the seed (Linux 6.1): declared here, absent at run time. */
@@ -407,20 +408,6 @@ static void bench_alloc_range(unsigned long n, unsigned long ops)
 	mtree_destroy(&mt);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* The median of @nr times (sorts them). */
-static double median_of(double *times, unsigned long nr)
-{
-	qsort(times, nr, sizeof(*times), cmp_double);
-	return nr % 2 ? times[nr / 2] : (times[nr / 2 - 1] + times[nr / 2]) / 2;
-}
-
 /*
  * One duplication of a tree of @n is one round; the row is the median
  * round over the number of entries, so a round disturbed by another
@@ -455,7 +442,7 @@ static void bench_dup(unsigned long n, unsigned long ops)
 		__mt_destroy(&copy);	/* with its lock held, as it requires */
 		mtree_unlock(&copy);
 	}
-	report("mtree_dup", n, median_of(times + 1, rounds), n);
+	report("mtree_dup", n, median(times + 1, rounds), n);
 	if (!mt_get_alloc_size)
 		goto out;
 	/* The memory-copy bound: the same number of node bytes, memcpy'd. */
@@ -470,7 +457,7 @@ static void bench_dup(unsigned long n, unsigned long ops)
 		times[r] = now_ns() - t;
 		sink += dst[r % bytes];
 	}
-	report("memcpy_bound", n, median_of(times + 1, rounds), n);
+	report("memcpy_bound", n, median(times + 1, rounds), n);
 	free(src);
 	free(dst);
 out:

@@ -11,6 +11,7 @@ mtbench: $(MTBENCH)
 MEMLAT := $(OUT)/memlat
 memlat: $(MEMLAT)
 $(MEMLAT): $(SRC)/bench/memlat.c
+	@mkdir -p $(dir $@)
 	$(SAY) '  CC      $(notdir $@)'
 	$(Q)$(CC) -O2 -g -Wall -Wextra -o $@ $<
 

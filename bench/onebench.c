@@ -56,6 +56,7 @@ static void bench_report(const char *label, unsigned long ops,
 	printf("  one operation: %s\n", each);
 }
 
+#if !defined(BENCH_FORK) && !defined(BENCH_FORK_OLD)	/* they build their own */
 /* A plain tree of @n ranges [i * 10, i * 10 + 5]. */
 static void bench_fill(struct maple_tree *mt, unsigned int flags,
 		       unsigned long n)
@@ -67,6 +68,7 @@ static void bench_fill(struct maple_tree *mt, unsigned int flags,
 		mtree_store_range(mt, i * 10, i * 10 + 5, xa_mk_value(i),
 				  GFP_KERNEL);
 }
+#endif
 
 #if defined(BENCH_FORK) && !defined(HAVE___MT_DUP)
 #define BENCH_FORK_OLD

@@ -17,15 +17,6 @@
 #include <harness.h>
 #include "checks.h"
 
-#if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#endif
-#endif
-#ifndef RUNNING_ON_VALGRIND
-#define RUNNING_ON_VALGRIND 0
-#endif
-
 /* What a successful kmem_cache_alloc_bulk() of @n returns (linux/slab.h). */
 #define BULK_OK(n)	(HARNESS_SLAB_API >= 7 ? 1 : (n))
 
@@ -268,7 +259,7 @@ static void selftest_poison(struct check_ctx *ctx, struct kmem_cache *cache)
 	int status;
 	pid_t pid;
 
-	if (RUNNING_ON_VALGRIND)
+	if (check_under_valgrind())
 		return;
 	fflush(stdout);
 	fflush(stderr);

@@ -300,29 +300,10 @@ static void build(struct maple_tree *mt, unsigned int flags)
 		mtree_store_range(mt, i, i + 49, xa_mk_value(i), GFP_KERNEL);
 }
 
-/* Compare two trees range by range. */
-static bool same_content(struct maple_tree *a, struct maple_tree *b)
-{
-	MA_STATE(ma, a, 0, 0);
-	MA_STATE(mb, b, 0, 0);
-	void *ea, *eb;
-	bool same = true;
-
-	rcu_read_lock();
-	do {
-		ea = mas_find(&ma, ULONG_MAX);
-		eb = mas_find(&mb, ULONG_MAX);
-		if (ea != eb || (ea && (ma.index != mb.index ||
-					ma.last != mb.last)))
-			same = false;
-	} while (same && ea);
-	rcu_read_unlock();
-	return same;
-}
-
 static void check_bad_input(struct check_ctx *ctx)
 {
 	struct maple_tree mt, snapshot;
+	char why[160] = "";
 	unsigned long failed;
 	size_t i, ran = 0;
 	long ret;
@@ -353,8 +334,9 @@ static void check_bad_input(struct check_ctx *ctx)
 #endif
 		CHECK(ctx, &mt, ret == bc->want, "%s: returned %ld, want %ld",
 		      bc->what, ret, bc->want);
-		CHECK(ctx, &mt, same_content(&mt, &snapshot),
-		      "%s: the tree changed", bc->what);
+		CHECK(ctx, &mt, check_same_ranges(&mt, &snapshot, why,
+						  sizeof(why)),
+		      "%s: the tree changed: %s", bc->what, why);
 		failed = atomic_read(&maple_tree_tests_run) -
 			 atomic_read(&maple_tree_tests_passed);
 		mtree_lock(&mt);

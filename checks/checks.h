@@ -12,7 +12,7 @@
  *
  * DEFINE_CHECK puts a descriptor in the "harness_checks" section, so a new
  * file in checks/ needs no other registration: the Makefile compiles every
- * each checks file and the driver walks the section.  CHECK() counts one test in
+ * file in checks/ and the driver walks the section.  CHECK() counts one test in
  * maple_tree_tests_run/passed, like the kernel's MT_BUG_ON(); when it fails
  * it prints the check, the condition, the message, the seed of the run and
  * a dump of the tree, then (with -a) aborts for gdb.
@@ -21,6 +21,7 @@
 #define HARNESS_CHECKS_H
 
 #include <linux/maple_tree.h>
+#include <linux/xarray.h>
 #include <harness.h>
 /* SUBJECT_NAME and HAVE_* for what the subject's header offers. */
 #include <subject-api.h>
@@ -110,12 +111,54 @@ bool check_tree_matches(struct maple_tree *mt, const struct model *m,
 			char *why, size_t len);
 
 /*
+ * Do @a and @b hold the same ranges with the same entries?  On a
+ * difference, the first pair of ranges that differ goes to @why (@a's
+ * first).  Takes rcu_read_lock(); nobody may write either tree meanwhile.
+ */
+bool check_same_ranges(struct maple_tree *a, struct maple_tree *b,
+		       char *why, size_t len);
+
+/*
+ * Entries that name their range, so that whoever finds one can tell
+ * whether it lies where it was stored:
+ *
+ *	range_entry(first, last) = xa_mk_value(first << SPAN_BITS | (last - first))
+ *
+ * for ranges of at most SPAN_MAX + 1 indices whose first index fits in
+ * BITS_PER_LONG - 1 - SPAN_BITS bits.
+ */
+#define SPAN_BITS	12
+#define SPAN_MAX	((1UL << SPAN_BITS) - 1)
+
+static inline void *range_entry(unsigned long first, unsigned long last)
+{
+	return xa_mk_value(first << SPAN_BITS | (last - first));
+}
+
+/* The range an entry of range_entry() names: its first and last index. */
+static inline unsigned long range_entry_first(void *entry)
+{
+	return xa_to_value(entry) >> SPAN_BITS;
+}
+
+static inline unsigned long range_entry_last(void *entry)
+{
+	return range_entry_first(entry) + (xa_to_value(entry) & SPAN_MAX);
+}
+
+/*
  * Are @a and @b the same node for node (checks/mtree_dup.c): type, pivots,
  * entries, gaps, metadata, tag bits; each parent pointer naming its own
  * tree's node?  *@nodes counts the pairs compared; @why says what differs.
  */
 bool check_same_shape(struct maple_tree *a, struct maple_tree *b,
 		      unsigned long *nodes, char *why, size_t len);
+
+/*
+ * Does the program run under valgrind?  A check that forks a child to
+ * crash on purpose skips that under valgrind, which would report it.
+ */
+bool check_under_valgrind(void);
 
 /* A small, seeded generator: the same seed replays the same run. */
 static inline unsigned long check_random(unsigned long long *state)

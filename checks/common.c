@@ -10,6 +10,11 @@
 #include <linux/rcupdate.h>
 #include "checks.h"
 #include "../support/model.h"
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
 
 /* Does the tree hold exactly the model's ranges? */
 bool check_tree_matches(struct maple_tree *mt, const struct model *m,
@@ -37,6 +42,38 @@ bool check_tree_matches(struct maple_tree *mt, const struct model *m,
 		ok = false;
 	}
 	return ok;
+}
+
+bool check_same_ranges(struct maple_tree *a, struct maple_tree *b,
+		       char *why, size_t len)
+{
+	MA_STATE(ma, a, 0, 0);
+	MA_STATE(mb, b, 0, 0);
+	void *ea, *eb;
+	bool same = true;
+
+	rcu_read_lock();
+	do {
+		ea = mas_find(&ma, ULONG_MAX);
+		eb = mas_find(&mb, ULONG_MAX);
+		if (ea != eb || (ea && (ma.index != mb.index ||
+					ma.last != mb.last))) {
+			snprintf(why, len, "[%lu, %lu] %p against [%lu, %lu] %p",
+				 ma.index, ma.last, ea, mb.index, mb.last, eb);
+			same = false;
+		}
+	} while (same && ea);
+	rcu_read_unlock();
+	return same;
+}
+
+bool check_under_valgrind(void)
+{
+#ifdef RUNNING_ON_VALGRIND
+	return RUNNING_ON_VALGRIND;
+#else
+	return false;	/* built without valgrind's header: not knowable */
+#endif
 }
 
 void check_skip(struct check_ctx *ctx, const char *fmt, ...)

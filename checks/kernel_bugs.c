@@ -19,14 +19,6 @@
 #include <linux/xarray.h>
 #include <harness.h>
 #include "checks.h"
-#if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#endif
-#endif
-#ifndef RUNNING_ON_VALGRIND
-#define RUNNING_ON_VALGRIND 0
-#endif
 
 /* Count the outcome: right, or a kernel's known wrong answer reported. */
 static void expect_or_report(struct check_ctx *ctx, struct maple_tree *mt,
@@ -306,7 +298,7 @@ static void check_alloc_one_leaf(struct check_ctx *ctx)
 	pid_t pid;
 
 #ifdef HARNESS_SUBJECT_KERNEL
-	if (RUNNING_ON_VALGRIND) {
+	if (check_under_valgrind()) {
 		check_skip(ctx, "under valgrind: it may crash a kernel subject");
 		return;
 	}

@@ -20,8 +20,8 @@
  * leave the target exactly as it was, empty and valid, and give back every
  * node it took (nr_allocated back to its baseline after rcu_barrier()).
  *
- * Entries name their range: entry = xa_mk_value(first << SPAN_BITS | span),
- * so a reader that finds an entry can tell whether it is in the right place.
+ * Entries name their range (range_entry(), checks.h), so a reader that
+ * finds an entry can tell whether it is in the right place.
  *
  * The node decoding below (test_node(), test_type()) follows the layout both
  * subjects share in include/linux/maple_tree.h: an encoded node pointer is
@@ -41,147 +41,7 @@
 #include "checks.h"
 #include "../support/nodes.h"
 
-#define SPAN_BITS	12
-#define SPAN_MAX	((1UL << SPAN_BITS) - 1)
-
-/* Ranges of the trees built here: [i * STRIDE, i * STRIDE + span]. */
-#define STRIDE		16UL
-
-static void *range_entry(unsigned long first, unsigned long last)
-{
-	return xa_mk_value(first << SPAN_BITS | (last - first));
-}
-
-static unsigned long assertions_failed(void)
-{
-	return atomic_read(&maple_tree_tests_run) -
-	       atomic_read(&maple_tree_tests_passed);
-}
-
-/* Run mt_validate() on @mt under its lock; true if it found nothing. */
-static bool tree_valid(struct check_ctx *ctx, struct maple_tree *mt,
-		       struct rw_semaphore *sem)
-{
-	unsigned long bad = assertions_failed();
-
-	harness_quiet = !ctx->verbose;
-	if (sem)
-		down_write(sem);
-	else
-		mtree_lock(mt);
-	mt_validate(mt);
-	if (sem)
-		up_write(sem);
-	else
-		mtree_unlock(mt);
-	harness_quiet = 0;
-	return assertions_failed() == bad;
-}
-
-/* ------------------------------------------------------- building trees */
-
-enum layout {
-	LAYOUT_GAPS,		/* [i*16, i*16 + 7]: a gap after each range */
-	LAYOUT_DENSE,		/* [i*16, i*16 + 15]: no gaps at all */
-	LAYOUT_RANDOM,		/* gapped ranges stored in random order */
-};
-
-static unsigned long last_of(enum layout layout, unsigned long i)
-{
-	return i * STRIDE + (layout == LAYOUT_DENSE ? STRIDE - 1 : 7);
-}
-
-/* Store the first @nr ranges of @layout into @mt, which is empty. */
-static void build(struct maple_tree *mt, enum layout layout, unsigned long nr,
-		  unsigned long long *rnd)
-{
-	unsigned long i, j, *order;
-
-	if (layout != LAYOUT_RANDOM) {
-		for (i = 0; i < nr; i++)
-			if (mtree_store_range(mt, i * STRIDE,
-					      last_of(layout, i),
-					      range_entry(i * STRIDE,
-							  last_of(layout, i)),
-					      GFP_KERNEL))
-				BUG();
-		return;
-	}
-	order = malloc(sizeof(*order) * (nr ? nr : 1));
-	BUG_ON(!order);
-	for (i = 0; i < nr; i++)
-		order[i] = i;
-	for (i = nr; i > 1; i--) {	/* Fisher-Yates */
-		unsigned long t;
-
-		j = check_random(rnd) % i;
-		t = order[i - 1];
-		order[i - 1] = order[j];
-		order[j] = t;
-	}
-	for (i = 0; i < nr; i++) {
-		unsigned long first = order[i] * STRIDE;
-
-		if (mtree_store_range(mt, first, last_of(layout, order[i]),
-				      range_entry(first,
-						  last_of(layout, order[i])),
-				      GFP_KERNEL))
-			BUG();
-	}
-	free(order);
-}
-
-/* Far more ranges than three levels of nodes can hold (32-slot on 32-bit). */
-#define FULL_LIMIT	(1UL << 17)
-
-/*
- * The largest number of appended ranges a tree of @flags and @layout holds
- * at @height: append until the tree grows one level taller.
- */
-static unsigned long full_count(unsigned int flags, enum layout layout,
-				unsigned int height)
-{
-	struct maple_tree mt;
-	unsigned long i;
-
-	mt_init_flags(&mt, flags);
-	for (i = 0; i < FULL_LIMIT; i++) {
-		mtree_store_range(&mt, i * STRIDE, last_of(layout, i),
-				  range_entry(i * STRIDE, last_of(layout, i)),
-				  GFP_KERNEL);
-		if (mt_height(&mt) > height)
-			break;
-	}
-	mtree_destroy(&mt);
-	return i;	/* ranges 0 .. i - 1 fitted (FULL_LIMIT: never grew) */
-}
-
 /* ------------------------------------------------------ comparing trees */
-
-/* Does @b hold exactly @a's ranges? */
-static bool same_content(struct maple_tree *a, struct maple_tree *b,
-			 char *why, size_t len)
-{
-	MA_STATE(ma, a, 0, 0);
-	MA_STATE(mb, b, 0, 0);
-	void *ea, *eb;
-	bool same = true;
-
-	rcu_read_lock();
-	do {
-		ea = mas_find(&ma, ULONG_MAX);
-		eb = mas_find(&mb, ULONG_MAX);
-		if (ea != eb || (ea && (ma.index != mb.index ||
-					ma.last != mb.last))) {
-			snprintf(why, len, "source [%lu, %lu] %p, copy [%lu, "
-				 "%lu] %p", ma.index, ma.last, ea, mb.index,
-				 mb.last, eb);
-			same = false;
-		}
-	} while (same && ea);
-	rcu_read_unlock();
-	return same;
-}
 
 /* One comparison of two trees' shapes, node pair by node pair. */
 struct shape_cmp {
@@ -358,6 +218,134 @@ bool check_same_shape(struct maple_tree *a, struct maple_tree *b,
 	return same;
 }
 
+/*
+ * Everything below needs mtree_dup() and __mt_dup() (the seed's series);
+ * without them check_mtree_dup reports itself skipped.  check_same_shape()
+ * above serves other checks on every subject.
+ */
+#ifdef HAVE___MT_DUP
+/*
+ * An empty tree of @flags locked by the rwsem @sem, as fork() finds
+ * mm->mm_mt locked by the mmap_lock.  (check_forking uses it too.)
+ */
+static void init_rwsem_tree(struct maple_tree *mt, struct rw_semaphore *sem,
+			    unsigned int flags)
+{
+	init_rwsem(sem);
+	mt_init_flags(mt, flags | MT_FLAGS_LOCK_EXTERN);
+	mt_set_external_lock(mt, sem);
+}
+#endif
+
+#if defined(HAVE_MTREE_DUP) && defined(HAVE___MT_DUP)
+
+/* Ranges of the trees built here: [i * STRIDE, i * STRIDE + span]. */
+#define STRIDE		16UL
+
+static unsigned long assertions_failed(void)
+{
+	return atomic_read(&maple_tree_tests_run) -
+	       atomic_read(&maple_tree_tests_passed);
+}
+
+/* Run mt_validate() on @mt under its lock; true if it found nothing. */
+static bool tree_valid(struct check_ctx *ctx, struct maple_tree *mt,
+		       struct rw_semaphore *sem)
+{
+	unsigned long bad = assertions_failed();
+
+	harness_quiet = !ctx->verbose;
+	if (sem)
+		down_write(sem);
+	else
+		mtree_lock(mt);
+	mt_validate(mt);
+	if (sem)
+		up_write(sem);
+	else
+		mtree_unlock(mt);
+	harness_quiet = 0;
+	return assertions_failed() == bad;
+}
+
+/* ------------------------------------------------------- building trees */
+
+enum layout {
+	LAYOUT_GAPS,		/* [i*16, i*16 + 7]: a gap after each range */
+	LAYOUT_DENSE,		/* [i*16, i*16 + 15]: no gaps at all */
+	LAYOUT_RANDOM,		/* gapped ranges stored in random order */
+};
+
+static unsigned long last_of(enum layout layout, unsigned long i)
+{
+	return i * STRIDE + (layout == LAYOUT_DENSE ? STRIDE - 1 : 7);
+}
+
+/* Store the first @nr ranges of @layout into @mt, which is empty. */
+static void build(struct maple_tree *mt, enum layout layout, unsigned long nr,
+		  unsigned long long *rnd)
+{
+	unsigned long i, j, *order;
+
+	if (layout != LAYOUT_RANDOM) {
+		for (i = 0; i < nr; i++)
+			if (mtree_store_range(mt, i * STRIDE,
+					      last_of(layout, i),
+					      range_entry(i * STRIDE,
+							  last_of(layout, i)),
+					      GFP_KERNEL))
+				BUG();
+		return;
+	}
+	order = malloc(sizeof(*order) * (nr ? nr : 1));
+	BUG_ON(!order);
+	for (i = 0; i < nr; i++)
+		order[i] = i;
+	for (i = nr; i > 1; i--) {	/* Fisher-Yates */
+		unsigned long t;
+
+		j = check_random(rnd) % i;
+		t = order[i - 1];
+		order[i - 1] = order[j];
+		order[j] = t;
+	}
+	for (i = 0; i < nr; i++) {
+		unsigned long first = order[i] * STRIDE;
+
+		if (mtree_store_range(mt, first, last_of(layout, order[i]),
+				      range_entry(first,
+						  last_of(layout, order[i])),
+				      GFP_KERNEL))
+			BUG();
+	}
+	free(order);
+}
+
+/* Far more ranges than three levels of nodes can hold (32-slot on 32-bit). */
+#define FULL_LIMIT	(1UL << 17)
+
+/*
+ * The largest number of appended ranges a tree of @flags and @layout holds
+ * at @height: append until the tree grows one level taller.
+ */
+static unsigned long full_count(unsigned int flags, enum layout layout,
+				unsigned int height)
+{
+	struct maple_tree mt;
+	unsigned long i;
+
+	mt_init_flags(&mt, flags);
+	for (i = 0; i < FULL_LIMIT; i++) {
+		mtree_store_range(&mt, i * STRIDE, last_of(layout, i),
+				  range_entry(i * STRIDE, last_of(layout, i)),
+				  GFP_KERNEL);
+		if (mt_height(&mt) > height)
+			break;
+	}
+	mtree_destroy(&mt);
+	return i;	/* ranges 0 .. i - 1 fitted (FULL_LIMIT: never grew) */
+}
+
 /* The nodes of the subtree at @enode, which covers up to @max. */
 static unsigned long count_subtree(void *enode, unsigned long max)
 {
@@ -422,13 +410,6 @@ static bool holds(struct maple_tree *mt, enum layout layout, unsigned long nr)
 }
 
 /* --------------------------------------------------- one duplication */
-
-/*
- * Everything below needs mtree_dup() and __mt_dup() (the seed's series);
- * without them the check reports itself skipped.  check_same_shape() above serves
- * other checks on every subject.
- */
-#if defined(HAVE_MTREE_DUP) && defined(HAVE___MT_DUP)
 
 /* How the copy is made: the locked API, or __mt_dup() under our locks. */
 enum dup_how {
@@ -501,8 +482,9 @@ static void judge_copy(struct check_ctx *ctx, struct dup_pair *p,
 	unsigned int lock = MT_FLAGS_LOCK_MASK;
 	char why[200] = "";
 
-	CHECK(ctx, p->dst, same_content(p->src, p->dst, why, sizeof(why)),
-	      "%s: the copy's ranges differ: %s", what, why);
+	CHECK(ctx, p->dst, check_same_ranges(p->src, p->dst, why, sizeof(why)),
+	      "%s: the copy's ranges differ (source against copy): %s",
+	      what, why);
 	CHECK(ctx, p->dst, check_same_shape(p->src, p->dst, &pairs, why,
 				      sizeof(why)),
 	      "%s: the copy's shape differs: %s", what, why);
@@ -733,10 +715,8 @@ static void dup_refused(struct check_ctx *ctx, struct dup_stats *st)
 	mtree_destroy(&src);
 
 	/* The lock type is an attribute too: a spinlock tree into an rwsem one. */
-	init_rwsem(&sem_d);
 	mt_init_flags(&src, MT_FLAGS_ALLOC_RANGE);
-	mt_init_flags(&dst, MT_FLAGS_ALLOC_RANGE | MT_FLAGS_LOCK_EXTERN);
-	mt_set_external_lock(&dst, &sem_d);
+	init_rwsem_tree(&dst, &sem_d, MT_FLAGS_ALLOC_RANGE);
 	build(&src, LAYOUT_GAPS, 100, NULL);
 	down_write(&sem_d);
 	spin_lock_nested(&src.ma_lock, SINGLE_DEPTH_NESTING);
@@ -802,12 +782,8 @@ static void dup_locked(struct check_ctx *ctx, struct dup_stats *st)
 	mtree_destroy(&src);
 
 	/* External rwsems, as fork() holds mmap_lock: write, then nested. */
-	init_rwsem(&sem_s);
-	init_rwsem(&sem_d);
-	mt_init_flags(&src, flags | MT_FLAGS_LOCK_EXTERN);
-	mt_set_external_lock(&src, &sem_s);
-	mt_init_flags(&dst, flags | MT_FLAGS_LOCK_EXTERN);
-	mt_set_external_lock(&dst, &sem_d);
+	init_rwsem_tree(&src, &sem_s, flags);
+	init_rwsem_tree(&dst, &sem_d, flags);
 	p.src_sem = &sem_s;
 	p.dst_sem = &sem_d;
 	p.how = DUP_RWSEM;
@@ -1118,3 +1094,80 @@ static void check_mtree_dup(struct check_ctx *ctx)
 DEFINE_CHECK(check_mtree_dup,
 	     "mtree_dup/__mt_dup: node-for-node copies, refusals, every "
 	     "allocation failing, RCU readers of the source");
+
+/* --------------------------------------------------- check_forking */
+
+/*
+ * The seed's check: duplicate a 135-range allocation tree with external
+ * locks, as dup_mmap() does, then overwrite every entry in the copy; the
+ * copy has every node already, so no store may allocate.
+ */
+#ifdef HAVE___MT_DUP
+static void check_forking(struct check_ctx *ctx)
+{
+	struct rw_semaphore parent_mmap, child_mmap;
+	struct maple_tree parent, child;
+	const unsigned long ranges = 135;
+	unsigned long vma, nodes_before;
+	void *entry;
+	int ret;
+
+	init_rwsem_tree(&parent, &parent_mmap, MT_FLAGS_ALLOC_RANGE);
+	init_rwsem_tree(&child, &child_mmap, MT_FLAGS_ALLOC_RANGE);
+
+	/* The parent's "VMAs": [v * 10, v * 10 + 5] for v = 0 .. 134. */
+	down_write(&parent_mmap);
+	for (vma = 0; vma < ranges; vma++) {
+		MA_STATE(mas, &parent, vma * 10, vma * 10 + 5);
+
+		ret = mas_store_gfp(&mas, xa_mk_value(vma), GFP_KERNEL);
+		if (!CHECK(ctx, &parent, ret == 0, "store %lu: %d", vma, ret))
+			break;
+	}
+
+	/* dup_mmap(): the child's lock nests inside the parent's. */
+	down_write_nested(&child_mmap, SINGLE_DEPTH_NESTING);
+	ret = __mt_dup(&parent, &child, GFP_KERNEL);
+	CHECK(ctx, &parent, ret == 0, "__mt_dup returned %d", ret);
+
+	/* Replacing each entry in place must find every node already there. */
+	mt_set_non_kernel(0);
+	mt_zero_nr_tallocated();
+	nodes_before = mt_nr_tallocated();
+	{
+		MA_STATE(walk, &child, 0, 0);
+
+		mas_for_each(&walk, entry, ULONG_MAX) {
+			mas_store(&walk, entry);
+			if (!CHECK(ctx, &child, !mas_is_err(&walk),
+				   "replacing [%lu, %lu] in the copy failed",
+				   walk.index, walk.last))
+				break;
+		}
+		mas_destroy(&walk);
+	}
+	CHECK(ctx, &child, mt_nr_tallocated() == nodes_before,
+	      "replacing the copy's entries allocated %lu nodes",
+	      (unsigned long)mt_nr_tallocated() - nodes_before);
+	for (vma = 0; vma < ranges; vma++) {
+		entry = mtree_load(&child, vma * 10 + 3);
+		if (!CHECK(ctx, &child, entry == xa_mk_value(vma),
+			   "copy at %lu holds %p", vma * 10 + 3, entry))
+			break;
+	}
+	mt_validate(&child);
+	mt_validate(&parent);
+	__mt_destroy(&child);
+	__mt_destroy(&parent);
+	up_write(&child_mmap);
+	up_write(&parent_mmap);
+}
+#else
+static void check_forking(struct check_ctx *ctx)
+{
+	/* fork()'s tree copy without it: check_fork_model's old strategy */
+	check_skip(ctx, "%s has no __mt_dup()", SUBJECT_NAME);
+}
+#endif
+DEFINE_CHECK(check_forking,
+	     "__mt_dup of a 135-range tree, then every entry overwritten");

@@ -2,8 +2,9 @@
 /*
  * Checks that drive the shims for real with a maple tree on top: an
  * external rwsem lock with lockdep, an allocation failure and its retry
- * (with a writer racing into the retry), and the seed's check_forking.
- * (RCU readers beside a writer: rcu_stress.c.)
+ * (with a writer racing into the retry), and RCU registration.  (RCU
+ * readers beside a writer: rcu_stress.c; the seed's check_forking:
+ * mtree_dup.c.)
  */
 #include <string.h>
 #include <linux/kernel.h>
@@ -13,12 +14,6 @@
 #include <linux/xarray.h>
 #include <harness.h>
 #include "checks.h"
-
-/* An entry that names its range, so a wrong answer is easy to spot. */
-static void *range_entry(unsigned long first, unsigned long last)
-{
-	return xa_mk_value(first << 12 | (last - first));
-}
 
 /* ------------------------------------------------- locks and lockdep */
 
@@ -208,87 +203,6 @@ retry:
 }
 DEFINE_CHECK(check_nomem_retry,
 	     "allocation failure leaves the tree intact; retry, racing writer");
-
-/* --------------------------------------------------- check_forking */
-
-/*
- * The seed's check: duplicate a 135-range allocation tree with external
- * locks, as dup_mmap() does, then overwrite every entry in the copy; the
- * copy has every node already, so no store may allocate.
- */
-#ifdef HAVE___MT_DUP
-static void check_forking(struct check_ctx *ctx)
-{
-	struct rw_semaphore parent_mmap, child_mmap;
-	struct maple_tree parent, child;
-	const unsigned long ranges = 135;
-	unsigned long vma, nodes_before;
-	void *entry;
-	int ret;
-
-	init_rwsem(&parent_mmap);
-	init_rwsem(&child_mmap);
-	mt_init_flags(&parent, MT_FLAGS_ALLOC_RANGE | MT_FLAGS_LOCK_EXTERN);
-	mt_set_external_lock(&parent, &parent_mmap);
-	mt_init_flags(&child, MT_FLAGS_ALLOC_RANGE | MT_FLAGS_LOCK_EXTERN);
-	mt_set_external_lock(&child, &child_mmap);
-
-	/* The parent's "VMAs": [v * 10, v * 10 + 5] for v = 0 .. 134. */
-	down_write(&parent_mmap);
-	for (vma = 0; vma < ranges; vma++) {
-		MA_STATE(mas, &parent, vma * 10, vma * 10 + 5);
-
-		ret = mas_store_gfp(&mas, xa_mk_value(vma), GFP_KERNEL);
-		if (!CHECK(ctx, &parent, ret == 0, "store %lu: %d", vma, ret))
-			break;
-	}
-
-	/* dup_mmap(): the child's lock nests inside the parent's. */
-	down_write_nested(&child_mmap, SINGLE_DEPTH_NESTING);
-	ret = __mt_dup(&parent, &child, GFP_KERNEL);
-	CHECK(ctx, &parent, ret == 0, "__mt_dup returned %d", ret);
-
-	/* Replacing each entry in place must find every node already there. */
-	mt_set_non_kernel(0);
-	mt_zero_nr_tallocated();
-	nodes_before = mt_nr_tallocated();
-	{
-		MA_STATE(walk, &child, 0, 0);
-
-		mas_for_each(&walk, entry, ULONG_MAX) {
-			mas_store(&walk, entry);
-			if (!CHECK(ctx, &child, !mas_is_err(&walk),
-				   "replacing [%lu, %lu] in the copy failed",
-				   walk.index, walk.last))
-				break;
-		}
-		mas_destroy(&walk);
-	}
-	CHECK(ctx, &child, mt_nr_tallocated() == nodes_before,
-	      "replacing the copy's entries allocated %lu nodes",
-	      (unsigned long)mt_nr_tallocated() - nodes_before);
-	for (vma = 0; vma < ranges; vma++) {
-		entry = mtree_load(&child, vma * 10 + 3);
-		if (!CHECK(ctx, &child, entry == xa_mk_value(vma),
-			   "copy at %lu holds %p", vma * 10 + 3, entry))
-			break;
-	}
-	mt_validate(&child);
-	mt_validate(&parent);
-	__mt_destroy(&child);
-	__mt_destroy(&parent);
-	up_write(&child_mmap);
-	up_write(&parent_mmap);
-}
-#else
-static void check_forking(struct check_ctx *ctx)
-{
-	/* fork()'s tree copy without it: check_fork_model's old strategy */
-	check_skip(ctx, "%s has no __mt_dup()", SUBJECT_NAME);
-}
-#endif
-DEFINE_CHECK(check_forking,
-	     "__mt_dup of a 135-range tree, then every entry overwritten");
 
 #ifdef CONFIG_PROVE_RCU
 #include <pthread.h>

@@ -4,7 +4,7 @@
 #
 #   ./maple check_fork_model   the model's check (linked into every ./maple)
 #   make forkbench             $(OUT)/forkbench: dup_mmap() old vs new
-#   make bench-fork            scripts/fork-bench.sh: the seed's table, CSV, PNG
+#   make bench-fork            fork/bench.sh: the seed's table, CSV, PNG
 #   make spawn                 $(OUT)/spawn: fork() rate on the running kernel
 #   make bench-spawn           spawn at the seed's VMA counts
 #
@@ -39,10 +39,10 @@ $(SPAWN): $(SRC)/fork/spawn.c
 		$(CC) $(SPAWN_CFLAGS) -o $@ $<
 
 bench-fork:
-	$(Q)$(SRC)/scripts/fork-bench.sh
+	$(Q)$(SRC)/fork/bench.sh
 
 bench-spawn: $(SPAWN)
-	$(Q)$(SRC)/scripts/fork-spawn.sh $(SPAWN)
+	$(Q)$(SRC)/fork/spawn.sh $(SPAWN)
 
 clean: clean-fork
 clean-fork:

@@ -34,6 +34,7 @@
 #include <harness.h>
 #include "mm.h"
 #include "../bench/bench.h"
+#include "../support/median.h"
 
 #define MAX_COUNTS	64
 #define MAX_REPS	101
@@ -136,19 +137,6 @@ static unsigned long window(struct mm *parent, enum dup_strategy how,
 	*dup_rate = n * 10.0 / in_dup;
 	*cycle_rate = n * 10.0 / (now() - start);
 	return n;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, unsigned int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 static void progress(unsigned long vmas, unsigned int rep)

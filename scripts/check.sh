@@ -1,7 +1,11 @@
 #!/bin/sh
 # check.sh: every leg CI runs (make check).  Each leg builds into its own
 # folder under build/ so that none clobbers another, runs, and counts as one
-# test; the last line is "N passed, M failed".
+# test: passed (its command exits 0), skipped (it exits 77, SKIP, having
+# said why: it cannot run on this machine) or failed (any other status).
+# The last line is "N passed, M failed, K skipped".
+#
+#   LEGS="api readme" scripts/check.sh    only the legs named
 #
 #   default     ./maple: the subject's test module and our checks, -Og
 #   mutants     the allocator self-test fails when a semantic is broken
@@ -10,7 +14,7 @@
 #   san         the same under ASan + UBSan
 #   opt         the same optimised (OPT=-O2), as benchmarks build it
 #   32bit       the same with -m32 (BUILD=32): the 32-slot node layout; where
-#               the machine cannot execute i386 binaries, the build only (said)
+#               the machine cannot execute i386 binaries, built, then skipped
 #   kernel      the kernel's 6.12 tree as the subject (KDIR=)
 #   kernel61    Linux 6.1's tree (Debian 12's kernel, before __mt_dup()) as
 #               the subject: its test module and every check that applies
@@ -35,13 +39,19 @@
 #               module at boot, vma-torture, the fork table, dmesg (one fork
 #               boot each here; make kernel-boot does two)
 #   kern-vma    Linux 6.12's tools/testing/vma on our tree: 15 of 15
+#   readme      every code example of README.md builds and runs
+#               (scripts/readme-examples.py)
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 jobs=${JOBS:-2}
 passed=0
 failed=0
+skipped=0
 failed_legs=
+skipped_legs=
+ran_legs=
+SKIP=77		# a leg's exit status for "cannot run here", as automake's
 
 kernel_tree=$(scripts/kernel-tree.sh) || { echo "cannot fetch the kernel tree"; exit 1; }
 kernel61_tree=$(scripts/kernel-tree.sh 6.1) || { echo "cannot fetch Linux 6.1's tree"; exit 1; }
@@ -49,18 +59,31 @@ kernel61_tree=$(scripts/kernel-tree.sh 6.1) || { echo "cannot fetch Linux 6.1's 
 leg() {
 	name=$1
 	shift
+	case " ${LEGS:-$name} " in
+	*" $name "*) ;;
+	*) return 0 ;;
+	esac
+	ran_legs="$ran_legs $name"
 	log="build/logs/$name.log"
 	mkdir -p build/logs
 	start=$(date +%s)
 	printf '%-10s ' "$name"
-	if "$@" >"$log" 2>&1; then
+	"$@" >"$log" 2>&1
+	status=$?
+	took=$(($(date +%s) - start))
+	if [ "$status" = 0 ]; then
 		passed=$((passed + 1))
-		printf 'ok      %4ss  %s\n' "$(($(date +%s) - start))" \
-			"$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)"
+		printf 'ok      %4ss  %s\n' "$took" "$(grep -E \
+			'^[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$' "$log" |
+			tail -1)"
+	elif [ "$status" = "$SKIP" ]; then
+		skipped=$((skipped + 1))
+		skipped_legs="$skipped_legs $name"
+		printf 'skipped %4ss  %s\n' "$took" "$(tail -1 "$log")"
 	else
 		failed=$((failed + 1))
 		failed_legs="$failed_legs $name"
-		printf 'FAILED  %4ss  (log: %s)\n' "$(($(date +%s) - start))" "$log"
+		printf 'FAILED  %4ss  (log: %s)\n' "$took" "$log"
 		tail -n 30 "$log" | sed 's/^/    /'
 	fi
 }
@@ -73,16 +96,16 @@ run_maple() {
 }
 
 # The 32-bit build always; its run where the machine can execute i386
-# binaries at all (a kernel without IA32 emulation cannot: then the leg
-# says so and counts the build alone).
+# binaries at all.  On a kernel without IA32 emulation the leg is skipped,
+# once it has built: a failed build still fails it.
 run_32bit() {
 	make -s -j"$jobs" maple O=build/32 BUILD=32 || return 1
 	probe=build/32/ia32-probe
 	printf 'int main(void) { return 0; }\n' | cc -m32 -x c - -o "$probe" &&
 		"$probe" 2>/dev/null && { build/32/maple; return; }
-	echo "32-bit: built; this machine cannot execute i386 binaries" \
-	     "(no IA32 emulation), so the run is skipped"
-	echo "1 passed, 0 failed"
+	echo "built; not run: this machine cannot execute i386 binaries" \
+	     "(no IA32 emulation)"
+	return "$SKIP"
 }
 
 run_valgrind() {
@@ -117,7 +140,18 @@ leg tsan scripts/tsan.sh 1 4
 leg coverage scripts/coverage.sh
 leg kern-boot env BOOTS="${KERNEL_BOOTS:-1}" scripts/kernel-boot.sh
 leg kern-vma scripts/kernel-vma.sh
+leg readme scripts/readme-examples.py
 
+# A leg asked for by name that does not exist is a failure, not nothing.
+for name in ${LEGS:-}; do
+	case " $ran_legs " in
+	*" $name "*) ;;
+	*)	echo "$name: no such leg"
+		failed=$((failed + 1))
+		failed_legs="$failed_legs $name" ;;
+	esac
+done
+[ -z "$skipped_legs" ] || echo "skipped legs:$skipped_legs"
 [ -z "$failed_legs" ] || echo "failed legs:$failed_legs"
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

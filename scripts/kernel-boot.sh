@@ -315,7 +315,7 @@ if [ "$fork_vmas" != none ]; then
 	if command -v gnuplot >/dev/null && [ "$(wc -l <"$csv")" -gt 1 ]; then
 		gnuplot -e "csv='$csv'; out='$kl_top/build/kernel$kl_sfx-fork.png'; \
 			subtitle='$fork_clock; $boots boot(s) x $rounds rounds each, Linux $kl_version.$(sed -n 's/^SUBLEVEL = //p' "$kl_src/Makefile") tinyconfig + kernel/config.fragment'" \
-			"$kl_top/kernel/fork-plot.gp" &&
+			"$kl_top/kernel/boot-fork-plot.gp" &&
 			kl_say "plot: build/kernel$kl_sfx-fork.png"
 	fi
 fi

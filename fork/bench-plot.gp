@@ -1,8 +1,9 @@
-# fork-plot.gp: the plot of scripts/fork-bench.sh (make bench-fork).
+# bench-plot.gp: the plot of the userspace fork model (fork/bench.sh, make
+# bench-fork): dup_mmap() of each tree in this process, old and new strategy.
 #
 #   gnuplot -e "dir='build/fork-bench'; olds='kernel61 kernel ours'; \
 #               news='kernel ours'; gains='kernel ours'; \
-#               out='build/fork-bench.png'; subtitle='...'" scripts/fork-plot.gp
+#               out='build/fork-bench.png'; subtitle='...'" fork/bench-plot.gp
 #
 # Reads, in dir: IMPL-old.dat for each of olds and IMPL-new.dat for each of
 # news (VMAs, dup_mmap() per 10 s, dup+exit per 10 s), IMPL-gain.dat for

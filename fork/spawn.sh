@@ -1,10 +1,10 @@
 #!/bin/sh
-# fork-spawn.sh: fork() rate on the running kernel at the seed's VMA counts
+# fork/spawn.sh: fork() rate on the running kernel at the seed's VMA counts
 # (make bench-spawn), in the seed's layout: a row of VMA counts, a row of
 # forks per ten seconds.  No maple tree of ours is involved: this is the
 # seed's own method (byte-unixbench's spawn), for the kernel that runs it.
 #
-#   scripts/fork-spawn.sh [path/to/spawn]
+#   fork/spawn.sh [path/to/spawn]
 #
 # Settings, from the environment:
 #   SPAWN_SECONDS  forking time per count          (default 1)
@@ -18,7 +18,7 @@ seconds=${SPAWN_SECONDS:-1}
 counts=${SPAWN_COUNTS:-21,121,221,421,821,1621,3221,6421,12821,25621,51221}
 cpu=${SPAWN_CPU:-0}
 
-[ -x "$spawn" ] || { echo "fork-spawn: no $spawn (make spawn)"; exit 1; }
+[ -x "$spawn" ] || { echo "fork/spawn.sh: no $spawn (make spawn)"; exit 1; }
 pin=
 pinned="not pinned"
 if command -v taskset >/dev/null 2>&1 && taskset -c "$cpu" true 2>/dev/null; then

@@ -1,7 +1,8 @@
-# fork-plot.gp: the plot of scripts/kernel-boot.sh's fork table (issue 14).
+# boot-fork-plot.gp: the plot of fork() in real kernels booted under QEMU
+# (scripts/kernel-boot.sh's fork table, make kernel-boot; issue 14).
 #
 #   gnuplot -e "csv='build/kernel-fork.csv'; out='build/kernel-fork.png'; \
-#               subtitle='...'" kernel/fork-plot.gp
+#               subtitle='...'" kernel/boot-fork-plot.gp
 #
 # Reads the CSV kernel-boot.sh writes: vmas, kernel median/min/max, ours
 # median/min/max, ours/kernel ratio of the medians and its range.
@@ -26,7 +27,7 @@ set xtics (21, 101, 421, 1621, 6421, 25621, 51221) rotate by 45 right
 set grid xtics ytics mytics lc rgb '#dddddd'
 set key top right box opaque spacing 1.2 height 0.6
 
-# --- rates (kernel blue, ours orange, as scripts/fork-plot.gp)
+# --- rates (kernel blue, ours orange, as fork/bench-plot.gp)
 set logscale y 10
 set format y '%.0s%c'
 set ylabel 'forks per ten seconds (log): median, min-max'

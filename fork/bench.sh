@@ -1,5 +1,5 @@
 #!/bin/sh
-# fork-bench.sh: the seed's fork benchmark on the userspace fork model
+# fork/bench.sh: the seed's fork benchmark on the userspace fork model
 # (make bench-fork).
 #
 # Builds fork/forkbench optimised (OPT=-O2) for each subject that builds
@@ -343,7 +343,7 @@ echo
 echo "csv: $csv"
 if command -v gnuplot >/dev/null 2>&1; then
 	gnuplot -e "dir='$series'; olds='${olds# }'; news='${news# }'; gains='${gains# }'; out='$png'; subtitle='median of $reps x ${seconds}s windows, $pinned'" \
-		scripts/fork-plot.gp
+		fork/bench-plot.gp
 	echo "png: $png"
 else
 	echo "png: not made (gnuplot missing: apt-get install gnuplot-nox)"
