@@ -16,6 +16,10 @@
 #   32bit       the same with -m32 (BUILD=32): the 32-slot node layout; where
 #               the machine cannot execute i386 binaries, built, then skipped
 #   kernel      the kernel's 6.12 tree as the subject (KDIR=)
+#   kernel73    Linux 7.3's tree (slab sheaves, no bulk mode, maple_copy) as
+#               the subject: its test module and every check that applies
+#   ktests73    our tree against Linux 7.3's test module, with 7.x's slab
+#               conventions (kmem_cache_alloc_bulk() answers a bool)
 #   kernel61    Linux 6.1's tree (Debian 12's kernel, before __mt_dup()) as
 #               the subject: its test module and every check that applies
 #   valgrind    the whole default run under valgrind: 0 errors, 0 definitely
@@ -39,6 +43,8 @@
 #               module at boot, vma-torture, the fork table, dmesg (one fork
 #               boot each here; make kernel-boot does two)
 #   kern-vma    Linux 6.12's tools/testing/vma on our tree: 15 of 15
+#   kern73      our tree in a booted Linux 7.3 (the boot issue 28 saw oops):
+#               the test module, vma-torture, every CPU online, dmesg
 #   readme      every code example of README.md builds and runs
 #               (scripts/readme-examples.py)
 set -u
@@ -55,6 +61,9 @@ SKIP=77		# a leg's exit status for "cannot run here", as automake's
 
 kernel_tree=$(scripts/kernel-tree.sh) || { echo "cannot fetch the kernel tree"; exit 1; }
 kernel61_tree=$(scripts/kernel-tree.sh 6.1) || { echo "cannot fetch Linux 6.1's tree"; exit 1; }
+# Linux 7.3 comes from trixie-backports through the private apt
+# configuration of scripts/kernel-fetch.sh (the system's apt is untouched).
+kernel73_tree=$(scripts/kernel-tree.sh 7.3) || { echo "cannot fetch Linux 7.3's tree"; exit 1; }
 
 leg() {
 	name=$1
@@ -127,6 +136,8 @@ leg opt run_maple build/opt OPT=-O2
 leg 32bit run_32bit
 leg kernel run_maple build/kernel KDIR="$kernel_tree"
 leg kernel61 run_maple build/kernel61 KDIR="$kernel61_tree"
+leg kernel73 run_maple build/kernel73 KDIR="$kernel73_tree"
+leg ktests73 run_maple build/ktests73 KDIR=linux KTESTS="$kernel73_tree"
 leg valgrind run_valgrind
 leg outoftree tests/outoftree/run.sh O=build/default
 leg difftest env SEEDS=200 OPS=5000 scripts/difftest.sh
@@ -140,6 +151,7 @@ leg tsan scripts/tsan.sh 1 4
 leg coverage scripts/coverage.sh
 leg kern-boot env BOOTS="${KERNEL_BOOTS:-1}" scripts/kernel-boot.sh
 leg kern-vma scripts/kernel-vma.sh
+leg kern73 env KERNEL_VERSION=7.3 TREES=ours FORK_VMAS=none scripts/kernel-boot.sh
 leg readme scripts/readme-examples.py
 
 # A leg asked for by name that does not exist is a failure, not nothing.
