@@ -54,7 +54,10 @@ RULES = [
      # built as make bench (scripts/bench.sh) builds it
      'make -s -j%s mtbench O=build/bench-ours KDIR=linux OPT=-O2' % JOBS),
     (r'gdb --args \./maple .*', RUN, '', None),
-    (r'valgrind .*\./maple .*', RUN, '', None),
+    (r'make valgrind VALGRIND_ARGS=\S+', RUN, '', None),
+    (r'(\w+=\S+ )*make valgrind( .*)?', DRY,
+     'minutes under valgrind (the valgrind leg runs it): checked with '
+     'make -n', None),
     (r'cc .*', RUN, '', None),
 ]
 
