@@ -43,6 +43,7 @@
 #               module at boot, vma-torture, the fork table, dmesg (one fork
 #               boot each here; make kernel-boot does two)
 #   kern-vma    Linux 6.12's tools/testing/vma on our tree: 15 of 15
+#   kern-vma73  Linux 7.3's tools/testing/vma on our tree: 26 of 26
 #   kern73      our tree in a booted Linux 7.3 (the boot issue 28 saw oops):
 #               the test module, vma-torture, every CPU online, dmesg
 #   readme      every code example of README.md builds and runs
@@ -151,6 +152,7 @@ leg tsan scripts/tsan.sh 1 4
 leg coverage scripts/coverage.sh
 leg kern-boot env BOOTS="${KERNEL_BOOTS:-1}" scripts/kernel-boot.sh
 leg kern-vma scripts/kernel-vma.sh
+leg kern-vma73 env KERNEL_VERSION=7.3 scripts/kernel-vma.sh
 leg kern73 env KERNEL_VERSION=7.3 TREES=ours FORK_VMAS=none scripts/kernel-boot.sh
 leg readme scripts/readme-examples.py
 

@@ -5246,13 +5246,15 @@ unsigned int mt_nr_allocated(void)
 #ifdef CONFIG_DEBUG_MAPLE_TREE	/* test counters, dumps, validation */
 
 /**
- * mt_cache_shrink() - give the node cache's free objects back (tests).
+ * mt_cache_shrink() - give the node cache's free objects back, so that a
+ * long test under memory debugging does not run short (tests only).
  *
- * Context: any context; a no-op in a kernel build.
+ * Context: process context in a kernel; a no-op in userspace, where the
+ * harnesses drain their caches at exit.
  */
 void mt_cache_shrink(void)
 {
-#ifndef __KERNEL__
+#ifdef __KERNEL__
 	kmem_cache_shrink(maple_node_cache);
 #endif
 }
