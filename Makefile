@@ -377,7 +377,7 @@ help:
 	'  difftest          build mtdifftest, the differential test against the model' \
 	'  difftest-run      ours and the 6.12 tree against the model (scripts/difftest.sh)' \
 	'  fuzz              the difftest engine under libFuzzer for FUZZ_SECONDS' \
-	'  mtbench, bench    the benchmarks; make bench compares ours with 6.12 as ratios' \
+	'  mtbench, bench    the benchmarks; make bench compares ours with 6.12 and 7.3 as ratios' \
 	'                    (benchmark goals alone build -O2 unless OPT= is given)' \
 	'  memlat            ns per dependent load, by cache level and TLB reach' \
 	'  forkbench         the dup_mmap() model, old against new strategy' \
@@ -385,11 +385,11 @@ help:
 	'  spawn, bench-spawn  fork() rate of the running kernel with N VMAs' \
 	'  mtdot, tree-picture  a Graphviz picture of a tree (PICTURE=big: 300 VMAs)' \
 	'  libmaple, install the installable library (build/release/); install into PREFIX' \
-	'  kernel            fetch Linux 6.12 maple tree sources into .kernel/ (KERNEL_VERSION=6.1)' \
+	'  kernel            fetch Linux 6.12 maple tree sources into .kernel/ (KERNEL_VERSION=6.1, 7.3)' \
 	'  ktests            Linux 6.12 test module, unmodified, against our tree' \
-	'  kernel-boot       our tree and 6.12 own in a real kernel under QEMU' \
-	'  kernel-vma        the kernel tools/testing/vma on our tree' \
-	'  kernel-w1         lib/maple_tree.o in a kernel build, W=1: warnings, frames' \
+	'  kernel-boot       our tree and the kernel own in a real kernel under QEMU (KERNEL_VERSION=7.3)' \
+	'  kernel-vma        the kernel tools/testing/vma on our tree (KERNEL_VERSION=7.3)' \
+	'  kernel-w1         lib/maple_tree.o in a kernel build, W=1: warnings, frames (KERNEL_VERSION=7.3)' \
 	'  clean             remove what make made in O=' \
 	'Variables:' \
 	'  O=dir             build into dir (dir/maple, dir/generated/)' \
@@ -397,6 +397,7 @@ help:
 	'  OPT=-O2           optimisation (default -Og: gdb, valgrind, poisoning, RCU rules)' \
 	'  SAN=1 | thread    ASan+UBSan, or ThreadSanitizer' \
 	'  BUILD=32          -m32' \
+	'  SLAB_API=6|7      slab conventions (bulk returns a count or a bool); default from the subject' \
 	'  STRESS=1          seeded yield points in marked accesses (harness/stress.c)' \
 	'  BENCH=name        one benchmark per build, -O2 unless OPT= (see README):' \
 	'                    fork fork_old load walk awalk slot_store node_store' \

@@ -24,9 +24,12 @@ if (!exists("subtitle")) subtitle = ''
 set terminal pngcairo size 1100,1000 font 'DejaVu Sans,11' noenhanced
 set output out
 
-# Colours per implementation: Linux 6.12 blue, ours orange, Linux 6.1 green.
-colour(s) = s eq 'kernel' ? '#1f5fa8' : s eq 'kernel61' ? '#2e8b57' : '#d2691e'
+# Colours per implementation: Linux 6.12 blue, 7.3 purple, ours orange,
+# Linux 6.1 green.
+colour(s) = s eq 'kernel' ? '#1f5fa8' : s eq 'kernel73' ? '#7b3fa0' : \
+	    s eq 'kernel61' ? '#2e8b57' : '#d2691e'
 name(s) = s eq 'kernel' ? "Linux 6.12's tree" : \
+	  s eq 'kernel73' ? "Linux 7.3's tree" : \
 	  s eq 'kernel61' ? "Linux 6.1's tree" : 'our tree'
 
 set multiplot layout 2,1 margins 0.10,0.96,0.08,0.93 spacing 0,0.09 \

@@ -5,11 +5,13 @@
 # Builds fork/forkbench optimised (OPT=-O2) for each subject that builds
 # and passes its checks: Linux 6.1's maple tree (build/fork-kernel61; Debian
 # 12's kernel, before __mt_dup(), so the old strategy only), Linux 6.12's
-# (build/fork-kernel) and our own tree in linux/ (build/fork-ours).  Runs
+# (build/fork-kernel), Linux 7.3's (build/fork-kernel73) and our own tree in
+# linux/ (build/fork-ours).  Runs
 # them in this one invocation, pinned to one CPU, interleaved count by
 # count; prints the seed's table per subject (VMA counts, a row per
 # strategy, the gains), then the seed's before and after on the trees the
-# kernel really had: 6.1 old, 6.12 new, ours new side by side; writes the
+# kernel really had: 6.1 old, 6.12 new, 7.3 new, ours new side by side;
+# writes the
 # CSV and a plot:
 #
 #   build/fork-bench.csv   every point (see forkbench --help for the columns)
@@ -23,8 +25,8 @@
 #   FORK_BENCH_OUT      where the CSV and PNG go     (default build)
 #   FORK_BENCH_OURS     the tree measured as ours    (default linux)
 #   FORK_BENCH_SUBJECTS which subjects, in order     (default: kernel61
-#                       kernel ours; kernel61 is fetched like make kernel
-#                       KERNEL_VERSION=6.1)
+#                       kernel kernel73 ours; kernel61 and kernel73 are
+#                       fetched like make kernel KERNEL_VERSION=6.1 / 7.3)
 #   QUICK=1             a quick look (about a minute): counts 21,221,1621,
 #                       12821, 3 x 0.2 s windows; the settings above win
 #   JOBS                make -j of the builds (default 2)
@@ -49,7 +51,7 @@ fi
 cpu=${FORK_BENCH_CPU:-0}
 out=${FORK_BENCH_OUT:-build}
 ours_tree=${FORK_BENCH_OURS:-linux}
-subjects=${FORK_BENCH_SUBJECTS:-kernel61 kernel ours}
+subjects=${FORK_BENCH_SUBJECTS:-kernel61 kernel kernel73 ours}
 jobs=${JOBS:-2}
 csv="$out/fork-bench.csv"
 png="$out/fork-bench.png"
@@ -100,11 +102,14 @@ for name in $subjects; do
 	kernel)
 		title="Linux 6.12's lib/maple_tree.c"
 		tree=$(scripts/kernel-tree.sh 6.12) || tree= ;;
+	kernel73)
+		title="Linux 7.3's lib/maple_tree.c (sheaves, no bulk mode)"
+		tree=$(scripts/kernel-tree.sh 7.3) || tree= ;;
 	ours)
 		title="$ours_tree/lib/maple_tree.c"
 		tree=$ours_tree ;;
 	*)
-		echo "fork-bench: unknown subject '$name' (kernel61, kernel, ours)"
+		echo "fork-bench: unknown subject '$name' (kernel61, kernel, kernel73, ours)"
 		exit 2 ;;
 	esac
 	if [ -n "$tree" ] && [ -f "$tree/lib/maple_tree.c" ] &&
@@ -203,19 +208,22 @@ table() {
 			}
 			printf "\n"
 		}
-		# Time per call, ours over the kernel tree (its rate over ours),
-		# as make bench prints ratios: below 1.00, ours is faster.
-		for (s = 0; s < 2; s++) {
-			st = s ? "new" : "old"
-			if (!has["ours", st] || !has["kernel", st])
-				continue
-			printf "%-12s", "ours/k " st
-			for (c = 1; c <= n; c++) {
-				o = rate["ours", st, vmas[c]]
-				printf " %8.2f", (o > 0 ? rate["kernel", st, vmas[c]] / o : 0)
+		# Time per call, ours over each kernel tree (its rate over
+		# ours), as make bench prints ratios: below 1.00, ours is faster.
+		split("kernel kernel73", ks, " ")
+		split("6.12 7.3", kn, " ")
+		for (k = 1; k <= 2; k++)
+			for (s = 0; s < 2; s++) {
+				st = s ? "new" : "old"
+				if (!has["ours", st] || !has[ks[k], st])
+					continue
+				printf "%-12s", "ours/" kn[k] " " st
+				for (c = 1; c <= n; c++) {
+					o = rate["ours", st, vmas[c]]
+					printf " %8.2f", (o > 0 ? rate[ks[k], st, vmas[c]] / o : 0)
+				}
+				printf "  (time per call)\n"
 			}
-			printf "  (time per call)\n"
-		}
 	}' "$csv"
 }
 
@@ -236,13 +244,14 @@ before_after() {
 		if (!has["kernel61", "old"] || !(has["kernel", "new"] || has["ours", "new"]))
 			exit
 		print title
-		printf "%-8s %12s %12s %9s %12s %9s\n", "VMAs", "6.1 old",
-		       "6.12 new", "gain", "ours new", "gain"
+		printf "%-8s %12s %12s %9s %12s %9s %12s %9s\n", "VMAs", "6.1 old",
+		       "6.12 new", "gain", "7.3 new", "gain", "ours new", "gain"
 		for (c = 1; c <= n; c++) {
 			v = vmas[c]
 			o = rate["kernel61", "old", v]
-			printf "%-8s %12s %12s %9s %12s %9s\n", v, o,
+			printf "%-8s %12s %12s %9s %12s %9s %12s %9s\n", v, o,
 			       rate["kernel", "new", v], gain(rate["kernel", "new", v], o),
+			       rate["kernel73", "new", v], gain(rate["kernel73", "new", v], o),
 			       rate["ours", "new", v], gain(rate["ours", "new", v], o)
 		}
 	}' "$csv"
@@ -293,7 +302,7 @@ echo
 table 5 "dup_mmap() + exit_mmap() per ten seconds"
 echo
 if [ -n "$(before_after 4 x)" ]; then
-	before_after 4 "before and after: dup_mmap() per ten seconds, Linux 6.1's tree (old) against 6.12's and ours (new)"
+	before_after 4 "before and after: dup_mmap() per ten seconds, Linux 6.1's tree (old) against 6.12's, 7.3's and ours (new)"
 	echo
 	before_after 5 "before and after: dup_mmap() + exit_mmap() per ten seconds"
 	echo
