@@ -640,6 +640,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rp->ops += rp->op;
 	mtree_destroy(&rp->tree);
 	model_destroy(&rp->model);
+	if (nr_allocated)
+		rcu_barrier();	/* 7.x frees its nodes through kfree_rcu() */
 	if (nr_allocated) {
 		printf("fuzz: %ld objects leaked by this input\n", nr_allocated);
 		abort();
