@@ -16,6 +16,8 @@
 #   32bit       the same with -m32 (BUILD=32): the 32-slot node layout; where
 #               the machine cannot execute i386 binaries, built, then skipped
 #   kernel      the kernel's 6.12 tree as the subject (KDIR=)
+#   bench-names an unknown BENCH= stops make before anything compiles;
+#               every known one builds (tests/bench-names/run.sh)
 #   kernel73    Linux 7.3's tree (slab sheaves, no bulk mode, maple_copy) as
 #               the subject: its test module and every check that applies
 #   ktests73    our tree against Linux 7.3's test module, with 7.x's slab
@@ -141,6 +143,7 @@ leg kernel73 run_maple build/kernel73 KDIR="$kernel73_tree"
 leg ktests73 run_maple build/ktests73 KDIR=linux KTESTS="$kernel73_tree"
 leg valgrind run_valgrind
 leg outoftree tests/outoftree/run.sh O=build/default
+leg bench-names tests/bench-names/run.sh
 leg difftest env SEEDS=200 OPS=5000 scripts/difftest.sh
 leg api sh -c "scripts/api-doc.py --check && scripts/kernel-doc-check.sh"
 leg install scripts/install-test.sh
