@@ -525,6 +525,13 @@ static bool cache_may_allocate(struct kmem_cache *cache, gfp_t gfp,
 	nr = 1;		/* mutant: bulk spends one unit whatever its size */
 #endif
 	if (cache->non_kernel < nr) {
+		unsigned int cap;
+
+		/* under a bulk mode, a refusal counts for its watchdog */
+		if (harness_bulk_mode_now(&cap) != HARNESS_BULK_PLAIN)
+			harness_bulk_cut_made();
+		if (__atomic_load_n(&harness_bulk_lifted, __ATOMIC_RELAXED))
+			return true;	/* a livelock was reported: let it end */
 		cache->exec_callback = true;
 		return false;
 	}
@@ -618,20 +625,27 @@ void kmem_cache_free(struct kmem_cache *cache, void *objp)
 /*
  * How many of a multi-object request (bulk, or a sheaf's required part)
  * the injected bulk mode lets through: @size, or fewer (see
- * harness_bulk_mode() in include/harness.h).  __GFP_NOFAIL requests are
- * never cut.  Lock held.
+ * harness_bulk_mode() in include/harness.h).  Only a request that could
+ * fail in a kernel is cut: one that may not sleep.  A sleeping one waits
+ * for memory there, however big, and a caller may rightly retry it until
+ * it succeeds.  Lock held.
  */
 static size_t cache_bulk_cut(gfp_t gfp, size_t size)
 {
 	unsigned int cap;
 
-	if (IS_ENABLED(HARNESS_RELEASE) || (gfp & __GFP_NOFAIL) || size < 2)
+	if (IS_ENABLED(HARNESS_RELEASE) || (gfp & __GFP_NOFAIL) ||
+	    gfpflags_allow_blocking(gfp) || size < 2)
 		return size;
 	switch (harness_bulk_mode_now(&cap)) {
 	case HARNESS_BULK_SHORT:
+		harness_bulk_cut_made();
 		return size / 2;
 	case HARNESS_BULK_SIZE_CAP:
-		return size > cap ? 0 : size;
+		if (size <= cap)
+			return size;
+		harness_bulk_cut_made();
+		return 0;
 	default:
 		return size;
 	}
@@ -642,8 +656,12 @@ static bool cache_late_fail(gfp_t gfp)
 {
 	unsigned int cap;
 
-	return !IS_ENABLED(HARNESS_RELEASE) && !(gfp & __GFP_NOFAIL) &&
-	       harness_bulk_mode_now(&cap) == HARNESS_BULK_LATE_FAIL;
+	if (IS_ENABLED(HARNESS_RELEASE) || (gfp & __GFP_NOFAIL) ||
+	    gfpflags_allow_blocking(gfp) ||
+	    harness_bulk_mode_now(&cap) != HARNESS_BULK_LATE_FAIL)
+		return false;
+	harness_bulk_cut_made();
+	return true;
 }
 
 /*

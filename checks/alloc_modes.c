@@ -2,7 +2,8 @@
 /*
  * check_alloc_modes: stores, erases and duplications while the allocator
  * behaves as a real one may and the harness's plain one never does
- * (harness_bulk_mode(), include/harness.h):
+ * (harness_bulk_mode(), include/harness.h), to the requests that may fail
+ * in a kernel, those that may not sleep:
  *
  *   short      a multi-object request gets half (a 6.x bulk returns that
  *              short count and the caller owns those objects; 7.x's bool
@@ -50,23 +51,51 @@ static const unsigned int mode_flags[] = {
 	MT_FLAGS_ALLOC_RANGE | MT_FLAGS_USE_RCU,
 };
 
-/* The tree against the model, valid, and nothing leaked since @base. */
-static bool modes_judge(struct check_ctx *ctx, struct maple_tree *mt,
-			const struct model *m, long base, const char *what)
+/*
+ * A verdict: on our tree a wrong one fails the check; on a kernel subject
+ * it is reported as that kernel's misbehaviour under the mode (the
+ * allocator's behaviour the kernel never meets from SLUB, but that its
+ * API allows), and the run of that mode stops there.
+ */
+static bool modes_verdict(struct check_ctx *ctx, struct maple_tree *mt,
+			  bool right, const char *what, const char *seen)
 {
-	char why[160];
+#ifdef HARNESS_SUBJECT_KERNEL
+	if (!right) {
+		printf("  %s: kernel misbehaviour reproduced: %s: %s\n",
+		       ctx->name, what, seen);
+		return false;
+	}
+#endif
+	CHECK(ctx, mt, right, "%s: %s", what, seen);
+	return right;
+}
+
+/*
+ * The tree against the model, valid, and every object allocated since
+ * @base one of the tree's nodes (@nodes: the node count at @base).
+ */
+static bool modes_judge(struct check_ctx *ctx, struct maple_tree *mt,
+			const struct model *m, long base, long nodes,
+			const char *what)
+{
+	char why[160], seen[200];
 	bool ok;
 
 	mtree_lock(mt);
 	mt_validate(mt);
 	mtree_unlock(mt);
-	ok = CHECK(ctx, mt, check_tree_matches(mt, m, why, sizeof(why)),
-		   "%s: the tree differs from the model: %s", what, why);
+	ok = check_tree_matches(mt, m, why, sizeof(why));
+	snprintf(seen, sizeof(seen), "the tree differs from the model: %s",
+		 why);
+	if (!modes_verdict(ctx, mt, ok, what, seen))
+		return false;
 	rcu_barrier();
-	ok &= CHECK(ctx, mt, nr_allocated == base + (long)mt_nr_allocated(),
-		    "%s: %ld objects outside the tree", what,
-		    nr_allocated - base - (long)mt_nr_allocated());
-	return ok;
+	nodes = (long)mt_nr_allocated() - nodes;
+	snprintf(seen, sizeof(seen), "%ld objects outside the tree's nodes",
+		 nr_allocated - base - nodes);
+	return modes_verdict(ctx, mt, nr_allocated - base == nodes, what,
+			     seen);
 }
 
 #ifdef HAVE_MTREE_DUP
@@ -81,7 +110,10 @@ static bool modes_dup(struct check_ctx *ctx, struct maple_tree *mt,
 	int ret;
 
 	mt_init_flags(&copy, mt->ma_flags & ~MT_FLAGS_HEIGHT_MASK);
-	ret = mtree_dup(mt, &copy, GFP_KERNEL);
+	/* mtree_dup() allocates under both locks: it may not sleep */
+	mt_set_non_kernel(100000);
+	ret = mtree_dup(mt, &copy, GFP_NOWAIT);
+	mt_set_non_kernel(0);
 	if (ret) {
 		ok &= CHECK(ctx, mt, ret == -ENOMEM && mtree_empty(&copy),
 			    "%s: mtree_dup() returned %d, target %s", what, ret,
@@ -105,16 +137,21 @@ static void modes_run(struct check_ctx *ctx, unsigned int m_i,
 	struct model m;
 	char what[160];
 	void *entry, *want;
-	long base;
+	long base, nodes;
 	int op, ret;
 
 	rcu_barrier();
 	base = nr_allocated;
+	nodes = mt_nr_allocated();
 	mt_init_flags(&mt, flags);
 	model_init(&m);
 	harness_bulk_mode(modes[m_i].mode, modes[m_i].cap);
 	for (op = 0; op < MODES_OPS; op++) {
 		unsigned long r = check_random(&rnd);
+		unsigned long livelocks = harness_bulk_livelocks;
+
+		/* armed afresh: the watchdog counts one operation's cuts */
+		harness_bulk_mode(modes[m_i].mode, modes[m_i].cap);
 
 		first = check_random(&rnd) % MODES_SPAN;
 		last = first + check_random(&rnd) % (r % 4 ? 8 : 300);
@@ -127,8 +164,14 @@ static void modes_run(struct check_ctx *ctx, unsigned int m_i,
 				 "op %d: erase %lu", modes[m_i].name, flags,
 				 seed, op, index);
 			entry = mtree_erase(&mt, index);
-			CHECK(ctx, &mt, entry == want, "%s returned %p, the "
-			      "tree held %p", what, entry, want);
+			if (entry != want) {
+				char seen[80];
+
+				snprintf(seen, sizeof(seen), "returned %p, the "
+					 "tree held %p", entry, want);
+				if (!modes_verdict(ctx, &mt, false, what, seen))
+					goto out;
+			}
 			if (want)
 				model_store(&m, lo, hi, NULL);
 			break;
@@ -154,16 +197,30 @@ static void modes_run(struct check_ctx *ctx, unsigned int m_i,
 				model_store(&m, first, last, entry);
 			break;
 		}
-		if (!modes_judge(ctx, &mt, &m, base, what))
+		if (harness_bulk_livelocks != livelocks &&
+		    !modes_verdict(ctx, &mt, false, what, "it retried the cut "
+				   "allocation 10,000 times without giving up "
+				   "(a livelock; the mode was lifted to let it "
+				   "finish)"))
+			goto out;
+		if (!modes_judge(ctx, &mt, &m, base, nodes, what))
 			break;
 	}
+out:
 	harness_bulk_mode(HARNESS_BULK_PLAIN, 0);
 	mtree_destroy(&mt);
 	model_destroy(&m);
 	rcu_barrier();
-	CHECK(ctx, NULL, nr_allocated == base, "%s, flags %#x, seed %llu: "
-	      "%ld objects leaked", modes[m_i].name, flags, seed,
-	      nr_allocated - base);
+	snprintf(what, sizeof(what), "%s, flags %#x, seed %llu",
+		 modes[m_i].name, flags, seed);
+	{
+		char seen[64];
+		long leaked = nr_allocated - base;
+
+		snprintf(seen, sizeof(seen), "%ld objects leaked", leaked);
+		if (!modes_verdict(ctx, NULL, !leaked, what, seen) && leaked > 0)
+			harness_subject_leaked += leaked;	/* said, above */
+	}
 }
 
 static void check_alloc_modes(struct check_ctx *ctx)

@@ -381,30 +381,42 @@ static void selftest_sheaves(struct check_ctx *ctx)
 	CHECK(ctx, NULL, sheaf == NULL, "a prefill whose object 1 fails succeeded");
 	sheaf_empty_back(cache, sheaf);
 
-	/* a refill that stops part way keeps its part and says -ENOMEM */
+	/*
+	 * A refill that stops part way keeps its part and says -ENOMEM.  The
+	 * bulk modes touch requests that may not sleep (GFP_ATOMIC here, on a
+	 * budget that covers them), never a sleeping one.
+	 */
+	kmem_cache_set_non_kernel(cache, 1000);
 	sheaf = kmem_cache_prefill_sheaf(cache, GFP_KERNEL, 1);
 	harness_bulk_mode(HARNESS_BULK_SHORT, 0);
 	ret = sheaf ? kmem_cache_refill_sheaf(cache, GFP_KERNEL, &sheaf, 7) : 0;
+	CHECK(ctx, NULL, sheaf && !ret && kmem_cache_sheaf_size(sheaf) == 7,
+	      "a sleeping refill was cut: %d, %u objects", ret,
+	      sheaf ? kmem_cache_sheaf_size(sheaf) : 0);
+	sheaf_empty_back(cache, sheaf);
+	sheaf = kmem_cache_prefill_sheaf(cache, GFP_KERNEL, 1);
+	ret = sheaf ? kmem_cache_refill_sheaf(cache, GFP_ATOMIC, &sheaf, 7) : 0;
 	harness_bulk_mode(HARNESS_BULK_PLAIN, 0);
 	CHECK(ctx, NULL, sheaf && ret == -ENOMEM &&
 	      kmem_cache_sheaf_size(sheaf) == 1 + 3,
 	      "short refill: %d, %u objects (want -ENOMEM, 4)", ret,
 	      sheaf ? kmem_cache_sheaf_size(sheaf) : 0);
 	harness_bulk_mode(HARNESS_BULK_LATE_FAIL, 0);
-	ret = sheaf ? kmem_cache_refill_sheaf(cache, GFP_KERNEL, &sheaf, 8) : 0;
+	ret = sheaf ? kmem_cache_refill_sheaf(cache, GFP_ATOMIC, &sheaf, 8) : 0;
 	harness_bulk_mode(HARNESS_BULK_SIZE_CAP, 2);
 	CHECK(ctx, NULL, sheaf && ret == -ENOMEM &&
 	      kmem_cache_sheaf_size(sheaf) == 7,
 	      "late-failing refill: %d, %u objects (want -ENOMEM, 7)", ret,
 	      sheaf ? kmem_cache_sheaf_size(sheaf) : 0);
 	sheaf_empty_back(cache, sheaf);
-	sheaf = kmem_cache_prefill_sheaf(cache, GFP_KERNEL, 3);
+	sheaf = kmem_cache_prefill_sheaf(cache, GFP_ATOMIC, 3);
 	CHECK(ctx, NULL, sheaf == NULL, "a prefill of 3 past a cap of 2");
 	sheaf_empty_back(cache, sheaf);
-	sheaf = kmem_cache_prefill_sheaf(cache, GFP_KERNEL, 2);
+	sheaf = kmem_cache_prefill_sheaf(cache, GFP_ATOMIC, 2);
 	CHECK(ctx, NULL, sheaf != NULL, "a prefill of 2 within a cap of 2");
 	sheaf_empty_back(cache, sheaf);
 	harness_bulk_mode(HARNESS_BULK_PLAIN, 0);
+	kmem_cache_set_non_kernel(cache, 0);
 	CHECK(ctx, NULL, nr_allocated == base && kmem_cache_nr_allocated(cache) == 0,
 	      "sheaves under failures leaked %ld objects", nr_allocated - base);
 
@@ -445,8 +457,15 @@ static void selftest_bulk_modes(struct check_ctx *ctx, struct kmem_cache *cache)
 	void *objs[4], *one;
 	int ret;
 
-	harness_bulk_mode(HARNESS_BULK_SHORT, 0);
+	/* the modes cut what may not sleep; a sleeping request is whole */
+	kmem_cache_set_non_kernel(cache, 1000);
+	harness_bulk_mode(HARNESS_BULK_SIZE_CAP, 1);
 	ret = kmem_cache_alloc_bulk(cache, GFP_KERNEL, 4, objs);
+	CHECK(ctx, NULL, ret == BULK_OK(4), "a sleeping bulk of 4 was cut: %d", ret);
+	if (ret == BULK_OK(4))
+		kmem_cache_free_bulk(cache, 4, objs);
+	harness_bulk_mode(HARNESS_BULK_SHORT, 0);
+	ret = kmem_cache_alloc_bulk(cache, GFP_ATOMIC, 4, objs);
 	harness_bulk_mode(HARNESS_BULK_PLAIN, 0);
 	if (HARNESS_SLAB_API >= 7) {
 		CHECK(ctx, NULL, ret == 0, "a bool bulk cut short returned %d", ret);
@@ -458,17 +477,18 @@ static void selftest_bulk_modes(struct check_ctx *ctx, struct kmem_cache *cache)
 			kmem_cache_free_bulk(cache, ret, objs);
 	}
 	harness_bulk_mode(HARNESS_BULK_LATE_FAIL, 0);
-	ret = kmem_cache_alloc_bulk(cache, GFP_KERNEL, 4, objs);
+	ret = kmem_cache_alloc_bulk(cache, GFP_ATOMIC, 4, objs);
 	CHECK(ctx, NULL, ret == 0 && nr_allocated == base,
 	      "late failure: %d, %ld objects kept", ret, nr_allocated - base);
 	harness_bulk_mode(HARNESS_BULK_SIZE_CAP, 3);
-	ret = kmem_cache_alloc_bulk(cache, GFP_KERNEL, 4, objs);
+	ret = kmem_cache_alloc_bulk(cache, GFP_ATOMIC, 4, objs);
 	CHECK(ctx, NULL, ret == 0, "bulk of 4 past a cap of 3 returned %d", ret);
-	ret = kmem_cache_alloc_bulk(cache, GFP_KERNEL, 3, objs);
+	ret = kmem_cache_alloc_bulk(cache, GFP_ATOMIC, 3, objs);
 	CHECK(ctx, NULL, ret == BULK_OK(3), "bulk of 3 within a cap of 3: %d", ret);
 	if (ret == BULK_OK(3))
 		kmem_cache_free_bulk(cache, 3, objs);
 	harness_bulk_mode(HARNESS_BULK_PLAIN, 0);
+	kmem_cache_set_non_kernel(cache, 0);
 
 	harness_fail_nth_alloc(0);
 	one = kmem_cache_alloc(cache, GFP_KERNEL | __GFP_NOFAIL);

@@ -15,10 +15,12 @@
 #include <harness.h>
 #include "checks.h"
 
+#if defined(HAVE_MAS_FOR_EACH_REV) || defined(HAVE_MAS_NOMEM_NOFAIL)
 static void *rev_entry(unsigned long i)
 {
 	return xa_mk_value(i);
 }
+#endif
 
 #ifdef HAVE_MAS_FOR_EACH_REV
 static void api_for_each_rev(struct check_ctx *ctx)

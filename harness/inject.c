@@ -40,10 +40,35 @@ unsigned long harness_alloc_count(void)
 static int bulk_mode = HARNESS_BULK_PLAIN;
 static unsigned int bulk_cap;
 
+/*
+ * The livelock watchdog: a caller that retries a cut request forever (it
+ * takes "some memory" for progress while the mode keeps failing the rest)
+ * would hang the run.  After HARNESS_BULK_LIVELOCK cuts (or refusals of
+ * the non-kernel budget) under one setting of the mode, the mode and the
+ * budget are lifted so that the caller can finish, and
+ * harness_bulk_livelocks counts it for the check to report.
+ */
+#define HARNESS_BULK_LIVELOCK	10000
+static unsigned long bulk_cuts;		/* cuts since the mode was set */
+unsigned long harness_bulk_livelocks;
+bool harness_bulk_lifted;	/* the watchdog lifted the budget too */
+
 void harness_bulk_mode(enum harness_bulk_mode mode, unsigned int cap)
 {
 	__atomic_store_n(&bulk_cap, cap, __ATOMIC_RELAXED);
+	__atomic_store_n(&bulk_cuts, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&harness_bulk_lifted, false, __ATOMIC_RELAXED);
 	__atomic_store_n(&bulk_mode, (int)mode, __ATOMIC_RELAXED);
+}
+
+void harness_bulk_cut_made(void)
+{
+	if (__atomic_add_fetch(&bulk_cuts, 1, __ATOMIC_RELAXED) !=
+	    HARNESS_BULK_LIVELOCK)
+		return;
+	__atomic_store_n(&bulk_mode, (int)HARNESS_BULK_PLAIN, __ATOMIC_RELAXED);
+	__atomic_store_n(&harness_bulk_lifted, true, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&harness_bulk_livelocks, 1, __ATOMIC_RELAXED);
 }
 
 enum harness_bulk_mode harness_bulk_mode_now(unsigned int *cap)

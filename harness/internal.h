@@ -12,5 +12,8 @@
  * return -1 (inject.c).
  */
 long harness_inject_failure(unsigned long nr);
+/* A multi-object request was cut by the bulk mode (inject.c). */
+void harness_bulk_cut_made(void);
+extern bool harness_bulk_lifted;
 
 #endif /* HARNESS_INTERNAL_H */

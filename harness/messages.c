@@ -22,6 +22,7 @@
 unsigned long harness_warnings;
 unsigned long harness_warnings_silenced;
 unsigned long harness_lockdep_failures;
+long harness_subject_leaked;	/* include/harness.h */
 unsigned long harness_rcu_suspicious_count;
 int harness_abort_on_bug;
 int harness_quiet;

@@ -35,8 +35,9 @@ void harness_fail_nth_alloc(long n);
 /*
  * Bulk modes: what a real allocator may do with a request for several
  * objects (kmem_cache_alloc_bulk(), a sheaf's fill) that this one does not
- * do by itself.  Single-object allocations and __GFP_NOFAIL requests are
- * never touched.
+ * do by itself, to the requests that may fail in a kernel: those that may
+ * not sleep (no __GFP_DIRECT_RECLAIM).  Single-object allocations,
+ * sleeping and __GFP_NOFAIL requests are never touched.
  *   HARNESS_BULK_PLAIN      all or nothing, as SLUB does (the default)
  *   HARNESS_BULK_SHORT      half of the request: a 6.x bulk returns that
  *                           short count (its objects are the caller's to
@@ -59,6 +60,11 @@ enum harness_bulk_mode {
 };
 void harness_bulk_mode(enum harness_bulk_mode mode, unsigned int cap);
 enum harness_bulk_mode harness_bulk_mode_now(unsigned int *cap);
+/*
+ * Times a caller retried cut requests 10,000 times under one setting of
+ * the mode (a livelock): the mode was then lifted so that it could finish.
+ */
+extern unsigned long harness_bulk_livelocks;
 /*
  * How a sheaf is filled (linux.c, "sheaves"): EXACT holds what was asked
  * and a returned sheaf is freed (the default of the checks' builds); KERNEL tops a sheaf up to
@@ -83,6 +89,11 @@ unsigned long harness_alloc_count(void);
 
 /* Objects allocated from every cache and kmalloc, not yet freed. */
 extern long nr_allocated;
+/*
+ * Objects a kernel subject leaked in a misbehaviour a check reproduced and
+ * reported (never set for our tree): the driver does not count them.
+ */
+extern long harness_subject_leaked;
 /* Print every allocation and free. */
 extern int kmalloc_verbose;
 /* Poison byte written over freed objects. */
