@@ -785,6 +785,30 @@ void mas_destroy(struct ma_state *mas)
 }
 MT_EXPORT_GPL(mas_destroy);
 
+/*
+ * mas_grab_wanted() - obtain the nodes a failed write asked for beyond the
+ * spares it has (at least one), dropping the tree's own lock around an
+ * allocation that may sleep.  With __GFP_NOFAIL it keeps asking until all
+ * are in hand; what mas_grab() obtained stays with @mas either way, so
+ * each try asks only for the rest.
+ */
+static void mas_grab_wanted(struct ma_state *mas, gfp_t gflags)
+{
+	unsigned long want = mas_alloc_req(mas), had = mas_spares(mas);
+	bool drop;
+
+	if (!want)
+		want = 1;
+	drop = gfpflags_allow_blocking(gflags) && !mt_external_lock(mas->tree);
+	if (drop)
+		mtree_unlock(mas->tree);
+	while (!mas_grab(mas, want - (mas_spares(mas) - had), gflags) &&
+	       (gflags & __GFP_NOFAIL))
+		;
+	if (drop)
+		mtree_lock(mas->tree);
+}
+
 /**
  * mas_nomem() - after a write failed with -ENOMEM, get the nodes it asked
  * for and tell the caller to retry.
@@ -797,20 +821,9 @@ MT_EXPORT_GPL(mas_destroy);
  */
 bool mas_nomem(struct ma_state *mas, gfp_t gflags)
 {
-	unsigned long want;
-	bool drop;
-
 	if (!mas_is_err(mas) || mas->node != MA_ERROR(-ENOMEM))
 		return false;
-	want = mas_alloc_req(mas);
-	if (!want)
-		want = 1;
-	drop = gfpflags_allow_blocking(gflags) && !mt_external_lock(mas->tree);
-	if (drop)
-		mtree_unlock(mas->tree);
-	mas_grab(mas, want, gflags);
-	if (drop)
-		mtree_lock(mas->tree);
+	mas_grab_wanted(mas, gflags);
 	if (!mas_spares(mas))
 		return false;
 	mas_set_alloc_req(mas, 0);
@@ -4081,28 +4094,10 @@ MT_EXPORT_GPL(mas_expected_entries);
 bool mas_nomem_nofail(struct ma_state *mas, unsigned long index,
 		      unsigned long last)
 {
-	const gfp_t gflags = GFP_KERNEL | __GFP_NOFAIL;
-	unsigned long want;
-	bool drop;
-
 	if (!mas_is_err(mas) || mas->node != MA_ERROR(-ENOMEM))
 		return false;
-	want = mas_alloc_req(mas);
-	if (!want)
-		want = 1;
-	drop = !mt_external_lock(mas->tree);
-	if (drop)
-		mtree_unlock(mas->tree);
-	/*
-	 * __GFP_NOFAIL: the allocator waits for memory rather than fail.
-	 * What mas_grab() did obtain stays with @mas, so a retry asks only
-	 * for the rest.
-	 */
-	while (mas_spares(mas) < want &&
-	       !mas_grab(mas, want - mas_spares(mas), gflags))
-		;
-	if (drop)
-		mtree_lock(mas->tree);
+	/* __GFP_NOFAIL: the allocator waits for memory rather than fail */
+	mas_grab_wanted(mas, GFP_KERNEL | __GFP_NOFAIL);
 	mas_set_alloc_req(mas, 0);
 	mas_set_range(mas, index, last);
 	mas->node = NULL;
