@@ -79,7 +79,7 @@ static bool modes_judge(struct check_ctx *ctx, struct maple_tree *mt,
 			const struct model *m, long base, long nodes,
 			const char *what)
 {
-	char why[160], seen[200];
+	char why[160] = "", seen[200];
 	bool ok;
 
 	mtree_lock(mt);

@@ -159,6 +159,23 @@ void harness_call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *))
 	pthread_mutex_unlock(&rcu_queue.lock);
 }
 
+/*
+ * A fork() (the checks run crashing scenarios in a child) first lets every
+ * queued callback run: the child has no worker thread, and a batch the
+ * worker held in its hands would be lost to the child (valgrind calls the
+ * objects in it lost).
+ */
+static void rcu_before_fork(void)
+{
+	if (__atomic_load_n(&rcu_queue.started, __ATOMIC_RELAXED))
+		harness_rcu_barrier();
+}
+
+__attribute__((constructor)) static void rcu_fork_hook(void)
+{
+	pthread_atfork(rcu_before_fork, NULL, NULL);
+}
+
 void harness_rcu_barrier(void)
 {
 	unsigned long target;
