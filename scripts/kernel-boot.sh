@@ -31,7 +31,16 @@
 # line is "N passed, M failed", counting boots.
 #
 # Variables (defaults):
-#   TREES="kernel ours"   which kernels, in this order
+#   TREES="kernel ours"   which kernels, in this order: kernel (pristine),
+#                         ours (our two files), old (pristine but for
+#                         kernel/fork.c: the pre-series dup_mmap() of
+#                         kernel/old-dup-mmap.py)
+#   CONFIG=plain          debug: + kernel/debug.fragment (KASAN, lockdep,
+#                         PROVE_RCU...), builds and logs named "-debug"
+#   STRESS=3              seconds per stress-ng stressor in the test boots
+#                         (all CPUs, --verify), 0: none
+#   STRESS_TABLE=0        seconds per stressor in the fork boots (one CPU,
+#                         the instruction clock): the bogo-ops table
 #   BOOTS=2               fork table boots of each kernel (0: only build)
 #   TESTS=1               0: no test boots (only the fork table)
 #   TORTURE=30            seconds of vma-torture, 0: none
@@ -57,34 +66,37 @@ seed=${SEED:-1}
 fork_vmas=${FORK_VMAS:-21,101,421,1621,6421,25621,51221}
 rounds=${ROUNDS:-3}
 fork_seconds=${FORK_SECONDS:-}
+stress=${STRESS:-3}
+stress_table=${STRESS_TABLE:-0}
 accel=${ACCEL:-auto}
 smp=${SMP:-2}
 mem=${MEM:-1G}
 timeout=${TIMEOUT:-1500}
 
 out="$kl_top/build/kernel$kl_sfx"
-ours_tree="$kl_cache/ours$kl_sfx"
+ours_tree="$kl_cache/ours$kl_vsfx"
+old_tree="$kl_cache/old$kl_vsfx"
 mkdir -p "$out"
 
 # ---------------------------------------------------------------- packages
 kl_deps flex bison bc libelf-dev libssl-dev cpio qemu-system-x86 \
-	busybox-static gnuplot-nox
+	busybox-static gnuplot-nox stress-ng python3
 
 # ----------------------------------------------------------------- kernels
 kl_extract
-kl_ours_tree "$ours_tree"
 build_start=$(date +%s)
 for t in $trees; do
 	case $t in
 	kernel) kl_build "kernel$kl_sfx" "$kl_src" ;;
-	ours) kl_build "ours$kl_sfx" "$ours_tree" ;;
-	*) kl_die "unknown tree '$t' in TREES" ;;
+	ours) kl_ours_tree "$ours_tree"; kl_build "ours$kl_sfx" "$ours_tree" ;;
+	old) kl_old_tree "$old_tree"; kl_build "old$kl_sfx" "$old_tree" ;;
+	*) kl_die "unknown tree '$t' in TREES (kernel, ours, old)" ;;
 	esac
 done
 build_time=$(($(date +%s) - build_start))
 
 # --------------------------------------------------------------- initramfs
-kl_say "initramfs: busybox, init, vma-torture, spawn"
+kl_say "initramfs: busybox, init, vma-torture, spawn, stress-ng"
 guest="$out/guest"
 mkdir -p "$guest"
 cc -O2 -o "$guest/gen_init_cpio" "$kl_src/usr/gen_init_cpio.c"
@@ -112,6 +124,23 @@ file -L "$busybox" 2>/dev/null | grep -q 'statically linked' ||
 	for a in $("$busybox" --list); do
 		[ "$a" = busybox ] || echo "slink /bin/$a busybox 777 0 0"
 	done
+	# Debian's stress-ng as the package ships it, with the shared
+	# libraries ldd names, at the paths the loader looks in
+	stress_ng=$(command -v stress-ng) || kl_die "no stress-ng"
+	echo "file /bin/stress-ng $stress_ng 755 0 0"
+	ldd "$stress_ng" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' |
+		sort -u >"$guest/stress-ng.libs"
+	[ -s "$guest/stress-ng.libs" ] || kl_die "ldd lists no library of $stress_ng"
+	xargs -n1 dirname <"$guest/stress-ng.libs" | sort -u | while read -r d; do
+		p=
+		for c in $(echo "$d" | tr '/' ' '); do
+			p="$p/$c"
+			echo "dir $p 755 0 0"
+		done
+	done | awk '!seen[$0]++'
+	while read -r l; do
+		echo "file $l $(readlink -f "$l") 755 0 0"
+	done <"$guest/stress-ng.libs"
 } >"$guest/initramfs.list"
 "$guest/gen_init_cpio" "$guest/initramfs.list" | gzip -6 >"$out/initramfs.cpio.gz"
 
@@ -208,6 +237,12 @@ boot() {
 	elif [ -z "$verdict" ]; then
 		verdict="no verdict (qemu exit $rc)"
 	fi
+	# the old tree says once, at its first fork, that it copies VMA by
+	# VMA: without that line the boot measured the wrong kernel
+	if [ "$t" = old ] && ! grep -a -q 'dup_mmap: pre-__mt_dup() duplication' "$log"; then
+		verdict="$verdict; no pre-series dup_mmap() line: not the old kernel"
+		suspicious=$((suspicious + 1))
+	fi
 	if [ "$suspicious" != 0 ]; then
 		verdict="$verdict; $suspicious suspicious kernel lines on the console"
 		grep -a -v '^guest: dmesg: ' "$log" | grep -a -E "$kernel_trouble" |
@@ -227,7 +262,7 @@ boot() {
 [ "${TESTS:-1}" = 0 ] ||
 for t in $trees; do
 	boot "$t" test "$out/$t-test.log" "$smp" \
-		"maple.seed=$seed maple.torture=$torture maple.fork=none"
+		"maple.seed=$seed maple.torture=$torture maple.fork=none maple.stress=$stress"
 done
 
 # The fork table: boots of their own, alternating between the kernels, one
@@ -251,72 +286,58 @@ if [ "$fork_vmas" != none ]; then
 		for t in $trees; do
 			# shellcheck disable=SC2086
 			boot "$t" fork$b "$out/$t-fork$b.log" 1 \
-				"initcall_blacklist=maple_tree_seed maple.module=0 maple.torture=0 maple.fork=$fork_vmas maple.rounds=$rounds maple.seconds=$fork_seconds" \
+				"initcall_blacklist=maple_tree_seed maple.module=0 maple.torture=0 maple.fork=$fork_vmas maple.rounds=$rounds maple.seconds=$fork_seconds maple.stress=$stress_table maple.workers=1" \
 				$fork_args
 		done
 		b=$((b + 1))
 	done
 fi
 
-# --------------------------------------------------------------- fork table
-raw="$kl_top/build/kernel$kl_sfx-fork-raw.csv"
-csv="$kl_top/build/kernel$kl_sfx-fork.csv"
-txt="$kl_top/build/kernel$kl_sfx-fork.txt"
-if [ "$fork_vmas" != none ]; then
+# ------------------------------------------------------------------ tables
+# kernel/boot-tables.py: medians and ranges of every sample.
+# build/kernel-fork.{txt,csv,png}: ours against the pristine kernel;
+# build/kernel-seed.{txt,csv,png}: the seed's table, when "old" booted;
+# build/kernel-stress.{txt,csv}: stress-ng bogo-ops, when STRESS_TABLE.
+prefix="$kl_top/build/kernel$kl_sfx"
+raw="$prefix-fork-raw.csv"
+sublevel=$(sed -n 's/^SUBLEVEL = //p' "$kl_src/Makefile")
+labels="version=$kl_version.$sublevel boots=$boots rounds=$rounds"
+if [ "$fork_vmas" != none ] && [ "$boots" -gt 0 ]; then
 	echo "tree,boot,round,vmas,forks_per_10s" >"$raw"
+	echo "tree,boot,stressor,rc,bogo_ops" >"$prefix-stress-raw.csv"
 	for t in $trees; do
 		b=1
 		while [ "$b" -le "$boots" ]; do
+			log="$out/$t-fork$b.log"
 			grep -a -o "fork: tree $t round [0-9]* vmas [0-9]* rate [0-9.]*" \
-				"$out/$t-fork$b.log" 2>/dev/null |
+				"$log" 2>/dev/null |
 				awk -v b="$b" '{ print $3 "," b "," $5 "," $7 "," $9 }' >>"$raw" || true
+			grep -a -o "stress: tree $t stressor [a-z0-9-]* rc [0-9]* bogo-ops [0-9a-z]*" \
+				"$log" 2>/dev/null |
+				awk -v b="$b" '{ print $3 "," b "," $5 "," $7 "," $9 }' \
+				>>"$prefix-stress-raw.csv" || true
 			b=$((b + 1))
 		done
 	done
-	# medians and min-max per tree and count; ratio ours/kernel of the
-	# medians, its range the extreme pairs (ours min / kernel max ...)
-	awk -F, -v ver="$kl_version" -v accel="$accel" -v clock="$fork_clock" -v boots="$boots" -v rounds="$rounds" '
-	function median(list,   n, a, i, j, t) {
-		n = split(list, a, " ")
-		for (i = 2; i <= n; i++)
-			for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) {
-				t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
-			}
-		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-	}
-	NR > 1 {
-		k = $1 SUBSEP $4
-		s[k] = s[k] " " $5
-		cnt[k]++
-		if (!(k in lo) || $5 < lo[k]) lo[k] = $5
-		if (!(k in hi) || $5 > hi[k]) hi[k] = $5
-		if (!($4 in seen)) { seen[$4] = 1; order[++nv] = $4 }
-	}
-	END {
-		for (i = 2; i <= nv; i++)
-			for (j = i; j > 1 && order[j - 1] > order[j]; j--) {
-				t = order[j]; order[j] = order[j - 1]; order[j - 1] = t
-			}
-		print "vmas,kernel_median,kernel_min,kernel_max,ours_median,ours_min,ours_max,ratio,ratio_min,ratio_max,samples" > csv
-		printf "fork()+exit+wait per 10 s in the guest (%s; %s boot(s) x %s rounds of each kernel): median [min-max]\n", clock, boots, rounds > txt
-		printf "%8s  %-26s %-26s %s\n", "VMAs", "Linux " ver " tree", "our tree", "ours/kernel [range]" > txt
-		for (i = 1; i <= nv; i++) {
-			v = order[i]; kk = "kernel" SUBSEP v; ko = "ours" SUBSEP v
-			if (!(kk in s) || !(ko in s)) continue
-			mk = median(s[kk]); mo = median(s[ko])
-			r = mk > 0 ? mo / mk : 0
-			rlo = hi[kk] > 0 ? lo[ko] / hi[kk] : 0
-			rhi = lo[kk] > 0 ? hi[ko] / lo[kk] : 0
-			printf "%d,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.3f,%.3f,%.3f,%d\n", v, mk, lo[kk], hi[kk], mo, lo[ko], hi[ko], r, rlo, rhi, cnt[ko] > csv
-			printf "%8d  %8.0f [%7.0f-%7.0f]  %8.0f [%7.0f-%7.0f]  %.3f [%.3f-%.3f]\n", v, mk, lo[kk], hi[kk], mo, lo[ko], hi[ko], r, rlo, rhi > txt
-		}
-	}' csv="$csv" txt="$txt" "$raw"
-	cat "$txt" >&2
-	if command -v gnuplot >/dev/null && [ "$(wc -l <"$csv")" -gt 1 ]; then
-		gnuplot -e "csv='$csv'; out='$kl_top/build/kernel$kl_sfx-fork.png'; \
-			subtitle='$fork_clock; $boots boot(s) x $rounds rounds each, Linux $kl_version.$(sed -n 's/^SUBLEVEL = //p' "$kl_src/Makefile") tinyconfig + kernel/config.fragment'" \
-			"$kl_top/kernel/boot-fork-plot.gp" &&
-			kl_say "plot: build/kernel$kl_sfx-fork.png"
+	rm -f "$prefix-fork.txt" "$prefix-fork.csv" "$prefix-seed.txt" "$prefix-seed.csv"
+	# shellcheck disable=SC2086
+	python3 "$kl_top/kernel/boot-tables.py" fork "$raw" "$prefix" \
+		"clock=$fork_clock" $labels
+	for f in fork seed; do
+		[ -f "$prefix-$f.txt" ] || continue
+		cat "$prefix-$f.txt" >&2
+		command -v gnuplot >/dev/null || continue
+		[ "$(wc -l <"$prefix-$f.csv")" -gt 1 ] || continue
+		gnuplot -e "csv='$prefix-$f.csv'; out='$prefix-$f.png'; \
+			subtitle='$fork_clock; $boots boot(s) x $rounds rounds each, Linux $kl_version.$sublevel tinyconfig + kernel/config.fragment'" \
+			"$kl_top/kernel/boot-$f-plot.gp" &&
+			kl_say "plot: build/kernel$kl_sfx-$f.png"
+	done
+	if [ "$stress_table" != 0 ]; then
+		# shellcheck disable=SC2086
+		python3 "$kl_top/kernel/boot-tables.py" stress \
+			"$prefix-stress-raw.csv" "$prefix" "clock=$fork_clock" $labels
+		cat "$prefix-stress.txt" >&2
 	fi
 fi
 

@@ -11,11 +11,18 @@
 #   kl_ours_tree DIR      DIR: a hard-link copy of the pristine tree with our
 #                         linux/lib/maple_tree.c and linux/include/linux/
 #                         maple_tree.h as real copies (refreshed when changed)
+#   kl_old_tree DIR       DIR: a hard-link copy of the pristine tree whose
+#                         kernel/fork.c is kernel/old-dup-mmap.py's: the
+#                         pre-series dup_mmap(), one store per VMA ("old")
 #   kl_config SRC OUT [EXTRA]   OUT/.config: tinyconfig + kernel/config.fragment
 #                         (+ an EXTRA fragment), checked option by option
 #   kl_build NAME SRC     bzImage of SRC in .kernel/full/build/NAME, skipped
 #                         when the sources that differ between trees and
 #                         the config are unchanged since the last build
+#
+# CONFIG=debug adds kernel/debug.fragment (KASAN, lockdep, PROVE_RCU, SLUB
+# debugging: issue 25), CONFIG=kcsan kernel/kcsan.fragment; their builds
+# and copies are named with "-debug", "-kcsan" after the version's.
 #
 # Variables: KERNEL_JOBS (make -j, default 2), OURS_C / OURS_H (our files,
 # default linux/lib/maple_tree.c and linux/include/linux/maple_tree.h).
@@ -31,7 +38,19 @@ kl_builds="$kl_cache/build"
 # Names of builds and copies: "kernel", "ours" for 6.12 (as they always
 # were), "kernel-7.3", "ours-7.3" for another version.
 if [ "$kl_version" = 6.12 ]; then kl_sfx=; else kl_sfx="-$kl_version"; fi
+kl_vsfx=$kl_sfx		# the version's alone: source copies are per version
 kl_fragment="$kl_top/kernel/config.fragment"
+kl_confname=${CONFIG:-plain}
+kl_extra=
+case $kl_confname in
+plain) ;;
+*)	kl_extra="$kl_top/kernel/$kl_confname.fragment"
+	[ -f "$kl_extra" ] || {
+		echo "kernel: CONFIG=$kl_confname: no kernel/$kl_confname.fragment" >&2
+		exit 1
+	}
+	kl_sfx="$kl_sfx-$kl_confname" ;;
+esac
 kl_logs="$kl_top/build/kernel/logs"
 kl_jobs=${KERNEL_JOBS:-2}
 kl_ours_c=${OURS_C:-$kl_top/linux/lib/maple_tree.c}
@@ -120,20 +139,52 @@ kl_ours_tree() {
 	done
 }
 
-# Every option the fragments set must come out of olddefconfig as asked.
+# The pre-series duplication in a copy of the pristine tree: only
+# kernel/fork.c is a file of its own, rewritten from the pristine one.
+kl_old_tree() {
+	kl_dir=$1
+	kl_extract
+	if [ ! -f "$kl_dir/Makefile" ]; then
+		kl_say "hard-link copy of the kernel tree: $kl_dir"
+		rm -rf "$kl_dir.tmp"
+		cp -al "$kl_src" "$kl_dir.tmp"
+		mv "$kl_dir.tmp" "$kl_dir"
+	fi
+	kl_tmpc=$(mktemp "$kl_cache/.fork.XXXXXX")
+	python3 "$kl_top/kernel/old-dup-mmap.py" "$kl_src/kernel/fork.c" "$kl_tmpc" ||
+		{ rm -f "$kl_tmpc"; kl_die "Linux $kl_version: no pre-series dup_mmap()"; }
+	kl_put "$kl_dir" kernel/fork.c "$kl_tmpc"
+	rm -f "$kl_tmpc"
+	[ "$(stat -c %i "$kl_dir/kernel/fork.c")" != "$(stat -c %i "$kl_src/kernel/fork.c")" ] ||
+		kl_die "$kl_dir/kernel/fork.c is the pristine tree's file"
+}
+
+# Every option the fragments set must come out of olddefconfig as asked;
+# a later fragment's word on an option is the one that counts (the debug
+# fragment's FRAME_WARN over config.fragment's).
 kl_config_check() {
 	kl_cfg=$1
 	shift
 	kl_bad=
+	kl_n=0
 	for kl_frag in "$@"; do
+		kl_n=$((kl_n + 1))
+		kl_later=$(shift "$kl_n"; [ $# = 0 ] || cat "$@" |
+			sed -n 's/^\(CONFIG_[A-Za-z0-9_]*\)=.*/\1/p; s/^# \(CONFIG_[A-Za-z0-9_]*\) is not set/\1/p')
 		while IFS= read -r kl_line; do
 			case $kl_line in
-			CONFIG_*=*)
-				grep -qxF "$kl_line" "$kl_cfg" || kl_bad="$kl_bad ${kl_line%%=*}"
-				;;
+			CONFIG_*=*) kl_opt=${kl_line%%=*} ;;
 			"# CONFIG_"*" is not set")
 				kl_opt=${kl_line#\# }
-				kl_opt=${kl_opt%% *}
+				kl_opt=${kl_opt%% *} ;;
+			*) continue ;;
+			esac
+			! echo "$kl_later" | grep -qxF "$kl_opt" || continue
+			case $kl_line in
+			CONFIG_*=*)
+				grep -qxF "$kl_line" "$kl_cfg" || kl_bad="$kl_bad $kl_opt"
+				;;
+			*)
 				! grep -q "^$kl_opt=" "$kl_cfg" || kl_bad="$kl_bad $kl_opt"
 				;;
 			esac
@@ -153,26 +204,28 @@ kl_config_check() {
 }
 
 kl_config() {
-	kl_tree=$1 kl_out=$2 kl_extra=${3:-}
+	kl_tree=$1 kl_out=$2 kl_more=${3:-}
 	mkdir -p "$kl_out" "$kl_logs"
 	kl_log="$kl_logs/config-$(basename "$kl_out").log"
 	# shellcheck disable=SC2086
 	{
 		make -C "$kl_tree" O="$kl_out" tinyconfig &&
 		"$kl_tree/scripts/kconfig/merge_config.sh" -m -O "$kl_out" \
-			"$kl_out/.config" "$kl_fragment" $kl_extra &&
+			"$kl_out/.config" "$kl_fragment" $kl_more &&
 		make -C "$kl_tree" O="$kl_out" olddefconfig
 	} >"$kl_log" 2>&1 || { tail -n 20 "$kl_log" >&2; kl_die "config failed: $kl_log"; }
 	# shellcheck disable=SC2086
-	kl_config_check "$kl_out/.config" "$kl_fragment" $kl_extra
+	kl_config_check "$kl_out/.config" "$kl_fragment" $kl_more
 }
 
 # What a build depends on beyond the pristine tree: the config fragment and
 # the two files ours replaces.
 kl_stamp() {
 	kl_tree=$1
-	cat "$kl_fragment" "$kl_tree/lib/maple_tree.c" \
-	    "$kl_tree/include/linux/maple_tree.h" | sha256sum | cut -d' ' -f1
+	# shellcheck disable=SC2086
+	cat "$kl_fragment" $kl_extra "$kl_tree/lib/maple_tree.c" \
+	    "$kl_tree/include/linux/maple_tree.h" "$kl_tree/kernel/fork.c" |
+		sha256sum | cut -d' ' -f1
 }
 
 kl_build() {
@@ -184,10 +237,11 @@ kl_build() {
 		kl_say "$kl_name: bzImage is current"
 		return 0
 	fi
-	kl_fstamp=$(sha256sum <"$kl_fragment" | cut -d' ' -f1)
+	# shellcheck disable=SC2086
+	kl_fstamp=$(cat "$kl_fragment" $kl_extra | sha256sum | cut -d' ' -f1)
 	if [ "$(cat "$kl_out/.maple-config" 2>/dev/null)" != "$kl_fstamp" ]; then
-		kl_say "$kl_name: configuring (tinyconfig + kernel/config.fragment)"
-		kl_config "$kl_tree" "$kl_out"
+		kl_say "$kl_name: configuring (tinyconfig + kernel/config.fragment${kl_extra:+ + kernel/$kl_confname.fragment})"
+		kl_config "$kl_tree" "$kl_out" "$kl_extra"
 		echo "$kl_fstamp" >"$kl_out/.maple-config"
 	fi
 	kl_log="$kl_logs/build-$kl_name.log"
