@@ -201,7 +201,10 @@ kl_say "accelerator: $accel ($accel_why)"
 # what a kernel says when something went wrong (kernel/guest/init greps
 # the same in dmesg)
 kernel_trouble='Oops|BUG[: ]|WARNING:|Call Trace|general protection|RCU stall|rcu: INFO|Kernel panic|segfault at|stack guard|corrupted|Bad page|bad_page'
+# a splat's first line: what splats.txt lists
+splat_titles='BUG: |WARNING: |INFO: |Oops|general protection|Kernel panic|RCU stall|\.[ch]:[0-9]+ suspicious'
 boots_passed=0
+: >"$out/splats.txt"
 boots_failed=0
 summary="$out/summary.txt"
 : >"$summary"
@@ -222,16 +225,33 @@ boot() {
 	if [ "$accel" = tcg ] && [ "$boot_smp" -gt 1 ]; then
 		boot_accel="-accel tcg,thread=multi"
 	fi
+	# The pristine kernel's splats are the subject's: reported, listed
+	# in splats.txt, not failed (SUBJECT_SPLATS=fail fails them too).
+	# Ours and the old kernel (whose only change is ours) always fail.
+	splats=fail
+	[ "$t" = kernel ] && [ "${SUBJECT_SPLATS:-report}" = report ] && splats=report
 	qemu "$kl_builds/$t$kl_sfx/arch/x86/boot/bzImage" "$log" \
-		"maple.tree=$t maple.cpus=$boot_smp $append" "$@" || rc=$?
+		"maple.tree=$t maple.cpus=$boot_smp maple.splats=$splats $append" "$@" || rc=$?
 	took=$(($(date +%s) - start))
 	verdict=$(grep -a -o 'guest: [0-9]* passed, [0-9]* failed' "$log" | tail -n 1 || true)
 	grep -a -E 'guest: (PASS|FAIL)|guest: module:|vma-torture: seed .*mismatches|MISMATCH|guest: dmesg:' \
 		"$log" | sed "s/^/    $t: /" >&2 || true
 	# the serial console saw every kernel message, even any the guest's
 	# log buffer lost: scan it too
-	suspicious=$(grep -a -v '^guest: dmesg: ' "$log" |
+	suspicious=$(grep -a -v -E '^guest: (dmesg|subject splat): ' "$log" |
 		grep -a -c -E "$kernel_trouble" || true)
+	subject=
+	if [ "$splats" = report ] && [ "$suspicious" != 0 ]; then
+		# the splats' title lines and the first frame past the
+		# reporting machinery, into splats.txt
+		{
+			echo "== $t $kind ($(basename "$log")): $suspicious lines"
+			grep -a -E "$splat_titles" "$log" | sed 's/^\[[ 0-9.]*\] //' |
+				sort | uniq -c | sort -rn
+		} >>"$out/splats.txt"
+		subject="; $suspicious splat lines of the subject's (splats.txt)"
+		suspicious=0
+	fi
 	if [ $rc = 124 ]; then
 		verdict="killed after ${timeout}s"
 	elif [ -z "$verdict" ]; then
@@ -245,7 +265,7 @@ boot() {
 	fi
 	if [ "$suspicious" != 0 ]; then
 		verdict="$verdict; $suspicious suspicious kernel lines on the console"
-		grep -a -v '^guest: dmesg: ' "$log" | grep -a -E "$kernel_trouble" |
+		grep -a -v -E '^guest: (dmesg|subject splat): ' "$log" | grep -a -E "$kernel_trouble" |
 			head -n 20 | sed 's/^/    ! /' >&2
 	fi
 	case $verdict in
@@ -253,9 +273,9 @@ boot() {
 	*) boots_failed=$((boots_failed + 1)); mark=FAILED
 	   tail -n 30 "$log" | sed 's/^/    | /' >&2 ;;
 	esac
-	kl_say "$kind boot of $t: $mark in ${took}s: ${verdict#guest: }"
+	kl_say "$kind boot of $t: $mark in ${took}s: ${verdict#guest: }$subject"
 	printf '%-6s %-6s %-6s %5ss  %s\n' "$t" "$kind" "$mark" "$took" \
-		"${verdict#guest: }" >>"$summary"
+		"${verdict#guest: }$subject" >>"$summary"
 }
 
 # The tests: the kernel's test module at boot, the torture, the kernel log.
