@@ -41,13 +41,18 @@
 #               -O0 --coverage builds (scripts/stress.sh), ~90 s a build
 #   tsan        check_rcu_stress under ThreadSanitizer, a few seeds
 #   coverage    make coverage: the gcov build passes, and the report is made
-#   kern-boot   our tree and 6.12's own in real kernels under QEMU: the test
-#               module at boot, vma-torture, the fork table, dmesg (one fork
-#               boot each here; make kernel-boot does two)
+#   kern-matrix make kernel-matrix's CI subset (MATRIX=ci): the seed's pair
+#               in booted 6.12 (old dup_mmap() against __mt_dup()) and the
+#               7.3 pair (pristine, ours), fork boots at 4 VMA counts; our
+#               tree's 7.3 test boot: the test module, vma-torture,
+#               stress-ng, every CPU online, dmesg
+#   kern-debug  6.12 with KASAN, lockdep, PROVE_RCU, SLUB debugging
+#               (kernel/debug.fragment), the kernel's tree and ours:
+#               vma-torture, stress-ng --verify, the test module on ours;
+#               a splat on ours fails (make kernel-debug runs the module
+#               on both)
 #   kern-vma    Linux 6.12's tools/testing/vma on our tree: 15 of 15
 #   kern-vma73  Linux 7.3's tools/testing/vma on our tree: 26 of 26
-#   kern73      our tree in a booted Linux 7.3 (the boot issue 28 saw oops):
-#               the test module, vma-torture, every CPU online, dmesg
 #   readme      every code example of README.md builds and runs
 #               (scripts/readme-examples.py)
 set -u
@@ -153,10 +158,11 @@ leg fuzz env FUZZ_SECONDS="${FUZZ_SECONDS:-60}" scripts/fuzz.sh
 leg stress env SECONDS_PER_BUILD="${STRESS_SECONDS:-90}" scripts/stress.sh 1 60
 leg tsan scripts/tsan.sh 1 4
 leg coverage scripts/coverage.sh
-leg kern-boot env BOOTS="${KERNEL_BOOTS:-1}" scripts/kernel-boot.sh
+leg kern-matrix env MATRIX=ci scripts/kernel-matrix.sh
+leg kern-debug env CONFIG=debug FORK_VMAS=none STRESS=1 TORTURE=20 \
+	MODULE_TREES=ours scripts/kernel-boot.sh
 leg kern-vma scripts/kernel-vma.sh
 leg kern-vma73 env KERNEL_VERSION=7.3 scripts/kernel-vma.sh
-leg kern73 env KERNEL_VERSION=7.3 TREES=ours FORK_VMAS=none scripts/kernel-boot.sh
 leg readme scripts/readme-examples.py
 
 # A leg asked for by name that does not exist is a failure, not nothing.

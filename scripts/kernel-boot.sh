@@ -43,6 +43,12 @@
 #                         the instruction clock): the bogo-ops table
 #   BOOTS=2               fork table boots of each kernel (0: only build)
 #   TESTS=1               0: no test boots (only the fork table)
+#   TEST_TREES=all        which trees get a test boot (none: no tree)
+#   MODULE_TREES=all      which test boots run the kernel's test module at
+#                         boot (the others keep it out: under KASAN and
+#                         lockdep the pristine 6.12 tree's module, which
+#                         validates the tree after every step, runs for
+#                         most of an hour under TCG)
 #   TORTURE=30            seconds of vma-torture, 0: none
 #   SEED=1                torture seed
 #   FORK_VMAS=21,101,421,1621,6421,25621,51221   VMA counts, none: no table
@@ -67,6 +73,10 @@ fork_vmas=${FORK_VMAS:-21,101,421,1621,6421,25621,51221}
 rounds=${ROUNDS:-3}
 fork_seconds=${FORK_SECONDS:-}
 stress=${STRESS:-3}
+test_trees=${TEST_TREES:-all}
+module_trees=${MODULE_TREES:-all}
+[ "$test_trees" = all ] && test_trees=$trees
+[ "$module_trees" = all ] && module_trees=$trees
 stress_table=${STRESS_TABLE:-0}
 accel=${ACCEL:-auto}
 smp=${SMP:-2}
@@ -85,7 +95,10 @@ kl_deps flex bison bc libelf-dev libssl-dev cpio qemu-system-x86 \
 # ----------------------------------------------------------------- kernels
 kl_extract
 build_start=$(date +%s)
-for t in $trees; do
+# the pristine kernel first: the other trees' builds start from its objects
+build_order=$(for t in $trees; do [ "$t" = kernel ] && echo "$t"; done
+	      for t in $trees; do [ "$t" = kernel ] || echo "$t"; done)
+for t in $build_order; do
 	case $t in
 	kernel) kl_build "kernel$kl_sfx" "$kl_src" ;;
 	ours) kl_ours_tree "$ours_tree"; kl_build "ours$kl_sfx" "$ours_tree" ;;
@@ -278,11 +291,16 @@ boot() {
 		"${verdict#guest: }$subject" >>"$summary"
 }
 
-# The tests: the kernel's test module at boot, the torture, the kernel log.
+# The tests: the kernel's test module at boot, the torture, stress-ng,
+# the kernel log.  Logs of an earlier run go first: tables read every log.
+rm -f "$out"/*-test.log "$out"/*-fork[0-9]*.log
 [ "${TESTS:-1}" = 0 ] ||
 for t in $trees; do
+	case " $test_trees " in *" $t "*) ;; *) continue ;; esac
+	module="maple.module=0 initcall_blacklist=maple_tree_seed"
+	case " $module_trees " in *" $t "*) module= ;; esac
 	boot "$t" test "$out/$t-test.log" "$smp" \
-		"maple.seed=$seed maple.torture=$torture maple.fork=none maple.stress=$stress"
+		"maple.seed=$seed maple.torture=$torture maple.fork=none maple.stress=$stress $module"
 done
 
 # The fork table: boots of their own, alternating between the kernels, one

@@ -16,9 +16,18 @@
 #                         pre-series dup_mmap(), one store per VMA ("old")
 #   kl_config SRC OUT [EXTRA]   OUT/.config: tinyconfig + kernel/config.fragment
 #                         (+ an EXTRA fragment), checked option by option
-#   kl_build NAME SRC     bzImage of SRC in .kernel/full/build/NAME, skipped
-#                         when the sources that differ between trees and
-#                         the config are unchanged since the last build
+#   kl_build NAME SRC     bzImage of SRC, skipped when the sources that
+#                         differ between trees and the config are unchanged
+#                         since the last build.  The build folder is
+#                         SRC/.maple-build-CONFIG, a child of the tree, so
+#                         that kbuild names the sources relatively (srctree
+#                         is "..") and a copy tree's first build starts
+#                         from the pristine tree's objects: make then
+#                         rebuilds only what our files change (the old
+#                         kernel's fork.c: one object).
+#                         .kernel/full/build/NAME links to it.
+#   kl_link_copy SRC DIR  DIR: a hard-link copy of the tree SRC, without
+#                         its build folders
 #
 # CONFIG=debug adds kernel/debug.fragment (KASAN, lockdep, PROVE_RCU, SLUB
 # debugging: issue 25), CONFIG=kcsan kernel/kcsan.fragment; their builds
@@ -118,15 +127,20 @@ kl_put() {
 	kl_say "$kl_rel: our copy put in $(basename "$kl_dir")"
 }
 
+kl_link_copy() {
+	[ -f "$2/Makefile" ] && return 0
+	kl_say "hard-link copy of the kernel tree: $2"
+	rm -rf "$2.tmp"
+	cp -al "$1" "$2.tmp"
+	# the build folders are the tree's own, never shared by links
+	rm -rf "$2.tmp"/.maple-build-*
+	mv "$2.tmp" "$2"
+}
+
 kl_ours_tree() {
 	kl_dir=$1
 	kl_extract
-	if [ ! -f "$kl_dir/Makefile" ]; then
-		kl_say "hard-link copy of the kernel tree: $kl_dir"
-		rm -rf "$kl_dir.tmp"
-		cp -al "$kl_src" "$kl_dir.tmp"
-		mv "$kl_dir.tmp" "$kl_dir"
-	fi
+	kl_link_copy "$kl_src" "$kl_dir"
 	kl_put "$kl_dir" lib/maple_tree.c "$kl_ours_c"
 	kl_put "$kl_dir" include/linux/maple_tree.h "$kl_ours_h"
 	for kl_rel in lib/maple_tree.c include/linux/maple_tree.h; do
@@ -144,12 +158,7 @@ kl_ours_tree() {
 kl_old_tree() {
 	kl_dir=$1
 	kl_extract
-	if [ ! -f "$kl_dir/Makefile" ]; then
-		kl_say "hard-link copy of the kernel tree: $kl_dir"
-		rm -rf "$kl_dir.tmp"
-		cp -al "$kl_src" "$kl_dir.tmp"
-		mv "$kl_dir.tmp" "$kl_dir"
-	fi
+	kl_link_copy "$kl_src" "$kl_dir"
 	kl_tmpc=$(mktemp "$kl_cache/.fork.XXXXXX")
 	python3 "$kl_top/kernel/old-dup-mmap.py" "$kl_src/kernel/fork.c" "$kl_tmpc" ||
 		{ rm -f "$kl_tmpc"; kl_die "Linux $kl_version: no pre-series dup_mmap()"; }
@@ -230,8 +239,25 @@ kl_stamp() {
 
 kl_build() {
 	kl_name=$1 kl_tree=$2
-	kl_out="$kl_builds/$kl_name"
+	kl_out="$kl_tree/.maple-build-$kl_confname"
 	kl_image="$kl_out/arch/x86/boot/bzImage"
+	mkdir -p "$kl_builds"
+	# the name's link (an older layout had a real folder there)
+	if [ ! -L "$kl_builds/$kl_name" ] || [ "$(readlink "$kl_builds/$kl_name")" != "$kl_out" ]; then
+		rm -rf "$kl_builds/$kl_name"
+		ln -s "$kl_out" "$kl_builds/$kl_name"
+	fi
+	# A copy tree's first build starts from the pristine tree's objects
+	# of the same configuration, when those are complete.
+	kl_seed="$kl_src/.maple-build-$kl_confname"
+	if [ "$kl_tree" != "$kl_src" ] && [ ! -f "$kl_out/.config" ] &&
+	   [ -f "$kl_seed/.maple-stamp" ]; then
+		kl_say "$kl_name: starting from the pristine tree's objects"
+		rm -rf "$kl_out.tmp"
+		cp -a "$kl_seed" "$kl_out.tmp"
+		rm -f "$kl_out.tmp/.maple-stamp"
+		mv "$kl_out.tmp" "$kl_out"
+	fi
 	kl_stamp=$(kl_stamp "$kl_tree")
 	if [ -f "$kl_image" ] && [ "$(cat "$kl_out/.maple-stamp" 2>/dev/null)" = "$kl_stamp" ]; then
 		kl_say "$kl_name: bzImage is current"
@@ -244,12 +270,28 @@ kl_build() {
 		kl_config "$kl_tree" "$kl_out" "$kl_extra"
 		echo "$kl_fstamp" >"$kl_out/.maple-config"
 	fi
+	# The files this tree has of its own (real copies, one link; the
+	# rest are the pristine tree's by hard link) must be newer than any
+	# object, or make would take the pristine objects as current.
+	kl_own=
+	if [ "$kl_tree" != "$kl_src" ]; then
+		kl_own=$(find "$kl_tree" -path "$kl_tree/.maple-build-*" -prune -o \
+			-type f -links 1 -print 2>/dev/null)
+		[ -z "$kl_own" ] || echo "$kl_own" | xargs touch
+	fi
 	kl_log="$kl_logs/build-$kl_name.log"
 	kl_say "$kl_name: make -j$kl_jobs bzImage (log: ${kl_log#"$kl_top"/})"
 	kl_start=$(date +%s)
 	rm -f "$kl_out/.maple-stamp"
 	make -C "$kl_tree" O="$kl_out" -j"$kl_jobs" bzImage >"$kl_log" 2>&1 ||
 		{ tail -n 30 "$kl_log" >&2; kl_die "$kl_name: build failed: $kl_log"; }
+	# each C file of the tree's own was compiled into this build
+	for kl_f in $(echo "$kl_own" | grep '\.c$'); do
+		kl_o="$kl_out/${kl_f#"$kl_tree"/}"
+		kl_o="${kl_o%.c}.o"
+		[ -n "$(find "$kl_o" -newer "$kl_f" 2>/dev/null)" ] ||
+			kl_die "$kl_name: ${kl_o#"$kl_out"/} is older than its source: not this tree's build"
+	done
 	echo "$kl_stamp" >"$kl_out/.maple-stamp"
 	kl_warn=$(grep -c 'maple_tree\.[ch]:[0-9]*:[0-9]*: warning' "$kl_log" || true)
 	kl_say "$kl_name: built in $(($(date +%s) - kl_start))s;" \

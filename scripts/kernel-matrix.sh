@@ -21,8 +21,10 @@
 #                          kernel x 3 rounds, stress-ng 3 s per stressor in
 #                          the test boots and 2 s in the fork boots (the
 #                          bogo-ops table)
-#   MATRIX=ci              what CI runs: 4 counts, 1 boot x 2 rounds,
-#                          stress-ng 1 s per stressor, no bogo-ops table
+#   MATRIX=ci              what CI runs: the seed's pair (6.12 old, new)
+#                          and the 7.3 pair (new, ours); 4 counts, 1 boot x
+#                          2 rounds; one test boot, ours in 7.3 (stress-ng
+#                          1 s per stressor); no bogo-ops table
 #   VERSIONS="6.12 7.3"    which versions (6.12 has three trees, 7.3 two)
 #
 # Other variables go through to kernel-boot.sh (TIMEOUT, ACCEL, ...).  The
@@ -35,9 +37,11 @@ versions=${VERSIONS:-6.12 7.3}
 seed_counts=21,121,221,421,821,1621,3221,6421,12821,25621,51221
 case $matrix in
 full)	counts=${FORK_VMAS:-$seed_counts} boots=${BOOTS:-2} rounds=${ROUNDS:-3}
-	stress=${STRESS:-3} table=${STRESS_TABLE:-2} ;;
+	stress=${STRESS:-3} table=${STRESS_TABLE:-2}
+	trees612="old kernel ours" tests612=all tests73=all ;;
 ci)	counts=${FORK_VMAS:-21,421,6421,51221} boots=${BOOTS:-1} rounds=${ROUNDS:-2}
-	stress=${STRESS:-1} table=${STRESS_TABLE:-0} ;;
+	stress=${STRESS:-1} table=${STRESS_TABLE:-0}
+	trees612="old kernel" tests612=none tests73=ours ;;
 *)	echo "kernel-matrix: MATRIX must be full or ci, not '$matrix'" >&2
 	exit 2 ;;
 esac
@@ -48,8 +52,8 @@ failed=0
 args=
 for v in $versions; do
 	case $v in
-	6.12) trees="old kernel ours"; sfx= ;;
-	7.3) trees="kernel ours"; sfx=-7.3 ;;
+	6.12) trees=$trees612 tests=$tests612 sfx= ;;
+	7.3) trees="kernel ours" tests=$tests73 sfx=-7.3 ;;
 	*) echo "kernel-matrix: no matrix row for Linux $v (6.12, 7.3)" >&2
 	   failed=$((failed + 1)); continue ;;
 	esac
@@ -57,7 +61,8 @@ for v in $versions; do
 	log="$top/build/kernel-matrix-$v.log"
 	mkdir -p "$top/build"
 	t0=$(date +%s)
-	KERNEL_VERSION=$v TREES="$trees" FORK_VMAS=$counts BOOTS=$boots \
+	KERNEL_VERSION=$v TREES="$trees" TEST_TREES="$tests" \
+		FORK_VMAS=$counts BOOTS=$boots \
 		ROUNDS=$rounds STRESS=$stress STRESS_TABLE=$table CONFIG=plain \
 		"$top/scripts/kernel-boot.sh" >"$log.out" 2>"$log"
 	rc=$?

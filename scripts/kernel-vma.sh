@@ -22,14 +22,7 @@ kl_extract
 dir="$kl_cache/vma-$which$kl_sfx"
 case $which in
 ours) kl_ours_tree "$dir" ;;
-kernel)
-	if [ ! -f "$dir/Makefile" ]; then
-		kl_say "hard-link copy of the kernel tree: $dir"
-		rm -rf "$dir.tmp"
-		cp -al "$kl_src" "$dir.tmp"
-		mv "$dir.tmp" "$dir"
-	fi
-	;;
+kernel) kl_link_copy "$kl_src" "$dir" ;;
 *) kl_die "usage: kernel-vma.sh [ours|kernel]" ;;
 esac
 
