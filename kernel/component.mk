@@ -33,7 +33,8 @@ kernel-w1:
 	$(Q)$(SRC)/scripts/kernel-w1.sh
 
 kernel-debug:
-	$(Q)CONFIG=debug FORK_VMAS=$${FORK_VMAS:-none} $(SRC)/scripts/kernel-boot.sh
+	$(Q)CONFIG=debug FORK_VMAS=$${FORK_VMAS:-none} \
+		MODULE_TREES=$${MODULE_TREES:-ours} $(SRC)/scripts/kernel-boot.sh
 
 kernel-kcsan:
 	$(Q)CONFIG=kcsan FORK_VMAS=$${FORK_VMAS:-none} $(SRC)/scripts/kernel-boot.sh

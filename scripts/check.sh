@@ -48,9 +48,9 @@
 #               stress-ng, every CPU online, dmesg
 #   kern-debug  6.12 with KASAN, lockdep, PROVE_RCU, SLUB debugging
 #               (kernel/debug.fragment), the kernel's tree and ours:
-#               vma-torture, stress-ng --verify, the test module on ours;
-#               a splat on ours fails (make kernel-debug runs the module
-#               on both)
+#               vma-torture, stress-ng --verify (14 core VMA stressors);
+#               a splat on ours fails (make kernel-debug adds the test
+#               module on ours and all 35 stressors)
 #   kern-vma    Linux 6.12's tools/testing/vma on our tree: 15 of 15
 #   kern-vma73  Linux 7.3's tools/testing/vma on our tree: 26 of 26
 #   readme      every code example of README.md builds and runs
@@ -158,9 +158,12 @@ leg fuzz env FUZZ_SECONDS="${FUZZ_SECONDS:-60}" scripts/fuzz.sh
 leg stress env SECONDS_PER_BUILD="${STRESS_SECONDS:-90}" scripts/stress.sh 1 60
 leg tsan scripts/tsan.sh 1 4
 leg coverage scripts/coverage.sh
-leg kern-matrix env MATRIX=ci scripts/kernel-matrix.sh
+# stress-ng's core VMA stressors: the whole list (kernel/guest/init) runs
+# in make kernel-debug and make kernel-matrix
+ci_stressors=brk,fork,madvise,mincore,mlock,mmap,mmapfixed,mmapmany,mprotect,mremap,msync,munmap,stack,vm
+leg kern-matrix env MATRIX=ci STRESSORS="$ci_stressors" scripts/kernel-matrix.sh
 leg kern-debug env CONFIG=debug FORK_VMAS=none STRESS=1 TORTURE=20 \
-	MODULE_TREES=ours scripts/kernel-boot.sh
+	STRESSORS="$ci_stressors" MODULE_TREES=none scripts/kernel-boot.sh
 leg kern-vma scripts/kernel-vma.sh
 leg kern-vma73 env KERNEL_VERSION=7.3 scripts/kernel-vma.sh
 leg readme scripts/readme-examples.py

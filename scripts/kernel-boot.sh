@@ -39,6 +39,8 @@
 #                         PROVE_RCU...), builds and logs named "-debug"
 #   STRESS=3              seconds per stress-ng stressor in the test boots
 #                         (all CPUs, --verify), 0: none
+#   STRESSORS=all         which stress-ng stressors (comma-separated; all:
+#                         the guest's list of VMA stressors)
 #   STRESS_TABLE=0        seconds per stressor in the fork boots (one CPU,
 #                         the instruction clock): the bogo-ops table
 #   BOOTS=2               fork table boots of each kernel (0: only build)
@@ -78,6 +80,8 @@ module_trees=${MODULE_TREES:-all}
 [ "$test_trees" = all ] && test_trees=$trees
 [ "$module_trees" = all ] && module_trees=$trees
 stress_table=${STRESS_TABLE:-0}
+stressors=
+[ "${STRESSORS:-all}" = all ] || stressors="maple.stressors=$STRESSORS"
 accel=${ACCEL:-auto}
 smp=${SMP:-2}
 mem=${MEM:-1G}
@@ -300,7 +304,7 @@ for t in $trees; do
 	module="maple.module=0 initcall_blacklist=maple_tree_seed"
 	case " $module_trees " in *" $t "*) module= ;; esac
 	boot "$t" test "$out/$t-test.log" "$smp" \
-		"maple.seed=$seed maple.torture=$torture maple.fork=none maple.stress=$stress $module"
+		"maple.seed=$seed maple.torture=$torture maple.fork=none maple.stress=$stress $stressors $module"
 done
 
 # The fork table: boots of their own, alternating between the kernels, one
@@ -324,7 +328,7 @@ if [ "$fork_vmas" != none ]; then
 		for t in $trees; do
 			# shellcheck disable=SC2086
 			boot "$t" fork$b "$out/$t-fork$b.log" 1 \
-				"initcall_blacklist=maple_tree_seed maple.module=0 maple.torture=0 maple.fork=$fork_vmas maple.rounds=$rounds maple.seconds=$fork_seconds maple.stress=$stress_table maple.workers=1" \
+				"initcall_blacklist=maple_tree_seed maple.module=0 maple.torture=0 maple.fork=$fork_vmas maple.rounds=$rounds maple.seconds=$fork_seconds maple.stress=$stress_table maple.workers=1 $stressors" \
 				$fork_args
 		done
 		b=$((b + 1))
