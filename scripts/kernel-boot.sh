@@ -217,7 +217,14 @@ kl_say "accelerator: $accel ($accel_why)"
 # -------------------------------------------------------------------- boots
 # what a kernel says when something went wrong (kernel/guest/init greps
 # the same in dmesg)
-kernel_trouble='Oops|BUG[: ]|WARNING:|Call Trace|general protection|RCU stall|rcu: INFO|Kernel panic|segfault at|stack guard|corrupted|Bad page|bad_page'
+kernel_trouble='Oops|BUG[: ]|WARNING:|Call Trace|general protection|RCU stall|rcu: INFO|INFO: task|UBSAN:|Kernel panic|segfault at|stack guard|corrupted|Bad page|bad_page'
+# the console without the OOM killer's reports (stress-ng's workers ask
+# for them; the guest counts them) and without the guest's own quotes
+console() {
+	awk '/invoked oom-killer/ { oom = 1 } !oom { print }
+	     /Out of memory: Killed process|oom_reaper:|Memory cgroup out of memory/ { oom = 0 }' "$1" |
+		grep -a -v -E '^guest: (dmesg|subject splat): '
+}
 # a splat's first line: what splats.txt lists
 splat_titles='BUG: |WARNING: |INFO: |Oops|general protection|Kernel panic|RCU stall|\.[ch]:[0-9]+ suspicious'
 boots_passed=0
@@ -255,8 +262,7 @@ boot() {
 		"$log" | sed "s/^/    $t: /" >&2 || true
 	# the serial console saw every kernel message, even any the guest's
 	# log buffer lost: scan it too
-	suspicious=$(grep -a -v -E '^guest: (dmesg|subject splat): ' "$log" |
-		grep -a -c -E "$kernel_trouble" || true)
+	suspicious=$(console "$log" | grep -a -c -E "$kernel_trouble" || true)
 	subject=
 	if [ "$splats" = report ] && [ "$suspicious" != 0 ]; then
 		# the splats' title lines and the first frame past the
@@ -282,7 +288,7 @@ boot() {
 	fi
 	if [ "$suspicious" != 0 ]; then
 		verdict="$verdict; $suspicious suspicious kernel lines on the console"
-		grep -a -v -E '^guest: (dmesg|subject splat): ' "$log" | grep -a -E "$kernel_trouble" |
+		console "$log" | grep -a -E "$kernel_trouble" |
 			head -n 20 | sed 's/^/    ! /' >&2
 	fi
 	case $verdict in
