@@ -3870,7 +3870,52 @@ static noinline void *mas_wr_engine(struct ma_state *mas, void *val,
 }
 
 /*
- * mas_wr_run() - store @val over [mas->index, mas->last] with nodes
+ * mas_wr_replace() - the store an iteration makes most: a value over
+ * exactly the range of the value @mas stands on, in the leaf it stands
+ * on (dup_mmap() puts each VMA's copy where the VMA was).  Only that slot
+ * changes: no pivot, no gap, no node, and a reader sees the old value or
+ * the new.  The planner would come to the same wr_exact_fit; this is the
+ * part of it such a store needs, before any plan is set up.  The state is
+ * trusted as mas_leaf_next() trusts it (the writer holds the lock, and
+ * nothing was stored through another state meanwhile); its offset and the
+ * leaf's own pivots must still name [mas->index, mas->last].
+ * Return: the value replaced, or NULL when the store is not of this kind
+ * (nothing changed, the planner decides).
+ */
+static __always_inline void *mas_wr_replace(struct ma_state *mas, void *val)
+{
+	unsigned char off = mas->offset, end;
+	struct maple_node *node;
+	unsigned long *pivs;
+	void __rcu **slots;
+	void *old;
+
+	if (unlikely(!val) || mas->status != ma_active || !mas->node ||
+	    !mte_is_leaf(mas->node) || !mt_fast_writes())
+		return NULL;
+	node = mte_to_node(mas->node);
+	pivs = ma_pivots(node, maple_leaf_64);
+	end = ma_data_end(node, maple_leaf_64, mas->max);
+	if (off > end || (off < end ? pivs[off] : mas->max) != mas->last ||
+	    (off ? pivs[off - 1] + 1 : mas->min) != mas->index)
+		return NULL;
+	/* A root leaf of one or two ranges may fold into the root pointer. */
+	if (end <= 1 && ma_is_root(node))
+		return NULL;
+	slots = ma_slots(node, maple_leaf_64);
+	old = mt_slot(mas->tree, slots, off);
+	/* Everything is read: only now may the leaf be judged. */
+	if (!old || unlikely(ma_dead(node)))
+		return NULL;
+	rcu_assign_pointer(slots[off], val);
+	mas->end = end;
+	mas->store_type = wr_invalid;
+	mt_fast_writes_count(wr_exact_fit, 0);
+	return old;
+}
+
+/*
+ * __mas_wr_run() - store @val over [mas->index, mas->last] with nodes
  * from @mas's spares, allocating what is missing with @gflags: plan, then
  * an executor or the engine.  The entry points have checked that index <=
  * last.  On -ENOMEM the tree is untouched, @mas holds the error and the
@@ -3878,7 +3923,8 @@ static noinline void *mas_wr_engine(struct ma_state *mas, void *val,
  * range.
  * Return: the value that was at mas->index.
  */
-static void *mas_wr_run(struct ma_state *mas, void *val, gfp_t gflags)
+static noinline void *__mas_wr_run(struct ma_state *mas, void *val,
+				    gfp_t gflags)
 {
 	unsigned long index = mas->index, last = mas->last;
 	void *old = MT_OLD_UNKNOWN;
@@ -3893,6 +3939,19 @@ static void *mas_wr_run(struct ma_state *mas, void *val, gfp_t gflags)
 	mas->last = last;
 	mas->store_type = wr_invalid;
 	return mas_wr_engine(mas, val, old, gflags);
+}
+
+/*
+ * mas_wr_run() - __mas_wr_run(), after mas_wr_replace() had its try: the
+ * replacement takes a few dozen instructions inline, where the planner's
+ * frame alone (its plan holds a leaf's items) costs a third of that.
+ */
+static __always_inline void *mas_wr_run(struct ma_state *mas, void *val,
+					gfp_t gflags)
+{
+	void *old = mas_wr_replace(mas, val);
+
+	return old ? old : __mas_wr_run(mas, val, gflags);
 }
 
 /* The gflags of a write that must not sleep (the lock is held). */
@@ -3926,7 +3985,13 @@ void *mas_store(struct ma_state *mas, void *val)
 	old = mas_wr_run(mas, val, MT_GFP_NOSLEEP);
 	if (mas_is_err(mas))
 		return NULL;
-	if (!(mas->mas_flags & (MT_MAS_PREALLOC | MT_MAS_BULK)))
+	/*
+	 * Outside the preallocation and bulk modes the spares go back;
+	 * with none and no gaps to fix, mas_destroy() has nothing to do,
+	 * and a store that used no node (most) need not call it.
+	 */
+	if (!(mas->mas_flags & (MT_MAS_PREALLOC | MT_MAS_BULK)) &&
+	    (mas->alloc || (mas->mas_flags & MT_MAS_GAPS)))
 		mas_destroy(mas);
 	return old;
 }
