@@ -518,6 +518,22 @@ static inline void mt_prefetch_node(const struct maple_node *node)
 		__builtin_prefetch((const void *)(line + off));
 }
 
+/*
+ * Start fetching the lines of @node's slots.  A descent reads the pivots
+ * first, and only they say which slot to follow: without this, the slot's
+ * line is asked for when they are in, a second memory latency at every
+ * level the tree is not in the cache.  A hint, as above.
+ */
+static inline void mt_prefetch_slots(struct maple_node *node,
+				     enum maple_type ntype)
+{
+	const char *first = (const char *)ma_slots(node, ntype);
+
+	__builtin_prefetch(first);
+	__builtin_prefetch(first + (mt_pivot_count(ntype) + 1) *
+			   sizeof(void *) - 1);
+}
+
 static inline struct maple_node *mt_alloc_one(gfp_t gflags)
 {
 	return kmem_cache_alloc(maple_node_cache, gflags);
@@ -876,6 +892,7 @@ again:
 	for (;;) {
 		node = mte_to_node(enode);
 		ntype = mte_node_type(enode);
+		mt_prefetch_slots(node, ntype);
 		pivs = ma_pivots(node, ntype);
 		off = ma_slot_of(node, ntype, idx);
 		lo = off ? pivs[off - 1] + 1 : lo_lim;
@@ -5093,8 +5110,60 @@ static inline void mt_dup_copy(struct maple_node *dst,
 }
 
 /*
+ * mt_dup_leaves() - the copy at level 1 gets its children, which are
+ * leaves, and they are filled at once: one bulk allocation, then one
+ * pass that copies each leaf, adopts it and names it in the slot.  Nine
+ * nodes in ten are leaves; they never enter the walk of mt_dup_nodes().
+ * Return: false when the allocation failed: that copy's slots then hold
+ * stale pointers and must not be followed.
+ */
+static bool mt_dup_leaves(struct mt_dup *dup, gfp_t gflags)
+{
+	struct mt_dup_step *step = &dup->path[1];
+	enum maple_type ntype = mt_level_type(dup->src, 1);
+	void __rcu **from = ma_slots(step->src, ntype);
+	void __rcu **slots = ma_slots(step->dst, ntype);
+	unsigned int i, n = dup->end[1] + 1U;
+	struct maple_node *leaf;
+
+	for (i = 0; i < n; i++)
+		mt_prefetch_node(mte_to_node(rcu_dereference_protected(from[i],
+						mt_locked(dup->src))));
+	if (!mt_alloc_bulk(gflags, n, (void **)slots))
+		return false;
+	for (i = 0; i < n; i++) {
+		leaf = (struct maple_node *)slots[i];
+		mt_dup_copy(leaf, mte_to_node(rcu_dereference_protected(from[i],
+						mt_locked(dup->src))),
+			    step->dst, i);
+		RCU_INIT_POINTER(slots[i], mt_mk_node(leaf, maple_leaf_64));
+	}
+	return true;
+}
+
+/*
+ * mt_dup_down() - set up level @h of the walk on @src's node @enode,
+ * which covers up to @max, and its copy @copy: the next child to fill,
+ * and the last.
+ */
+static inline void mt_dup_down(struct mt_dup *dup, unsigned int h,
+			       struct maple_enode *enode,
+			       struct maple_node *copy, unsigned long max)
+{
+	struct mt_dup_step *step = &dup->path[h];
+
+	step->src = mte_to_node(enode);
+	step->dst = copy;
+	step->max = max;
+	dup->offset[h] = 0;
+	dup->end[h] = ma_data_end(step->src, mte_node_type(enode), max);
+}
+
+/*
  * mt_dup_nodes() - copy the nodes below the root @top of @src into @dst,
- * whose root node @copy is already filled.
+ * whose root node @copy is already filled.  The walk visits the nodes
+ * above level 1; a node of level 1 has its leaves copied by
+ * mt_dup_leaves() as soon as it is itself copied.
  * Return: NULL, or the node whose children could not be allocated.
  */
 static struct maple_node *mt_dup_nodes(struct maple_tree *src,
@@ -5103,7 +5172,7 @@ static struct maple_node *mt_dup_nodes(struct maple_tree *src,
 				       struct maple_node *copy, gfp_t gflags)
 {
 	struct mt_dup dup;
-	struct mt_dup_step *step, *down;
+	struct mt_dup_step *step;
 	unsigned int h = mt_height(src) - 1;
 	enum maple_type ntype;
 	struct maple_enode *child;
@@ -5112,14 +5181,12 @@ static struct maple_node *mt_dup_nodes(struct maple_tree *src,
 
 	dup.src = src;
 	dup.dst = dst;
-	step = &dup.path[h];
-	step->src = mte_to_node(top);
-	step->dst = copy;
-	step->max = ULONG_MAX;
-	dup.offset[h] = 0;
-	dup.end[h] = ma_data_end(step->src, mte_node_type(top), ULONG_MAX);
+	mt_dup_down(&dup, h, top, copy, ULONG_MAX);
+	if (h == 1)
+		return mt_dup_leaves(&dup, gflags) ? NULL : copy;
 	if (!mt_dup_children(&dup, h, gflags))
 		return copy;
+	step = &dup.path[h];
 	for (;;) {
 		if (dup.offset[h] > dup.end[h]) {
 			if (++h == mt_height(src))
@@ -5134,20 +5201,18 @@ static struct maple_node *mt_dup_nodes(struct maple_tree *src,
 		copy = mte_to_node(rcu_dereference_protected(
 				ma_slots(step->dst, ntype)[off], mt_locked(dst)));
 		mt_dup_copy(copy, mte_to_node(child), step->dst, off);
-		if (h == 1)
-			continue;	/* a leaf: nothing below */
 		pivs = ma_pivots(step->src, ntype);
-		down = &dup.path[h - 1];
-		down->src = mte_to_node(child);
-		down->dst = copy;
-		down->max = off < dup.end[h] ? pivs[off] : step->max;
-		dup.offset[h - 1] = 0;
-		dup.end[h - 1] = ma_data_end(down->src, mte_node_type(child),
-					     down->max);
+		mt_dup_down(&dup, h - 1, child, copy,
+			    off < dup.end[h] ? pivs[off] : step->max);
+		if (h == 2) {
+			/* its children are leaves: done with it at once */
+			if (!mt_dup_leaves(&dup, gflags))
+				return copy;
+			continue;
+		}
 		if (!mt_dup_children(&dup, h - 1, gflags))
 			return copy;
-		step = down;
-		h--;
+		step = &dup.path[--h];
 	}
 }
 
