@@ -5013,7 +5013,9 @@ MT_EXPORT(mtree_destroy);
  * is pointed at its new parent, and a node with children gets all of
  * them with one bulk allocation straight into its own slots, so the
  * copy's slots already name the (still empty) nodes the walk fills next.
- * A child obtained but not yet filled has a NULL parent word.
+ * A child obtained but not yet filled has a NULL parent word.  Leaves
+ * are not left empty: a node of level 1 has its leaves obtained and
+ * filled in one pass (mt_dup_leaves()), and the walk goes no lower.
  *
  *   src:   [R]                     copy, after R's children are obtained:
  *         / | \                         [R']
