@@ -4028,7 +4028,7 @@ static int mas_wr_retry(struct ma_state *mas, void *val, gfp_t gflags)
 		mas->mas_flags |= MT_MAS_RETRY;
 	for (;;) {
 		mas_wr_run(mas, val, MT_GFP_NOSLEEP);
-		if (!mas_nomem(mas, gflags))
+		if (likely(!mas_is_err(mas)) || !mas_nomem(mas, gflags))
 			break;
 		mas->index = index;
 		mas->last = last;
@@ -4036,7 +4036,10 @@ static int mas_wr_retry(struct ma_state *mas, void *val, gfp_t gflags)
 	mas->mas_flags &= ~MT_MAS_RETRY;
 	if (mas_is_err(mas))
 		ret = xa_err(mas->node);
-	mas_destroy(mas);
+	/* as in mas_store(): nothing to give back, nothing to call */
+	if (mas->alloc || (mas->mas_flags &
+			   (MT_MAS_PREALLOC | MT_MAS_BULK | MT_MAS_GAPS)))
+		mas_destroy(mas);
 	return ret;
 }
 
