@@ -12,6 +12,20 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <time.h>
+
+/*
+ * The clock the programs time with: wall-clock time.  On a shared machine
+ * a process that yields (nice 19) to a busy neighbour has its wall-clock
+ * figures stretched by every slice the neighbour takes;
+ * EXTRA_CFLAGS=-DBENCH_CLOCK=CLOCK_THREAD_CPUTIME_ID counts only the time
+ * the benchmark itself ran (the neighbour still shares the caches), for
+ * comparing two builds while the machine is busy.  The reported figures
+ * are wall-clock.
+ */
+#ifndef BENCH_CLOCK
+#define BENCH_CLOCK	CLOCK_MONOTONIC
+#endif
 
 /* Whether this program was built with the debug build's checks. */
 static inline bool bench_is_debug_build(void)
