@@ -851,6 +851,12 @@ int main(int argc, char **argv)
 	       reads, lines, max_lines, restarts);
 	printf("vma-torture: seed %lu: %ld operations in %.1fs, %lu mismatches\n",
 	       seed, i, elapsed, mism);
+	if (!i) {
+		/* the arenas' set-up took all the time: nothing was tested */
+		printf("vma-torture: no operation ran in %.1fs: give it more"
+		       " --seconds on a guest this slow\n", elapsed);
+		return 1;
+	}
 	return mism ? 1 : 0;
 bad:
 	fprintf(stderr, "vma-torture: bad argument '%s'\n", optarg);
