@@ -162,7 +162,7 @@ leg coverage scripts/coverage.sh
 # in make kernel-debug and make kernel-matrix
 ci_stressors=brk,fork,madvise,mincore,mlock,mmap,mmapfixed,mmapmany,mprotect,mremap,msync,munmap,stack,vm
 leg kern-matrix env MATRIX=ci STRESSORS="$ci_stressors" scripts/kernel-matrix.sh
-leg kern-debug env CONFIG=debug FORK_VMAS=none STRESS=1 TORTURE=20 \
+leg kern-debug env CONFIG=debug FORK_VMAS=none STRESS=1 TORTURE=60 \
 	STRESSORS="$ci_stressors" MODULE_TREES=none scripts/kernel-boot.sh
 leg kern-vma scripts/kernel-vma.sh
 leg kern-vma73 env KERNEL_VERSION=7.3 scripts/kernel-vma.sh
