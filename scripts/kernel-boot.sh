@@ -218,11 +218,14 @@ kl_say "accelerator: $accel ($accel_why)"
 # what a kernel says when something went wrong (kernel/guest/init greps
 # the same in dmesg)
 kernel_trouble='Oops|BUG[: ]|WARNING:|Call Trace|general protection|RCU stall|rcu: INFO|INFO: task|UBSAN:|Kernel panic|segfault at|stack guard|corrupted|Bad page|bad_page'
-# the console without the OOM killer's reports (stress-ng's workers ask
-# for them; the guest counts them) and without the guest's own quotes
+# the console without the OOM killer's reports and the allocation
+# failures of the tasks it kills (stress-ng's workers ask for them; the
+# guest counts them) and without the guest's own quotes
 console() {
-	awk '/invoked oom-killer/ { oom = 1 } !oom { print }
-	     /Out of memory: Killed process|oom_reaper:|Memory cgroup out of memory/ { oom = 0 }' "$1" |
+	awk '/invoked oom-killer/ { oom = 1 } /page allocation failure/ { oom = 2 }
+	     !oom { print }
+	     oom == 1 && /Out of memory: Killed process|oom_reaper:|Memory cgroup out of memory/ { oom = 0 }
+	     oom == 2 && /<\/TASK>/ { oom = 0 }' "$1" |
 		grep -a -v -E '^guest: (dmesg|subject splat): '
 }
 # a splat's first line: what splats.txt lists
