@@ -5074,6 +5074,24 @@ struct mt_dup {
 };
 
 /*
+ * mt_dup_grab() - the @n source nodes in @from are copied next, one after
+ * another: ask for all of their lines now, so that the misses overlap
+ * instead of costing one full memory latency per node; then obtain their
+ * copies in one bulk allocation, into @slots.
+ * Return: false when the allocation failed.
+ */
+static bool mt_dup_grab(struct mt_dup *dup, void __rcu **from,
+			void __rcu **slots, unsigned int n, gfp_t gflags)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		mt_prefetch_node(mte_to_node(rcu_dereference_protected(from[i],
+						mt_locked(dup->src))));
+	return mt_alloc_bulk(gflags, n, (void **)slots);
+}
+
+/*
  * mt_dup_children() - obtain the children of the copy at level @h in one
  * bulk allocation, into its slots, tagged with their type.
  * Return: false when the allocation failed: that copy's slots then hold
@@ -5088,15 +5106,7 @@ static bool mt_dup_children(struct mt_dup *dup, unsigned int h, gfp_t gflags)
 	struct maple_node *child;
 	unsigned int i, n = dup->end[h] + 1U;
 
-	/*
-	 * The walk copies these children next, one after another: ask for
-	 * all of their lines now, so that the misses overlap instead of
-	 * costing one full memory latency per node.
-	 */
-	for (i = 0; i < n; i++)
-		mt_prefetch_node(mte_to_node(rcu_dereference_protected(from[i],
-						mt_locked(dup->src))));
-	if (!mt_alloc_bulk(gflags, n, (void **)slots))
+	if (!mt_dup_grab(dup, from, slots, n, gflags))
 		return false;
 	for (i = 0; i < n; i++) {
 		child = (struct maple_node *)slots[i];
@@ -5158,10 +5168,7 @@ static bool mt_dup_leaves(struct mt_dup *dup, gfp_t gflags)
 	unsigned int i, n = dup->end[1] + 1U;
 	struct maple_node *leaf;
 
-	for (i = 0; i < n; i++)
-		mt_prefetch_node(mte_to_node(rcu_dereference_protected(from[i],
-						mt_locked(dup->src))));
-	if (!mt_alloc_bulk(gflags, n, (void **)slots))
+	if (!mt_dup_grab(dup, from, slots, n, gflags))
 		return false;
 	for (i = 0; i < n; i++) {
 		leaf = (struct maple_node *)slots[i];
