@@ -362,6 +362,40 @@ static void bench_spanning(unsigned long n, unsigned long ops)
 	mtree_destroy(&mt);
 }
 
+/*
+ * The mm's way of writing its VMA tree: in an allocation tree in RCU mode
+ * (the mm's flags), each store is mas_preallocate() then
+ * mas_store_prealloc().  A mapping of one page goes into the gap after a
+ * random entry (an mmap), then is erased again (an munmap): two stores an
+ * operation, the row is per store.
+ */
+static void bench_prealloc_store(unsigned long n, unsigned long ops)
+{
+	struct maple_tree mt;
+	unsigned long i, k, lo;
+	MA_STATE(ms, &mt, 0, 0);
+	double t;
+
+	build(&mt, MT_FLAGS_ALLOC_RANGE | MT_FLAGS_USE_RCU, n);
+	t = now_ns();
+	mtree_lock(&mt);
+	for (i = 0; i < ops; i++) {
+		k = rnd() % n;
+		lo = vma_last(k) + 1;	/* the gap after it: >= 3 pages */
+		mas_set_range(&ms, lo, lo + PAGE - 1);
+		if (mas_preallocate(&ms, xa_mk_value(k), GFP_KERNEL))
+			BUG();
+		mas_store_prealloc(&ms, xa_mk_value(k));
+		mas_set_range(&ms, lo, lo + PAGE - 1);
+		if (mas_preallocate(&ms, NULL, GFP_KERNEL))
+			BUG();
+		mas_store_prealloc(&ms, NULL);
+	}
+	mtree_unlock(&mt);
+	report("prealloc_store", n, now_ns() - t, 2 * ops);
+	mtree_destroy(&mt);
+}
+
 static void bench_empty_area(unsigned long n, unsigned long ops)
 {
 	struct maple_tree mt;
@@ -565,6 +599,7 @@ static const struct workload workloads[] = {
 	{ "spanning_store", bench_spanning },
 	{ "empty_area", bench_empty_area },
 	{ "alloc_range", bench_alloc_range },
+	{ "prealloc_store", bench_prealloc_store },
 	{ "mtree_dup", bench_dup },
 	{ "rcu_free", bench_rcu_free, true },
 };

@@ -2900,6 +2900,7 @@ struct mt_wr_plan {
 	unsigned long index, last;	/* where */
 	bool rcu;			/* readers may be looking */
 	bool in_place;			/* an executor carries it out */
+	bool slot_swap;			/* wr_exact_fit of mas_wr_slot_plan() */
 	unsigned char swap;		/* wr_exact_fit: the slot */
 	unsigned char keep, roff;	/* wr_slot_store: slots before the */
 	unsigned char nmid, at;		/* middle, its last old slot, its */
@@ -2933,29 +2934,67 @@ static unsigned char ma_parent_end(const struct maple_tree *mt,
 	return mt_is_enode(last) ? pcap - 1 : pcap - 2;
 }
 
-/* Tell the ancestors of leaf @node its new largest gap @gap. */
+/*
+ * Tell the ancestors of @node its new largest gap @gap.  A level whose
+ * largest gap stays what it was ends the climb.  Only a shrinking gap in
+ * the slot that held a parent's largest one makes it look at all its
+ * slots again: a growing gap is the new largest if it passes the old,
+ * and any other change leaves the largest where it was.
+ */
 static void ma_propagate_gap(struct maple_node *node, unsigned long gap)
 {
 	struct maple_node *parent;
-	unsigned long *gaps;
+	unsigned long *gaps, was;
 	unsigned char off, i, best, end;
 
 	while (!ma_is_root(node)) {
 		parent = ma_parent(node);
 		off = ma_parent_slot(node);
 		gaps = parent->ma64.gap;
-		if (gaps[off] == gap)
+		was = gaps[off];
+		if (was == gap)
 			return;
 		WRITE_ONCE(gaps[off], gap);	/* readers search the gaps */
-		end = parent->ma64.meta.end;
-		best = 0;
-		for (i = 1; i <= end; i++)
-			if (gaps[i] > gaps[best])
-				best = i;
+		best = parent->ma64.meta.gap;
+		if (off != best) {
+			if (gap <= gaps[best])
+				return;		/* the largest stays */
+			best = off;
+		} else if (gap < was) {
+			end = parent->ma64.meta.end;
+			for (i = 0; i <= end; i++)
+				if (gaps[i] > gaps[best])
+					best = i;
+		}
 		parent->ma64.meta.gap = best;
 		gap = gaps[best];
 		node = parent;
 	}
+}
+
+/*
+ * The largest gap of the leaf @node after a write that replaced its ranges
+ * covering [@cut_lo, @cut_hi] with ranges whose largest NULL run is
+ * @new_run, when that can be told without reading the leaf: its parent
+ * holds the leaf's largest gap from before the write (I6), and a cut
+ * shorter than that gap cannot have taken it.  0 when it cannot be told
+ * (a root leaf, a cut as long as the gap, gaps left large by a bulk
+ * load): the caller reads the leaf.
+ */
+static unsigned long ma_leaf_gap_after(const struct ma_state *mas,
+				       struct maple_node *node,
+				       unsigned long cut_lo,
+				       unsigned long cut_hi,
+				       unsigned long new_run)
+{
+	unsigned long largest;
+
+	if (ma_is_root(node) || (mas->mas_flags & MT_MAS_GAPS))
+		return 0;
+	largest = ma_parent(node)->ma64.gap[ma_parent_slot(node)];
+	if (cut_hi - cut_lo >= largest - 1)
+		return 0;
+	return max(largest, new_run);
 }
 
 /*
@@ -2969,18 +3008,22 @@ static unsigned long ma_leaf_largest_gap(struct maple_node *node,
 {
 	unsigned long *pivs = node->mr64.pivot;
 	void __rcu **slots = node->mr64.slot;
-	unsigned long gap = 0, end, len;
+	unsigned long gap = 0, below = lo - 1, len;	/* below wraps at 0 */
 	unsigned int i;
 
-	for (i = 0; i < cnt; i++, lo = end + 1) {
-		end = i + 1 < cnt ? pivs[i] : hi;
+	/* a run is its last index less the last index below it */
+	for (i = 0; i + 1 < cnt; below = pivs[i++]) {
 		if (mt_slot(mt, slots, i))
 			continue;
-		len = end - lo + 1;
-		if (!len)	/* the whole index space */
-			len = ULONG_MAX;
+		len = pivs[i] - below;
 		if (len > gap)
 			gap = len;
+	}
+	if (!mt_slot(mt, slots, cnt - 1)) {
+		len = hi - below;
+		if (!len)	/* the whole index space */
+			len = ULONG_MAX;
+		gap = max(gap, len);
 	}
 	return gap;
 }
@@ -3019,8 +3062,9 @@ static void mas_wr_tail(struct ma_state *mas, struct mt_wr_plan *wp)
 	void __rcu **slots = node->mr64.slot;
 	unsigned char cap = mt_slots[maple_leaf_64];
 	unsigned char off = mas->offset, end;
-	unsigned long index = wp->index, last = wp->last;
+	unsigned long index = wp->index, last = wp->last, from = mas->index;
 	void *was = mt_slot(mas->tree, slots, off), *val = wp->val;
+	unsigned long gap;
 
 	end = mas_wr_tail_end(mas, index, last);
 	BUG_ON(end >= cap);
@@ -3042,8 +3086,8 @@ static void mas_wr_tail(struct ma_state *mas, struct mt_wr_plan *wp)
 	mas->end = end;
 	mas->index = index;
 	mas->last = last;
-	if (!mt_is_alloc(mas->tree))
-		return;
+	if (!mt_is_alloc(mas->tree) || was)
+		return;		/* no NULL run changed */
 	/*
 	 * An append only cuts a range: the leaf's largest gap cannot grow.
 	 * In a bulk load, where every store is an append that shrinks the
@@ -3056,8 +3100,12 @@ static void mas_wr_tail(struct ma_state *mas, struct mt_wr_plan *wp)
 		mas->mas_flags |= MT_MAS_GAPS;
 		return;
 	}
-	ma_propagate_gap(node, ma_leaf_largest_gap(node, mas->tree, end + 1U,
-						   mas->min, mas->max));
+	gap = ma_leaf_gap_after(mas, node, from, mas->max,
+				max(index - from, mas->max - last));
+	if (!gap)
+		gap = ma_leaf_largest_gap(node, mas->tree, end + 1U, mas->min,
+					  mas->max);
+	ma_propagate_gap(node, gap);
 }
 
 /*
@@ -3599,9 +3647,15 @@ static void mas_wr_slot_store(struct ma_state *mas, struct mt_wr_plan *wp)
 		node->mr64.meta.end = nn - 1;
 		node->mr64.meta.gap = 0;
 	}
-	if (mt_is_alloc(mt))
-		ma_propagate_gap(node, ma_leaf_largest_gap(node, mt, nn,
-							   mas->min, max));
+	if (mt_is_alloc(mt)) {
+		unsigned long lo = keep ? pivs[keep - 1] + 1 : mas->min, gap;
+
+		gap = ma_leaf_gap_after(mas, node, lo, mid[nmid - 1].last,
+					mt_items_null_run(mid, nmid, lo));
+		if (!gap)
+			gap = ma_leaf_largest_gap(node, mt, nn, mas->min, max);
+		ma_propagate_gap(node, gap);
+	}
 	/* Point @mas at the stored range, as the engine leaves it. */
 	mas->offset = keep + wp->at;
 	mas->end = nn - 1;
@@ -3679,10 +3733,11 @@ static enum store_type mas_wr_plan_items(struct ma_state *mas,
 
 	mas_wr_leaf_items(mas, wp, &lnull, &rnull);
 	if (lnull || rnull) {
-		if (wp->rcu || (lnull && rnull)) {
+		if (lnull && rnull) {
 			wp->in_place = false;
 			return wr_rebalance;
 		}
+		/* in RCU mode a NULL that meets a NULL is the engine's */
 		if (mas_wr_plan_edge(mas, wp, lnull))
 			return wr_rebalance;
 	}
@@ -3698,6 +3753,7 @@ static enum store_type mas_wr_plan_items(struct ma_state *mas,
 		wp->in_place = true;
 		return wr_exact_fit;	/* a NULL in or out, pivots kept */
 	}
+	wp->in_place = true;	/* in RCU mode: mas_wr_node_copy() */
 	return wr_node_store;
 }
 
@@ -3724,6 +3780,7 @@ static enum store_type mas_wr_store_type(struct ma_state *mas, void *val,
 	wp->buf.nr = 0;		/* built only where a type needs it */
 	wp->rcu = mt_in_rcu(mt);
 	wp->in_place = !wp->rcu;
+	wp->slot_swap = false;
 	if (!mt_is_enode(mt_root_get(mt))) {
 		type = mt_root_get(mt) || val ? wr_store_root : wr_new_root;
 		goto out;
@@ -3751,8 +3808,23 @@ static enum store_type mas_wr_store_type(struct ma_state *mas, void *val,
 		type = wr_append;
 		goto out;
 	}
-	if (!wp->rcu && !ma_is_root(node) && mas_wr_slot_plan(mas, wp)) {
+	if (!ma_is_root(node) && mas_wr_slot_plan(mas, wp)) {
+		wp->in_place = true;
 		type = wr_slot_store;
+		if (!wp->rcu)
+			goto out;
+		/*
+		 * In RCU mode a slot store is made on a copy of the leaf
+		 * (mas_wr_node_copy()), unless one slot's value is all that
+		 * changes (a NULL in or out), which readers may see swapped.
+		 */
+		if (wp->nmid == 1 && wp->keep == wp->roff) {
+			wp->swap = wp->keep;
+			wp->slot_swap = true;
+			type = wr_exact_fit;
+		} else {
+			type = wr_node_store;
+		}
 		goto out;
 	}
 	type = mas_wr_plan_items(mas, wp);
@@ -3784,6 +3856,28 @@ static void mas_wr_leaf_done(struct ma_state *mas, struct mt_wr_plan *wp)
 	mas->last = pos < buf->nr - 1U ? buf->item[pos].last : mas->max;
 }
 
+/*
+ * After a swap that mas_wr_slot_plan() found (a NULL in or out of the
+ * slot mas->offset, whose bounds are the store's): the leaf's gap up the
+ * tree, and @mas on the stored range.
+ */
+static void mas_wr_swap_done(struct ma_state *mas, struct mt_wr_plan *wp)
+{
+	struct maple_node *node = wp->node;
+	unsigned long gap;
+
+	if (mt_is_alloc(mas->tree)) {
+		gap = ma_leaf_gap_after(mas, node, wp->index, wp->last,
+					wp->val ? 0 : wp->last - wp->index + 1);
+		if (!gap)
+			gap = ma_leaf_largest_gap(node, mas->tree, mas->end + 1U,
+						  mas->min, mas->max);
+		ma_propagate_gap(node, gap);
+	}
+	mas->index = wp->index;
+	mas->last = wp->last;
+}
+
 /* wr_exact_fit: swap the one slot, for readers too. */
 static void mas_wr_exact_fit(struct ma_state *mas, struct mt_wr_plan *wp)
 {
@@ -3792,6 +3886,8 @@ static void mas_wr_exact_fit(struct ma_state *mas, struct mt_wr_plan *wp)
 	/* A NULL stored or replaced (wp->buf was built): gaps, position. */
 	if (wp->buf.nr)
 		mas_wr_leaf_done(mas, wp);
+	else if (wp->slot_swap)
+		mas_wr_swap_done(mas, wp);
 }
 
 /* wr_node_store, outside RCU mode: refill the leaf from wp->buf. */
@@ -3799,6 +3895,57 @@ static void mas_wr_node_store(struct ma_state *mas, struct mt_wr_plan *wp)
 {
 	mt_fill(mas->tree, wp->node, maple_leaf_64, wp->buf.item, wp->buf.nr);
 	mas_wr_leaf_done(mas, wp);
+}
+
+/*
+ * mas_wr_node_copy() - wr_node_store in RCU mode: readers may be in the
+ * leaf, so its items wp->buf go into a fresh leaf, which takes the old
+ * one's place in its parent (or at the root) with one pointer store; the
+ * old leaf dies and is freed after a grace period.  A reader that was in
+ * it sees it dead and walks again.  The fresh leaf comes from the spares
+ * (mas_preallocate()) or is allocated with @gflags; when that fails the
+ * tree is unchanged and @mas holds -ENOMEM with one node wanted.
+ */
+static noinline void mas_wr_node_copy(struct ma_state *mas,
+				      struct mt_wr_plan *wp, gfp_t gflags)
+{
+	struct maple_tree *mt = mas->tree;
+	struct maple_node *old = wp->node, *node, *parent;
+	struct maple_enode *enode, *old_enode = mas->node;
+
+	if (!mas_wr_split_spares(mas, 1, gflags))
+		return;
+	node = mas_pop_spare(mas);
+	if (!wp->buf.nr) {
+		/*
+		 * Planned as a wr_slot_store (mas_wr_slot_plan()): the old
+		 * leaf's words, parent word included, then the slot store
+		 * on the copy, which no reader can see yet.  It also tells
+		 * the parent the new gap: a search is right with the old
+		 * leaf and either gap.
+		 */
+		memcpy(node, old, sizeof(*node));
+		wp->node = node;
+		mas_wr_slot_store(mas, wp);
+	} else {
+		mt_fill(mt, node, maple_leaf_64, wp->buf.item, wp->buf.nr);
+		/* the same parent word: same parent and slot, or the root's */
+		WRITE_ONCE(node->parent, old->parent);
+	}
+	enode = mt_mk_node(node, maple_leaf_64);
+	if (ma_is_root(old)) {
+		rcu_assign_pointer(mt->ma_root, enode);
+	} else {
+		parent = ma_parent(old);
+		rcu_assign_pointer(ma_slots(parent, mt_level_type(mt, 1))
+				   [ma_parent_slot(old)], enode);
+	}
+	mt_retire(mt, old_enode);
+	mas->node = enode;
+	if (wp->buf.nr) {
+		wp->node = node;
+		mas_wr_leaf_done(mas, wp);
+	}
 }
 
 /*
@@ -3822,7 +3969,10 @@ static bool mas_wr_leaf_store(struct ma_state *mas, struct mt_wr_plan *wp,
 		mas_wr_slot_store(mas, wp);
 		break;
 	case wr_node_store:
-		mas_wr_node_store(mas, wp);
+		if (wp->rcu)
+			mas_wr_node_copy(mas, wp, gflags);
+		else
+			mas_wr_node_store(mas, wp);
 		break;
 	case wr_split_store:
 		if (wp->share == MT_SHARE_NONE)
@@ -4088,6 +4238,50 @@ int mas_store_gfp(struct ma_state *mas, void *val, gfp_t gflags)
 }
 MT_EXPORT_GPL(mas_store_gfp);
 
+/*
+ * mas_wr_plan_nodes() - how many new nodes the store of @val over
+ * [mas->index, mas->last] takes when the planner hands it to an executor:
+ * none in place, the fresh leaf of an RCU node store, the leaves of a
+ * split.  UINT_MAX when the store is the engine's, which counts for
+ * itself.  The walk leaves @mas on the leaf, so the store that follows
+ * under the same lock starts there.
+ */
+static unsigned int mas_wr_plan_nodes(struct ma_state *mas, void *val)
+{
+	unsigned long index = mas->index, last = mas->last;
+	void *old = MT_OLD_UNKNOWN;
+	enum store_type type;
+	struct mt_wr_plan wp;
+	unsigned int need = UINT_MAX;
+
+	type = mas_wr_store_type(mas, val, &wp, &old);
+	mas->index = index;
+	mas->last = last;
+	mas->store_type = wr_invalid;
+	if (!wp.in_place || !mt_fast_writes())
+		return need;
+	switch (type) {
+	case wr_exact_fit:
+	case wr_append:
+	case wr_slot_store:
+	case wr_rebalance:	/* a share with a sibling, in place */
+		need = 0;
+		break;
+	case wr_node_store:
+		need = wp.rcu;
+		break;
+	case wr_split_store:
+		if (wp.share != MT_SHARE_NONE)
+			need = 0;
+		else
+			need = ma_is_root(wp.node) ? 2 : 1;
+		break;
+	default:
+		break;
+	}
+	return need;
+}
+
 /**
  * mas_preallocate() - get every node storing @val over mas->index..last
  * can need, so that mas_store_prealloc() cannot fail.
@@ -4105,13 +4299,17 @@ int mas_preallocate(struct ma_state *mas, void *val, gfp_t gflags)
 
 	if (mas->index > mas->last)
 		return -EINVAL;
-	/* counted with the scratch, obtained (maybe sleeping) without it */
-	w = mw_get(gflags);
-	if (!w)
-		return -ENOMEM;
-	mas_wr_prepare(mas, w, val, NULL, false);
-	need = mw_count(w);
-	mw_put(w);
+	need = mas_wr_plan_nodes(mas, val);
+	if (need == UINT_MAX) {
+		/* the engine's: counted with the scratch, obtained (maybe
+		 * sleeping) without it */
+		w = mw_get(gflags);
+		if (!w)
+			return -ENOMEM;
+		mas_wr_prepare(mas, w, val, NULL, false);
+		need = mw_count(w);
+		mw_put(w);
+	}
 	mas->mas_flags &= ~MT_MAS_PREALLOC;
 	if (need > mas_spares(mas) &&
 	    !mas_grab(mas, need - mas_spares(mas), gflags)) {
