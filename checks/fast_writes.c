@@ -175,6 +175,10 @@ static void fw_executors(struct check_ctx *ctx, const struct fw_stats *st)
 		[wr_exact_fit] = true, [wr_append] = true,
 		[wr_slot_store] = true, [wr_node_store] = true,
 	};
+	/* and in RCU mode these (a slot swapped, a copy of the leaf) */
+	static const bool rcu_always[FW_TYPES] = {
+		[wr_exact_fit] = true, [wr_node_store] = true,
+	};
 	unsigned long t;
 
 	if (ctx->verbose) {
@@ -196,6 +200,9 @@ static void fw_executors(struct check_ctx *ctx, const struct fw_stats *st)
 		CHECK(ctx, NULL, !always[t] || !st->engine_plain[t],
 		      "%lu %s stores outside RCU mode went to the engine "
 		      "(seed %lu)", st->engine_plain[t], names[t], ctx->seed);
+		CHECK(ctx, NULL, !rcu_always[t] || !st->engine[t],
+		      "%lu %s stores in RCU mode went to the engine (seed %lu)",
+		      st->engine[t], names[t], ctx->seed);
 	}
 #else
 	(void)ctx;

@@ -102,6 +102,8 @@
  *     parent with one pointer store and the climb stops.  Outside RCU
  *     mode the node is rewritten where it is instead; in RCU mode, a
  *     leaf that changes in one slot and no pivot has that slot swapped.
+ *     (Most stores within one leaf never reach the engine: the planner
+ *     below hands them to an executor, which does the same.)
  *     Otherwise the new nodes are the level above's middle items; above
  *     the root they make a new root, and a root left with one child
  *     gives way to it.
@@ -2872,8 +2874,11 @@ void mt_set_fast_writes_tally(unsigned long *in_place, unsigned long *engine)
  * into a struct mt_wr_plan.  mas_wr_leaf_store() switches on the type and
  * hands the plan to its executor, which carries it out and decides
  * nothing.  Outside RCU mode the executors change the leaf (and at most
- * its parent's pivots, gaps and one slot) where it is; in RCU mode only
- * a single slot store is done in place.  A plan no executor can carry
+ * its parent's pivots, gaps and one slot) where it is; in RCU mode a
+ * single slot store is done in place, and a store that stays within the
+ * leaf is made on a copy of it, which takes its place in the parent
+ * (mas_wr_node_copy(): one node, the kernel's RCU node store).  A split
+ * or a share in RCU mode is the engine's.  A plan no executor can carry
  * out, and every store of a type below marked "engine", goes to
  * mas_wr_engine(), with the same result node for node: check_fast_writes
  * plays every sequence both ways.
@@ -2882,7 +2887,9 @@ void mt_set_fast_writes_tally(unsigned long *in_place, unsigned long *engine)
  *   wr_append         into the leaf's last range, with room (mas_wr_tail())
  *   wr_slot_store     the up to three ranges around the store are written,
  *                     the tail slides; the leaf keeps a legal fill
- *   wr_node_store     the leaf is refilled from its items with the store
+ *   wr_node_store     the leaf is refilled from its items with the store;
+ *                     in RCU mode a copy is (the slot store's way when
+ *                     planned as one)
  *   wr_split_store    the leaf overflows: share with the planned sibling,
  *                     or split, cut where the plan says
  *   wr_rebalance      a new NULL edge meets a NULL in the sibling (I5):
@@ -4288,6 +4295,12 @@ static unsigned int mas_wr_plan_nodes(struct ma_state *mas, void *val)
  * @mas: the maple state
  * @val: the value that will be stored
  * @gflags: how to allocate (the lock is not dropped)
+ *
+ * The planner tells how many a store an executor carries out takes (none
+ * to two; mas_wr_plan_nodes()), and leaves @mas on the leaf for the
+ * store; a store that is the engine's is counted by the engine itself,
+ * run without changing anything.  Exactly what the store will take, no
+ * worst case.
  *
  * Context: the write lock, held until the store.
  * Return: 0 or -ENOMEM (nothing kept).
