@@ -3422,6 +3422,62 @@ static noinline void mas_wr_split_leaf(struct ma_state *mas,
 }
 
 /*
+ * mas_wr_split_copy() - the split of mas_wr_plan_split() in RCU mode: the
+ * leaf's items wp->buf are cut in two fresh leaves, and a copy of the
+ * parent with the two in the old leaf's place takes the parent's place
+ * in the grandparent (or at the root) with one pointer store.  Then the
+ * parent's other children are pointed at the copy (mt_adopt()), and the
+ * old leaf and parent die.  Three nodes, the engine's count; the tree is
+ * unchanged when they cannot be had (-ENOMEM in @mas, for mas_nomem()).
+ */
+static noinline void mas_wr_split_copy(struct ma_state *mas,
+				       struct mt_wr_plan *wp, gfp_t gflags)
+{
+	struct maple_tree *mt = mas->tree;
+	enum maple_type ptype = mt_level_type(mt, 1);
+	struct mt_item pitems[MAPLE_RANGE64_SLOTS + 1];
+	struct maple_node *node = wp->node, *parent, *left, *right, *copy;
+	struct maple_enode *old_enode = mas->node, *epcopy;
+	unsigned int cnt, pn;
+	struct mt_item lr[2];
+	unsigned char poff, pend;
+	unsigned long pmax;
+
+	mas->index = wp->index;
+	parent = ma_parent(node);
+	poff = ma_parent_slot(node);
+	pend = ma_parent_end(mt, parent, ptype);
+	pmax = ma_pivots(parent, ptype)[pend];	/* it has a free slot */
+	if (!mas_wr_split_spares(mas, 3, gflags))
+		return;
+	left = mas_pop_spare(mas);
+	right = mas_pop_spare(mas);
+	copy = mas_pop_spare(mas);
+	cnt = mas_wr_cut_leaf(mas, &wp->buf, wp->first, left, right, lr);
+	pn = mt_node_items(mt, mt_mk_node(parent, ptype), pmax, pitems);
+	memmove(&pitems[poff + 2], &pitems[poff + 1],
+		(pn - poff - 1) * sizeof(pitems[0]));
+	pitems[poff] = lr[0];
+	pitems[poff + 1] = lr[1];
+	/* adopts the two fresh leaves; the old children wait (mt_fill()) */
+	mt_fill(mt, copy, ptype, pitems, pn + 1);
+	WRITE_ONCE(copy->parent, parent->parent);
+	epcopy = mt_mk_node(copy, ptype);
+	if (ma_is_root(parent))
+		rcu_assign_pointer(mt->ma_root, epcopy);
+	else
+		rcu_assign_pointer(ma_slots(ma_parent(parent),
+				   mt_level_type(mt, 2))[ma_parent_slot(parent)],
+				   epcopy);
+	mt_adopt(mt, epcopy, pmax);
+	mt_retire(mt, old_enode);
+	mt_retire(mt, mt_mk_node(parent, ptype));
+	if (mt_is_alloc(mt))
+		ma_propagate_gap(copy, copy->ma64.gap[copy->ma64.meta.gap]);
+	mas_wr_cut_point(mas, lr, cnt, wp->buf.nr);
+}
+
+/*
  * mas_wr_sibling() - the leaf at slot @soff of @parent (the leaf's parent,
  * whose last used slot is @pend): how many items it holds, and its last
  * index in *@smax.
@@ -3461,7 +3517,7 @@ static void mas_wr_plan_split(struct ma_state *mas, struct mt_wr_plan *wp)
 	unsigned char poff, pend;
 
 	wp->in_place = false;
-	if (wp->rcu)
+	if (wp->rcu && ma_is_root(node))
 		return;		/* the engine's: nothing to plan */
 	if (ma_is_root(node)) {
 		wp->share = mt_share_plan(nr, mt_slots[maple_leaf_64], true,
@@ -3481,12 +3537,13 @@ static void mas_wr_plan_split(struct ma_state *mas, struct mt_wr_plan *wp)
 	if (wp->share == MT_SHARE_LEFT) {
 		wp->soff = poff - 1;
 		wp->smax = lmax;
-		wp->in_place = true;
+		wp->in_place = !wp->rcu;
 	} else if (wp->share == MT_SHARE_RIGHT) {
 		wp->soff = poff + 1;
 		wp->smax = rmax;
-		wp->in_place = true;
+		wp->in_place = !wp->rcu;
 	} else {
+		/* in RCU mode: mas_wr_split_copy() */
 		wp->in_place = mt_parts(nr, maple_leaf_64) == 2 &&
 			       pend + 1U < mt_slots[ptype];
 	}
@@ -3982,10 +4039,12 @@ static bool mas_wr_leaf_store(struct ma_state *mas, struct mt_wr_plan *wp,
 			mas_wr_node_store(mas, wp);
 		break;
 	case wr_split_store:
-		if (wp->share == MT_SHARE_NONE)
-			mas_wr_split_leaf(mas, wp, gflags);
-		else
+		if (wp->share != MT_SHARE_NONE)
 			mas_wr_share_leaf(mas, wp);
+		else if (wp->rcu)
+			mas_wr_split_copy(mas, wp, gflags);
+		else
+			mas_wr_split_leaf(mas, wp, gflags);
 		break;
 	case wr_rebalance:	/* the even cut of mas_wr_plan_edge() */
 		mas_wr_share_leaf(mas, wp);
@@ -4280,6 +4339,8 @@ static unsigned int mas_wr_plan_nodes(struct ma_state *mas, void *val)
 	case wr_split_store:
 		if (wp.share != MT_SHARE_NONE)
 			need = 0;
+		else if (wp.rcu)
+			need = 3;	/* two leaves, the parent's copy */
 		else
 			need = ma_is_root(wp.node) ? 2 : 1;
 		break;
