@@ -4798,6 +4798,37 @@ static inline bool mg_step(const struct mt_gap_search *gs,
 	return true;
 }
 
+/*
+ * mg_leaf_up() - the forward search's scan of a leaf (covering up to
+ * @hi_lim) from slot @i, which starts at @a: the first NULL range that
+ * fits (mg_fits()), in one pass over the pivots with one slot read per
+ * range.  Return: its slot, MT_LEAF_PAST when the window ends first,
+ * MT_LEAF_END at the leaf's end.  Nothing read is trusted until the
+ * caller has judged the leaf (ma_dead()).
+ */
+#define MT_LEAF_PAST	(-1)
+#define MT_LEAF_END	(-2)
+
+static __always_inline int mg_leaf_up(struct mt_gap_search *gs,
+				      struct maple_tree *mt,
+				      const unsigned long *pivs,
+				      void __rcu **slots, int i,
+				      unsigned long a, unsigned long hi_lim)
+{
+	const int npiv = MAPLE_RANGE64_SLOTS - 1;
+	unsigned long b;
+
+	for (;; i++, a = b + 1) {
+		if (a > gs->hi)
+			return MT_LEAF_PAST;
+		b = i < npiv ? pivs[i] : hi_lim;
+		if (!mt_slot(mt, slots, i) && mg_fits(gs, a, b))
+			return i;
+		if (b >= hi_lim)
+			return MT_LEAF_END;
+	}
+}
+
 /* Search below @enode, which covers [@lo_lim, @hi_lim], @depth levels down. */
 static int mg_descend(struct mt_gap_search *gs, struct maple_enode *enode,
 		      unsigned long lo_lim, unsigned long hi_lim,
@@ -4822,12 +4853,19 @@ static int mg_descend(struct mt_gap_search *gs, struct maple_enode *enode,
 	i = mt_scan_slot(pivs, npiv, gs->rev ? min(gs->hi, hi_lim) : gs->lo);
 	a = mt_slot_lo(pivs, i, lo_lim);
 	b = mt_slot_hi(pivs, i, npiv, hi_lim);
+	if (ma_is_leaf(ntype) && !gs->rev) {
+		i = mg_leaf_up(gs, mt, pivs, slots, i, a, hi_lim);
+		if (i < 0)
+			goto none;
+		goto found;
+	}
 	do {
 		if (b < gs->lo || a > gs->hi)
 			break;	/* past the window's far edge */
 		if (ma_is_leaf(ntype)) {
 			if (mt_slot(mt, slots, i) || !mg_fits(gs, a, b))
 				continue;
+found:
 			end = ma_data_end(node, ntype, hi_lim);
 			if (unlikely(ma_dead(node)))
 				return MT_GAP_RETRY;
@@ -4849,6 +4887,7 @@ static int mg_descend(struct mt_gap_search *gs, struct maple_enode *enode,
 		if (ret != MT_GAP_NONE)
 			return ret;
 	} while (mg_step(gs, pivs, npiv, lo_lim, hi_lim, &i, &a, &b));
+none:
 	if (unlikely(ma_dead(node)))
 		return MT_GAP_RETRY;
 	return MT_GAP_NONE;
@@ -4891,6 +4930,7 @@ static int mg_near(struct mt_gap_search *gs)
 	unsigned long idx = gs->rev ? gs->hi : gs->lo;
 	unsigned long lo_lim, hi_lim, a, b, *pivs;
 	unsigned long plo = 0, phi = ULONG_MAX;	/* the parent's range */
+	unsigned long cgap;	/* the parent's gap for the node below */
 	struct maple_enode *enode, *penode = NULL;
 	struct maple_node *node;
 	enum maple_type ntype;
@@ -4909,6 +4949,7 @@ again:
 	lo_lim = 0;
 	hi_lim = ULONG_MAX;
 	depth = 0;
+	cgap = ULONG_MAX;
 	for (;;) {
 		enode = next;
 		node = mte_to_node(enode);
@@ -4923,6 +4964,7 @@ again:
 		if (ma_is_leaf(ntype))
 			break;
 		next = mt_slot(mt, slots, i);
+		cgap = READ_ONCE(ma_gaps(node, ntype)[i]);
 		/* the child's slots lie a line or two past its pivots */
 		mt_prefetch_node(mte_to_node(next));
 		/* and above a leaf, the leaf's neighbour beyond it too */
@@ -4937,9 +4979,29 @@ again:
 		phi = hi_lim;
 		lo_lim = a;
 		hi_lim = b;
+		if (cgap < gs->span) {
+			/*
+			 * Nothing below slot i fits: its gap is the largest
+			 * run in all of it (I6; one left too large by a bulk
+			 * load only sends the search down).  So this node is
+			 * searched past it, as after a leaf searched in
+			 * vain, without going down.
+			 */
+			depth++;
+			ret = MT_GAP_BEYOND;
+			goto beyond;
+		}
 	}
 
 	ret = MT_GAP_BEYOND;
+	if (!gs->rev) {
+		i = mg_leaf_up(gs, mt, pivs, slots, i, a, hi_lim);
+		if (i >= 0)
+			ret = MT_GAP_FOUND;
+		else if (i == MT_LEAF_PAST)
+			ret = MT_GAP_NONE;
+		goto beyond;
+	}
 	do {
 		if (b < gs->lo || a > gs->hi) {
 			ret = MT_GAP_NONE;
@@ -4950,6 +5012,7 @@ again:
 			break;
 		}
 	} while (mg_step(gs, pivs, npiv, lo_lim, hi_lim, &i, &a, &b));
+beyond:
 	end = ret == MT_GAP_FOUND ? ma_data_end(node, ntype, hi_lim) : 0;
 	/* everything above was read from the leaf: judge it now */
 	if (unlikely(ma_dead(node)))

@@ -853,6 +853,7 @@ static void check_error_state(void)
 
 	mt_init(&tr);
 	fill_tens(100);
+	rcu_barrier();		/* earlier tests' nodes in a grace period count */
 	before = mt_nr_allocated();
 	/* a spanning store that must allocate, with no memory to be had */
 	mtree_lock(&tr);
