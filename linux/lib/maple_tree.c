@@ -4949,7 +4949,6 @@ again:
 	lo_lim = 0;
 	hi_lim = ULONG_MAX;
 	depth = 0;
-	cgap = ULONG_MAX;
 	for (;;) {
 		enode = next;
 		node = mte_to_node(enode);
@@ -4964,7 +4963,9 @@ again:
 		if (ma_is_leaf(ntype))
 			break;
 		next = mt_slot(mt, slots, i);
-		cgap = READ_ONCE(ma_gaps(node, ntype)[i]);
+		/* over a leaf only: higher up, a skip seldom pays its load */
+		cgap = depth + 1 == height ?
+		       READ_ONCE(ma_gaps(node, ntype)[i]) : ULONG_MAX;
 		/* the child's slots lie a line or two past its pivots */
 		mt_prefetch_node(mte_to_node(next));
 		/* and above a leaf, the leaf's neighbour beyond it too */
