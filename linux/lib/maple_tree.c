@@ -2753,24 +2753,30 @@ static void *mas_wr_prepare(struct ma_state *mas, struct mt_write *w,
 }
 
 /*
- * mw_bound() - the most nodes an engine store into @w's tree can take,
- * without running it.  A level's items never pass MT_BUF_ITEMS
+ * mt_wr_bound() - the most nodes an engine store into @mt, of @height
+ * levels, can take, without running it (mw_bound(): into @w's tree).  A level's items never pass MT_BUF_ITEMS
  * (mt_buf_push()), so each level below the old top splits into at most
  * that many over its node's slots; what a split of the old top gives,
  * one node over it holds.  The kernel's own write path asks for a bound
  * of this kind too (a few nodes a level).
  */
-static unsigned int mw_bound(const struct mt_write *w)
+static unsigned int mt_wr_bound(const struct maple_tree *mt,
+				unsigned int height)
 {
-	unsigned int inner = mt_is_alloc(w->tree) ?
+	unsigned int inner = mt_is_alloc(mt) ?
 		DIV_ROUND_UP(MT_BUF_ITEMS, MAPLE_ARANGE64_SLOTS) :
 		DIV_ROUND_UP(MT_BUF_ITEMS, MAPLE_RANGE64_SLOTS);
 
-	if (!w->height)
+	if (!height)
 		return 1;
 	/* the leaves (maple_leaf_64), the inner levels, the one on top */
 	return DIV_ROUND_UP(MT_BUF_ITEMS, MAPLE_RANGE64_SLOTS) +
-	       (w->height - 1) * inner + 1;
+	       (height - 1) * inner + 1;
+}
+
+static unsigned int mw_bound(const struct mt_write *w)
+{
+	return mt_wr_bound(w->tree, w->height);
 }
 
 static unsigned int mw_count(struct mt_write *w)
@@ -4358,32 +4364,24 @@ static unsigned int mas_wr_plan_nodes(struct ma_state *mas, void *val)
  * @gflags: how to allocate (the lock is not dropped)
  *
  * The planner tells how many a store an executor carries out takes (none
- * to two; mas_wr_plan_nodes()), and leaves @mas on the leaf for the
- * store; a store that is the engine's is counted by the engine itself,
- * run without changing anything.  Exactly what the store will take, no
- * worst case.
+ * to three; mas_wr_plan_nodes()), and leaves @mas on the leaf for the
+ * store.  A store that is the engine's gets the engine's bound, from the
+ * height alone (mt_wr_bound()): with that many in hand the engine stores
+ * without counting first, and what it leaves goes back in
+ * mas_store_prealloc().
  *
  * Context: the write lock, held until the store.
  * Return: 0 or -ENOMEM (nothing kept).
  */
 int mas_preallocate(struct ma_state *mas, void *val, gfp_t gflags)
 {
-	struct mt_write *w;
 	unsigned int need;
 
 	if (mas->index > mas->last)
 		return -EINVAL;
 	need = mas_wr_plan_nodes(mas, val);
-	if (need == UINT_MAX) {
-		/* the engine's: counted with the scratch, obtained (maybe
-		 * sleeping) without it */
-		w = mw_get(gflags);
-		if (!w)
-			return -ENOMEM;
-		mas_wr_prepare(mas, w, val, NULL, false);
-		need = mw_count(w);
-		mw_put(w);
-	}
+	if (need == UINT_MAX)	/* the engine's, which then needs no count */
+		need = mt_wr_bound(mas->tree, mt_height(mas->tree));
 	mas->mas_flags &= ~MT_MAS_PREALLOC;
 	if (need > mas_spares(mas) &&
 	    !mas_grab(mas, need - mas_spares(mas), gflags)) {
