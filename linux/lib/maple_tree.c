@@ -2754,7 +2754,8 @@ static void *mas_wr_prepare(struct ma_state *mas, struct mt_write *w,
 
 /*
  * mt_wr_bound() - the most nodes an engine store into @mt, of @height
- * levels, can take, without running it (mw_bound(): into @w's tree).  A level's items never pass MT_BUF_ITEMS
+ * levels, can take, without running it (mw_bound(): into @w's tree).
+ * A level's items never pass MT_BUF_ITEMS
  * (mt_buf_push()), so each level below the old top splits into at most
  * that many over its node's slots; what a split of the old top gives,
  * one node over it holds.  The kernel's own write path asks for a bound
@@ -2883,8 +2884,10 @@ void mt_set_fast_writes_tally(unsigned long *in_place, unsigned long *engine)
  * its parent's pivots, gaps and one slot) where it is; in RCU mode a
  * single slot store is done in place, and a store that stays within the
  * leaf is made on a copy of it, which takes its place in the parent
- * (mas_wr_node_copy(): one node, the kernel's RCU node store).  A split
- * or a share in RCU mode is the engine's.  A plan no executor can carry
+ * (mas_wr_node_copy(): one node, the kernel's RCU node store); a split
+ * under a parent with room takes two fresh leaves and a copy of the
+ * parent (mas_wr_split_copy()).  A share, a split that climbs and the
+ * root's split are the engine's in RCU mode.  A plan no executor can carry
  * out, and every store of a type below marked "engine", goes to
  * mas_wr_engine(), with the same result node for node: check_fast_writes
  * plays every sequence both ways.
