@@ -3988,8 +3988,9 @@ static noinline void mas_wr_node_copy(struct ma_state *mas,
 
 	if (!mas_wr_split_spares(mas, 1, gflags))
 		return;
-	node = mas_pop_spare(mas);
 	if (!wp->buf.nr) {
+		/* every word is copied below: no need to zero it first */
+		node = (struct maple_node *)mas_unlink_spare(mas);
 		/*
 		 * Planned as a wr_slot_store (mas_wr_slot_plan()): the old
 		 * leaf's words, parent word included, then the slot store
@@ -4001,6 +4002,7 @@ static noinline void mas_wr_node_copy(struct ma_state *mas,
 		wp->node = node;
 		mas_wr_slot_store(mas, wp);
 	} else {
+		node = mas_pop_spare(mas);
 		mt_fill(mt, node, maple_leaf_64, wp->buf.item, wp->buf.nr);
 		/* the same parent word: same parent and slot, or the root's */
 		WRITE_ONCE(node->parent, old->parent);
