@@ -2884,10 +2884,11 @@ void mt_set_fast_writes_tally(unsigned long *in_place, unsigned long *engine)
  * its parent's pivots, gaps and one slot) where it is; in RCU mode a
  * single slot store is done in place, and a store that stays within the
  * leaf is made on a copy of it, which takes its place in the parent
- * (mas_wr_node_copy(): one node, the kernel's RCU node store); a split
- * under a parent with room takes two fresh leaves and a copy of the
- * parent (mas_wr_split_copy()).  A share, a split that climbs and the
- * root's split are the engine's in RCU mode.  A plan no executor can carry
+ * (mas_wr_node_copy(): one node, the kernel's RCU node store).  A split
+ * that climbs past the parent, in either mode, and any split in RCU mode
+ * take two fresh nodes a level and publish the top once
+ * (mas_wr_split_climb()).  A share is the engine's in RCU mode, and so
+ * is a climb where some level shares.  A plan no executor can carry
  * out, and every store of a type below marked "engine", goes to
  * mas_wr_engine(), with the same result node for node: check_fast_writes
  * plays every sequence both ways.
@@ -2909,6 +2910,13 @@ void mt_set_fast_writes_tally(unsigned long *in_place, unsigned long *engine)
  *   wr_store_root     a store that changes what the root is: the engine
  */
 
+/*
+ * The most levels a split an executor carries out may cut in two, the
+ * leaf's included (mas_wr_plan_climb()): a taller climb, into a tree of
+ * millions of nodes a level, is the engine's.
+ */
+#define MT_CLIMB_MAX	8
+
 /* The plan of a store, made by mas_wr_store_type(). */
 struct mt_wr_plan {
 	struct maple_node *node;	/* the leaf (mas->node, decoded) */
@@ -2925,6 +2933,9 @@ struct mt_wr_plan {
 	unsigned char soff;		/* that sibling's slot in the parent */
 	unsigned long smax;		/* and its last index */
 	unsigned int first;		/* items of the left node (0: half) */
+	unsigned char climb;		/* split: levels cut in two, leaf's */
+	bool climb_root;		/* included; the root is one of them */
+	unsigned long cmax[MT_CLIMB_MAX];	/* last index of each, by level */
 	struct mt_buf buf;		/* the leaf's items with the store */
 	struct mt_item buf_items[MAPLE_RANGE64_SLOTS + 2];
 };
@@ -3185,14 +3196,113 @@ static unsigned long mt_node_bound(struct maple_tree *mt,
 }
 
 /*
- * mas_wr_share_leaf() - outside RCU mode, carry out a plan that takes the
- * sibling at slot wp->soff of the leaf's parent into the window (a share
- * of wr_split_store, or the even cut of wr_rebalance): the pair's items,
- * the leaf's being wp->buf, are cut where wp->first says (mt_cut()) into
- * the same two nodes, in place; the parent only moves a pivot.
+ * Take the @cnt spares a split in place needs, as the engine would: on
+ * failure the caller may retry after mas_nomem().
+ */
+static bool mas_wr_split_spares(struct ma_state *mas, unsigned int cnt,
+				gfp_t gflags)
+{
+	if (mas_spares(mas) >= cnt ||
+	    mas_grab(mas, cnt - mas_spares(mas), gflags))
+		return true;
+	mas_set_alloc_req(mas, cnt - mas_spares(mas));
+	mas_set_err(mas, -ENOMEM);
+	return false;
+}
+
+/*
+ * mas_wr_publish_copy() - in RCU mode, the inner node @old (covering up
+ * to @max) is replaced by a fresh copy filled with @items: the copy takes
+ * @old's place in its parent (or at the root) with one pointer store,
+ * then the children already in the tree are pointed at it (mt_adopt())
+ * and @old dies.
+ * Return: the copy.
+ */
+static struct maple_node *mas_wr_publish_copy(struct ma_state *mas,
+					      struct maple_node *old,
+					      const struct mt_item *items,
+					      unsigned int n, unsigned long max)
+{
+	struct maple_tree *mt = mas->tree;
+	enum maple_type itype = mt_level_type(mt, 1);
+	struct maple_node *copy = mas_pop_spare(mas);
+	struct maple_enode *ecopy = mt_mk_node(copy, itype);
+
+	/* adopts the write's fresh nodes; the old children wait */
+	mt_fill(mt, copy, itype, items, n);
+	WRITE_ONCE(copy->parent, old->parent);
+	if (ma_is_root(old))
+		rcu_assign_pointer(mt->ma_root, ecopy);
+	else
+		rcu_assign_pointer(ma_slots(ma_parent(old),
+				   itype)[ma_parent_slot(old)], ecopy);
+	mt_adopt(mt, ecopy, max);
+	mt_retire(mt, mt_mk_node(old, itype));
+	return copy;
+}
+
+/*
+ * mas_wr_share_copy() - the RCU form of mas_wr_share_leaf(): the first
+ * @cnt of the pair's items @pair go to a fresh leaf, the rest to another,
+ * and a copy of the parent names the two at slots @loff and @loff + 1
+ * (the left one starting at @lmin), in place of @parent.  Three spares
+ * are in hand.  *@lop and *@hip get the two leaves.
+ */
+static noinline void mas_wr_share_copy(struct ma_state *mas,
+				       struct maple_node *parent,
+				       const struct mt_buf *pair,
+				       unsigned int cnt, unsigned char loff,
+				       unsigned long lmin,
+				       struct maple_node **lop,
+				       struct maple_node **hip)
+{
+	struct maple_tree *mt = mas->tree;
+	enum maple_type ptype = mt_level_type(mt, 1);
+	struct maple_node *lo, *hi;
+	struct mt_item items[MAPLE_RANGE64_SLOTS];
+	struct maple_enode *old[2];
+	unsigned long pmax = mt_node_bound(mt, parent, true);
+	unsigned int n;
+
+	lo = mas_pop_spare(mas);
+	hi = mas_pop_spare(mas);
+	mt_fill(mt, lo, maple_leaf_64, pair->item, cnt);
+	mt_fill(mt, hi, maple_leaf_64, &pair->item[cnt], pair->nr - cnt);
+	n = mt_node_items(mt, mt_mk_node(parent, ptype), pmax, items);
+	old[0] = items[loff].ptr;
+	old[1] = items[loff + 1].ptr;
+	items[loff].last = pair->item[cnt - 1].last;
+	items[loff].ptr = mt_mk_node(lo, maple_leaf_64);
+	items[loff + 1].ptr = mt_mk_node(hi, maple_leaf_64);
+	if (mt_is_alloc(mt)) {
+		items[loff].gap = mt_items_null_run(pair->item, cnt, lmin);
+		items[loff + 1].gap = mt_items_null_run(&pair->item[cnt],
+						pair->nr - cnt,
+						pair->item[cnt - 1].last + 1);
+	}
+	parent = mas_wr_publish_copy(mas, parent, items, n, pmax);
+	*lop = lo;
+	*hip = hi;
+	mt_retire(mt, old[0]);
+	mt_retire(mt, old[1]);
+	if (mt_is_alloc(mt))
+		ma_propagate_gap(parent,
+				 parent->ma64.gap[parent->ma64.meta.gap]);
+}
+
+/*
+ * mas_wr_share_leaf() - carry out a plan that takes the sibling at slot
+ * wp->soff of the leaf's parent into the window (a share of
+ * wr_split_store, or the even cut of wr_rebalance): the pair's items, the
+ * leaf's being wp->buf, are cut where wp->first says (mt_cut()) into two
+ * nodes.  Outside RCU mode they are the same two nodes, rewritten in
+ * place, and the parent only moves a pivot.  In RCU mode they are two
+ * fresh leaves, under a copy of the parent that takes its place
+ * (mas_wr_publish_copy()): three nodes, the engine's count; the tree is
+ * unchanged when they cannot be had (-ENOMEM in @mas).
  */
 static noinline void mas_wr_share_leaf(struct ma_state *mas,
-				       struct mt_wr_plan *wp)
+				       struct mt_wr_plan *wp, gfp_t gflags)
 {
 	struct maple_tree *mt = mas->tree;
 	enum maple_type ptype = mt_level_type(mt, 1);
@@ -3215,6 +3325,8 @@ static noinline void mas_wr_share_leaf(struct ma_state *mas,
 	unsigned long lmin;
 	unsigned int n, cnt;
 
+	if (wp->rcu && !mas_wr_split_spares(mas, 3, gflags))
+		return;
 	mt_buf_init(&pair, pair_items, ARRAY_SIZE(pair_items));
 
 	/* The pair's items, in index order. */
@@ -3244,6 +3356,11 @@ static noinline void mas_wr_share_leaf(struct ma_state *mas,
 		pair.nr--;
 	}
 	cnt = mt_cut(&pair, wp->first, maple_leaf_64);
+	if (wp->rcu) {
+		mas_wr_share_copy(mas, parent, &pair, cnt, loff, lmin,
+				  &lnode, &rnode);
+		goto point;
+	}
 	mt_fill(mt, lnode, maple_leaf_64, pair.item, cnt);
 	mt_fill(mt, rnode, maple_leaf_64, &pair.item[cnt], pair.nr - cnt);
 	ma_pivots(parent, ptype)[loff] = pair.item[cnt - 1].last;
@@ -3261,6 +3378,7 @@ static noinline void mas_wr_share_leaf(struct ma_state *mas,
 		parent->ma64.meta.gap = best;
 		ma_propagate_gap(parent, gaps[best]);
 	}
+point:
 	/* Point @mas at the node holding the stored range. */
 	mas->index = wp->index;
 	if (mas->index > pair.item[cnt - 1].last) {
@@ -3277,21 +3395,6 @@ static noinline void mas_wr_share_leaf(struct ma_state *mas,
 	mas->offset = 0;
 	mas_leaf_seek(mas, mas->index);
 	mas->store_type = wr_invalid;
-}
-
-/*
- * Take the @cnt spares a split in place needs, as the engine would: on
- * failure the caller may retry after mas_nomem().
- */
-static bool mas_wr_split_spares(struct ma_state *mas, unsigned int cnt,
-				gfp_t gflags)
-{
-	if (mas_spares(mas) >= cnt ||
-	    mas_grab(mas, cnt - mas_spares(mas), gflags))
-		return true;
-	mas_set_alloc_req(mas, cnt - mas_spares(mas));
-	mas_set_err(mas, -ENOMEM);
-	return false;
 }
 
 /*
@@ -3431,73 +3534,125 @@ static noinline void mas_wr_split_leaf(struct ma_state *mas,
 }
 
 /*
- * mas_wr_split_copy() - the split of mas_wr_plan_split() in RCU mode: the
- * leaf's items wp->buf are cut in two fresh leaves, and a copy of the
- * parent with the two in the old leaf's place takes the parent's place
- * in the grandparent (or at the root) with one pointer store.  Then the
- * parent's other children are pointed at the copy (mt_adopt()), and the
- * old leaf and parent die.  Three nodes, the engine's count; the tree is
- * unchanged when they cannot be had (-ENOMEM in @mas, for mas_nomem()).
+ * mas_wr_split_climb() - the split mas_wr_plan_climb() planned, in RCU
+ * mode or out of it: wp->climb levels are cut in two, the leaf's first.
+ *
+ *   before:        [ T: .. | P | .. ]        T has a free slot
+ *                        /   |    \
+ *                  ..  [ leaf ]   ..         leaf and P full
+ *
+ *   after:         [ T': .. | P1 | P2 | .. ]
+ *                         /  |     |  \
+ *                   .. [l1] [l2] ..             (fresh nodes)
+ *
+ * The leaf's items wp->buf go to two fresh leaves cut where the plan
+ * says.  At each level above, the full node's items, with the two new
+ * nodes in the old one's place, go to two fresh nodes cut in halves (the
+ * cut of mw_split_level(): an inner item is never NULL).  The node over
+ * the last cut (T) takes the last two in place of one: outside RCU mode
+ * it is rewritten where it is; in RCU mode a copy of it is filled and
+ * takes its place with one pointer store, and only then are the old
+ * children pointed at their new parents (mt_adopt()).  When the root is
+ * cut, a new root holds the two halves and the tree grows a level.  The
+ * old nodes of the climb die.  Nodes: two a level, and one more for the
+ * copy or the new root; the tree is unchanged when they cannot be had
+ * (-ENOMEM in @mas, for mas_nomem()).
  */
-static noinline void mas_wr_split_copy(struct ma_state *mas,
-				       struct mt_wr_plan *wp, gfp_t gflags)
+static noinline void mas_wr_split_climb(struct ma_state *mas,
+					struct mt_wr_plan *wp, gfp_t gflags)
 {
 	struct maple_tree *mt = mas->tree;
-	enum maple_type ptype = mt_level_type(mt, 1);
-	struct mt_item pitems[MAPLE_RANGE64_SLOTS + 1];
-	struct maple_node *node = wp->node, *parent, *left, *right, *copy;
-	struct maple_enode *old_enode = mas->node, *epcopy;
-	unsigned int cnt, pn;
-	struct mt_item lr[2];
-	unsigned char poff, pend;
-	unsigned long pmax;
+	enum maple_type itype = mt_level_type(mt, 1);
+	struct mt_item items[MAPLE_RANGE64_SLOTS + 1];
+	struct maple_enode *dead[MT_CLIMB_MAX + 1], *etop;
+	struct maple_node *node = wp->node, *top = NULL, *lo, *hi;
+	unsigned int h, n = 0, cnt, cut, ndead = 0, climb = wp->climb;
+	struct mt_item lr[2], leaf_lr[2];
+	unsigned long tmax = ULONG_MAX;
+	unsigned char off;
 
 	mas->index = wp->index;
-	parent = ma_parent(node);
-	poff = ma_parent_slot(node);
-	pend = ma_parent_end(mt, parent, ptype);
-	pmax = ma_pivots(parent, ptype)[pend];	/* it has a free slot */
-	if (!mas_wr_split_spares(mas, 3, gflags))
+	if (!mas_wr_split_spares(mas, 2 * climb + (wp->rcu || wp->climb_root),
+				 gflags))
 		return;
-	left = mas_pop_spare(mas);
-	right = mas_pop_spare(mas);
-	copy = mas_pop_spare(mas);
-	cnt = mas_wr_cut_leaf(mas, &wp->buf, wp->first, left, right, lr);
-	pn = mt_node_items(mt, mt_mk_node(parent, ptype), pmax, pitems);
-	memmove(&pitems[poff + 2], &pitems[poff + 1],
-		(pn - poff - 1) * sizeof(pitems[0]));
-	pitems[poff] = lr[0];
-	pitems[poff + 1] = lr[1];
-	/* adopts the two fresh leaves; the old children wait (mt_fill()) */
-	mt_fill(mt, copy, ptype, pitems, pn + 1);
-	WRITE_ONCE(copy->parent, parent->parent);
-	epcopy = mt_mk_node(copy, ptype);
-	if (ma_is_root(parent))
-		rcu_assign_pointer(mt->ma_root, epcopy);
-	else
-		rcu_assign_pointer(ma_slots(ma_parent(parent),
-				   mt_level_type(mt, 2))[ma_parent_slot(parent)],
-				   epcopy);
-	mt_adopt(mt, epcopy, pmax);
-	mt_retire(mt, old_enode);
-	mt_retire(mt, mt_mk_node(parent, ptype));
+	lo = mas_pop_spare(mas);
+	hi = mas_pop_spare(mas);
+	cnt = mas_wr_cut_leaf(mas, &wp->buf, wp->first, lo, hi, leaf_lr);
+	lr[0] = leaf_lr[0];
+	lr[1] = leaf_lr[1];
+	dead[ndead++] = mas->node;
+	for (h = 1; h <= climb; h++) {
+		top = ma_is_root(node) ? NULL : ma_parent(node);
+		if (!top)
+			break;
+		off = ma_parent_slot(node);
+		if (h == climb)	/* it has a free slot: pivot[end] is its max */
+			tmax = ma_pivots(top, itype)[ma_parent_end(mt, top,
+								   itype)];
+		n = mt_node_items(mt, mt_mk_node(top, itype),
+				  h < climb ? wp->cmax[h] : tmax, items);
+		memmove(&items[off + 2], &items[off + 1],
+			(n - off - 1) * sizeof(items[0]));
+		items[off] = lr[0];
+		items[off + 1] = lr[1];
+		n++;
+		if (h == climb)
+			break;
+		/* full before, one over now: halves, as mt_cut() cuts them */
+		cut = (n + 1) / 2;
+		lo = mas_pop_spare(mas);
+		hi = mas_pop_spare(mas);
+		mt_fill(mt, lo, itype, items, cut);
+		mt_fill(mt, hi, itype, &items[cut], n - cut);
+		lr[0].last = items[cut - 1].last;
+		lr[0].ptr = mt_mk_node(lo, itype);
+		lr[1].last = wp->cmax[h];
+		lr[1].ptr = mt_mk_node(hi, itype);
+		lr[0].gap = lr[1].gap = 0;
+		if (mt_is_alloc(mt)) {
+			lr[0].gap = mt_items_gap(items, cut, 0, false);
+			lr[1].gap = mt_items_gap(&items[cut], n - cut, 0,
+						 false);
+		}
+		dead[ndead++] = mt_mk_node(top, itype);
+		node = top;
+	}
+	if (!top) {
+		/* the root was cut: a new one over the two halves */
+		top = mas_pop_spare(mas);
+		mt_fill(mt, top, itype, lr, 2);
+		etop = mt_mk_node(top, itype);
+		mte_set_root_parent(etop, mt);
+		mt_set_height(mt, mt_height(mt) + 1);
+		rcu_assign_pointer(mt->ma_root, etop);
+		/* published: the old children may name their new parents */
+		if (wp->rcu)
+			mt_adopt(mt, etop, ULONG_MAX);
+	} else if (!wp->rcu) {
+		mt_fill(mt, top, itype, items, n);
+	} else {
+		top = mas_wr_publish_copy(mas, top, items, n, tmax);
+	}
+	while (ndead)
+		mt_retire(mt, dead[--ndead]);
 	if (mt_is_alloc(mt))
-		ma_propagate_gap(copy, copy->ma64.gap[copy->ma64.meta.gap]);
-	mas_wr_cut_point(mas, lr, cnt, wp->buf.nr);
+		ma_propagate_gap(top, top->ma64.gap[top->ma64.meta.gap]);
+	mas->depth = mt_height(mt);
+	mas_wr_cut_point(mas, leaf_lr, cnt, wp->buf.nr);
 }
 
 /*
- * mas_wr_sibling() - the leaf at slot @soff of @parent (the leaf's parent,
- * whose last used slot is @pend): how many items it holds, and its last
- * index in *@smax.
+ * mas_wr_sibling() - the node at slot @soff of @parent, a node of level
+ * @h + 1 whose last used slot is @pend: how many items it holds, and its
+ * last index in *@smax.
  */
 static unsigned int mas_wr_sibling(struct ma_state *mas,
-				   struct maple_node *parent,
+				   struct maple_node *parent, unsigned int h,
 				   unsigned char soff, unsigned char pend,
 				   unsigned long *smax)
 {
 	struct maple_tree *mt = mas->tree;
-	enum maple_type ptype = mt_level_type(mt, 1);
+	enum maple_type ptype = mt_level_type(mt, h + 1);
 	struct maple_node *sib;
 
 	if (soff < pend)
@@ -3505,16 +3660,71 @@ static unsigned int mas_wr_sibling(struct ma_state *mas,
 	else	/* the parent's last child: the parent's own last index */
 		*smax = mt_node_bound(mt, parent, true);
 	sib = mte_to_node(mt_slot(mt, ma_slots(parent, ptype), soff));
-	return ma_data_end(sib, maple_leaf_64, *smax) + 1U;
+	return ma_data_end(sib, mt_level_type(mt, h), *smax) + 1U;
+}
+
+/*
+ * mas_wr_plan_climb() - the leaf splits in two (MT_SHARE_NONE): follow
+ * the split up.  A full ancestor gets one child more than it has slots,
+ * and the engine decides for it as for the leaf (mw_plan_overflow()):
+ * a sibling with room under the same parent is taken in, else the node
+ * is cut in halves and the one above gets a child more in turn.  The plan
+ * is an executor's (mas_wr_split_climb()) when every full level splits,
+ * up to an ancestor with a free slot or over the root: wp->climb levels
+ * (the leaf's included), their last indices in wp->cmax[], and whether
+ * the root is one of them.
+ * Return: false when a level would share, or the climb is too tall.
+ */
+static bool mas_wr_plan_climb(struct ma_state *mas, struct mt_wr_plan *wp)
+{
+	struct maple_tree *mt = mas->tree;
+	enum maple_type itype = mt_level_type(mt, 1);
+	unsigned char cap = mt_slots[itype], off, end;
+	struct maple_node *node = wp->node, *parent, *gp;
+	unsigned int lsib, rsib, first, h;
+	unsigned long smax;
+
+	wp->cmax[0] = mas->max;
+	for (h = 1; ; h++) {
+		wp->climb = h;
+		wp->climb_root = ma_is_root(node);
+		if (wp->climb_root)
+			return true;	/* a new root over the two halves */
+		parent = ma_parent(node);
+		if (ma_parent_end(mt, parent, itype) + 1U < cap)
+			return true;	/* a free slot: the climb ends here */
+		if (h >= MT_CLIMB_MAX)
+			return false;
+		lsib = rsib = 0;
+		wp->cmax[h] = ULONG_MAX;
+		if (!ma_is_root(parent)) {
+			gp = ma_parent(parent);
+			off = ma_parent_slot(parent);
+			end = ma_parent_end(mt, gp, itype);
+			wp->cmax[h] = off < end ? ma_pivots(gp, itype)[off] :
+				      mt_node_bound(mt, gp, true);
+			if (off > 0)
+				lsib = mas_wr_sibling(mas, gp, h, off - 1, end,
+						      &smax);
+			if (off < end)
+				rsib = mas_wr_sibling(mas, gp, h, off + 1, end,
+						      &smax);
+		}
+		if (mt_share_plan(cap + 1U, cap, false, wp->cmax[h], lsib,
+				  rsib, &first) != MT_SHARE_NONE)
+			return false;
+		node = parent;
+	}
 }
 
 /*
  * mas_wr_plan_split() - plan a wr_split_store: the leaf items wp->buf
  * overflow one leaf.  The engine's decision (mt_share_plan(), as its
  * mw_plan_overflow() makes it) says whether a sibling is taken in and
- * where the cut goes.  A share is carried out in place; so is a split
- * into two leaves of the root leaf, or of a leaf whose parent has a free
- * slot (the climb stops there).  Anything else is the engine's.
+ * where the cut goes.  A share is carried out in place outside RCU mode;
+ * a split into two leaves by mas_wr_split_leaf() there when it stops at
+ * the parent, else by mas_wr_split_climb() as far as mas_wr_plan_climb()
+ * follows it.  Anything else is the engine's.
  */
 static void mas_wr_plan_split(struct ma_state *mas, struct mt_wr_plan *wp)
 {
@@ -3526,35 +3736,33 @@ static void mas_wr_plan_split(struct ma_state *mas, struct mt_wr_plan *wp)
 	unsigned char poff, pend;
 
 	wp->in_place = false;
-	if (wp->rcu && ma_is_root(node))
-		return;		/* the engine's: nothing to plan */
 	if (ma_is_root(node)) {
 		wp->share = mt_share_plan(nr, mt_slots[maple_leaf_64], true,
 					  mas->max, 0, 0, &wp->first);
-		wp->in_place = mt_parts(nr, maple_leaf_64) == 2;
+		wp->in_place = mt_parts(nr, maple_leaf_64) == 2 &&
+			       mas_wr_plan_climb(mas, wp);
 		return;
 	}
 	parent = ma_parent(node);
 	poff = ma_parent_slot(node);
 	pend = ma_parent_end(mt, parent, ptype);
 	if (poff > 0)
-		lsib = mas_wr_sibling(mas, parent, poff - 1, pend, &lmax);
+		lsib = mas_wr_sibling(mas, parent, 0, poff - 1, pend, &lmax);
 	if (poff < pend)
-		rsib = mas_wr_sibling(mas, parent, poff + 1, pend, &rmax);
+		rsib = mas_wr_sibling(mas, parent, 0, poff + 1, pend, &rmax);
 	wp->share = mt_share_plan(nr, mt_slots[maple_leaf_64], true, mas->max,
 				  lsib, rsib, &wp->first);
 	if (wp->share == MT_SHARE_LEFT) {
 		wp->soff = poff - 1;
 		wp->smax = lmax;
-		wp->in_place = !wp->rcu;
+		wp->in_place = true;
 	} else if (wp->share == MT_SHARE_RIGHT) {
 		wp->soff = poff + 1;
 		wp->smax = rmax;
-		wp->in_place = !wp->rcu;
+		wp->in_place = true;
 	} else {
-		/* in RCU mode: mas_wr_split_copy() */
 		wp->in_place = mt_parts(nr, maple_leaf_64) == 2 &&
-			       pend + 1U < mt_slots[ptype];
+			       mas_wr_plan_climb(mas, wp);
 	}
 }
 
@@ -3591,7 +3799,7 @@ static bool mas_wr_plan_edge(struct ma_state *mas, struct mt_wr_plan *wp,
 	if (left ? !poff : poff >= pend)
 		goto engine;	/* the sibling is a cousin */
 	soff = left ? poff - 1 : poff + 1;
-	sitems = mas_wr_sibling(mas, parent, soff, pend, &smax);
+	sitems = mas_wr_sibling(mas, parent, 0, soff, pend, &smax);
 	sib = mte_to_node(mt_slot(mt, ma_slots(parent, ptype), soff));
 	edge = mt_slot(mt, ma_slots(sib, maple_leaf_64),
 		       left ? sitems - 1 : 0);
@@ -3600,8 +3808,7 @@ static bool mas_wr_plan_edge(struct ma_state *mas, struct mt_wr_plan *wp,
 	wp->soff = soff;
 	wp->smax = smax;
 	/* the pair's items, the two NULLs merged */
-	wp->in_place = !wp->rcu &&
-		       mt_parts(wp->buf.nr + sitems - 1, maple_leaf_64) == 2;
+	wp->in_place = mt_parts(wp->buf.nr + sitems - 1, maple_leaf_64) == 2;
 	return true;
 engine:
 	wp->in_place = false;
@@ -3810,7 +4017,6 @@ static enum store_type mas_wr_plan_items(struct ma_state *mas,
 			wp->in_place = false;
 			return wr_rebalance;
 		}
-		/* in RCU mode a NULL that meets a NULL is the engine's */
 		if (mas_wr_plan_edge(mas, wp, lnull))
 			return wr_rebalance;
 	}
@@ -4051,14 +4257,14 @@ static bool mas_wr_leaf_store(struct ma_state *mas, struct mt_wr_plan *wp,
 		break;
 	case wr_split_store:
 		if (wp->share != MT_SHARE_NONE)
-			mas_wr_share_leaf(mas, wp);
-		else if (wp->rcu)
-			mas_wr_split_copy(mas, wp, gflags);
+			mas_wr_share_leaf(mas, wp, gflags);
+		else if (wp->rcu || wp->climb > 1)
+			mas_wr_split_climb(mas, wp, gflags);
 		else
 			mas_wr_split_leaf(mas, wp, gflags);
 		break;
 	case wr_rebalance:	/* the even cut of mas_wr_plan_edge() */
-		mas_wr_share_leaf(mas, wp);
+		mas_wr_share_leaf(mas, wp, gflags);
 		break;
 	default:
 		return false;
@@ -4341,19 +4547,21 @@ static unsigned int mas_wr_plan_nodes(struct ma_state *mas, void *val)
 	case wr_exact_fit:
 	case wr_append:
 	case wr_slot_store:
-	case wr_rebalance:	/* a share with a sibling, in place */
 		need = 0;
+		break;
+	case wr_rebalance:	/* a share with a sibling */
+		need = wp.rcu ? 3 : 0;
 		break;
 	case wr_node_store:
 		need = wp.rcu;
 		break;
 	case wr_split_store:
-		if (wp.share != MT_SHARE_NONE)
-			need = 0;
-		else if (wp.rcu)
-			need = 3;	/* two leaves, the parent's copy */
-		else
-			need = ma_is_root(wp.node) ? 2 : 1;
+		if (wp.share != MT_SHARE_NONE)	/* mas_wr_share_leaf() */
+			need = wp.rcu ? 3 : 0;
+		else if (!wp.rcu && wp.climb == 1)	/* mas_wr_split_leaf() */
+			need = wp.climb_root ? 2 : 1;
+		else	/* mas_wr_split_climb() */
+			need = 2 * wp.climb + (wp.rcu || wp.climb_root);
 		break;
 	default:
 		break;
