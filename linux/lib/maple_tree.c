@@ -4522,27 +4522,86 @@ int mas_store_gfp(struct ma_state *mas, void *val, gfp_t gflags)
 MT_EXPORT_GPL(mas_store_gfp);
 
 /*
- * mas_wr_plan_nodes() - how many new nodes the store of @val over
- * [mas->index, mas->last] takes when the planner hands it to an executor:
- * none in place, the fresh leaf of an RCU node store, the leaves of a
- * split.  UINT_MAX when the store is the engine's, which counts for
- * itself.  The walk leaves @mas on the leaf, so the store that follows
- * under the same lock starts there.
+ * The plan mas_preallocate() made, kept for the mas_store_prealloc() that
+ * follows under the same lock, so that the store is not planned again (a
+ * plan of a split reads the leaf, its siblings and the ancestors, twice
+ * the work of a store's own).  One per CPU, as the engine's scratch, and
+ * taken the same way (this_cpu_xchg() of @busy, preemption off), only
+ * while it is written or read; the time between, when the caller may
+ * sleep for memory, it holds no CPU.  So a plan is used only when the key
+ * shows it is this store's: the same state, tree, range and value, the
+ * state still on the planned leaf and the leaf alive.  Anything else
+ * (another CPU, a plan written over by another store, a state moved or
+ * given another range, as vma_iter_store() may do) plans again, as a
+ * plain store does.  The rule is the one for a state that stands on a
+ * leaf (mas_wr_on_leaf()): nothing stored through another state between
+ * the two calls.
+ */
+struct mt_plan_cache {
+	struct mt_wr_plan wp;
+	enum store_type type;
+	const struct ma_state *mas;	/* the key: NULL when there is none */
+	struct maple_tree *tree;
+	struct maple_enode *leaf;	/* mas->node after the walk */
+	unsigned long index, last;	/* the range stored */
+	unsigned long wr_index, wr_last;	/* @mas's, as the walk left them */
+	void *old;			/* the value at index, or unknown */
+	int busy;			/* this_cpu_xchg(): taken */
+};
+static DEFINE_PER_CPU(struct mt_plan_cache, mt_plan_pcpu);
+
+/* This CPU's plan cache, or NULL when it is taken (preemption is off). */
+static struct mt_plan_cache *mt_plan_get(void)
+{
+	preempt_disable();
+	if (likely(!this_cpu_xchg(mt_plan_pcpu.busy, 1)))
+		return this_cpu_ptr(&mt_plan_pcpu);
+	preempt_enable();
+	return NULL;
+}
+
+static void mt_plan_put(void)
+{
+	this_cpu_xchg(mt_plan_pcpu.busy, 0);
+	preempt_enable();
+}
+
+/*
+ * mas_wr_plan_nodes() - plan the store of @val over [mas->index,
+ * mas->last] (into this CPU's plan cache when it is free) and tell how
+ * many new nodes it takes when the planner hands it to an executor: none
+ * in place, the fresh leaf of an RCU node store, two a level of a split
+ * and one more for a copy or a new root, three for a share in RCU mode.
+ * UINT_MAX when the store is the engine's, which counts for itself.  The
+ * walk leaves @mas on the leaf, so the store that follows under the same
+ * lock starts there.
  */
 static unsigned int mas_wr_plan_nodes(struct ma_state *mas, void *val)
 {
 	unsigned long index = mas->index, last = mas->last;
+	struct mt_plan_cache *pc = mt_plan_get();
+	struct mt_wr_plan stack_wp, *wp = pc ? &pc->wp : &stack_wp;
 	void *old = MT_OLD_UNKNOWN;
 	enum store_type type;
-	struct mt_wr_plan wp;
 	unsigned int need = UINT_MAX;
 
-	type = mas_wr_store_type(mas, val, &wp, &old);
+	type = mas_wr_store_type(mas, val, wp, &old);
+	if (pc) {
+		pc->type = type;
+		pc->mas = mas;
+		pc->tree = mas->tree;
+		pc->leaf = mas->node;
+		pc->index = index;
+		pc->last = last;
+		pc->wr_index = mas->index;
+		pc->wr_last = mas->last;
+		pc->old = old;
+	}
 	mas->index = index;
 	mas->last = last;
 	mas->store_type = wr_invalid;
-	if (!wp.in_place || !mt_fast_writes())
-		return need;
+	if (!wp->in_place || !mt_fast_writes())
+		goto out;
 	switch (type) {
 	case wr_exact_fit:
 	case wr_append:
@@ -4550,23 +4609,62 @@ static unsigned int mas_wr_plan_nodes(struct ma_state *mas, void *val)
 		need = 0;
 		break;
 	case wr_rebalance:	/* a share with a sibling */
-		need = wp.rcu ? 3 : 0;
+		need = wp->rcu ? 3 : 0;
 		break;
 	case wr_node_store:
-		need = wp.rcu;
+		need = wp->rcu;
 		break;
 	case wr_split_store:
-		if (wp.share != MT_SHARE_NONE)	/* mas_wr_share_leaf() */
-			need = wp.rcu ? 3 : 0;
-		else if (!wp.rcu && wp.climb == 1)	/* mas_wr_split_leaf() */
-			need = wp.climb_root ? 2 : 1;
+		if (wp->share != MT_SHARE_NONE)	/* mas_wr_share_leaf() */
+			need = wp->rcu ? 3 : 0;
+		else if (!wp->rcu && wp->climb == 1)	/* mas_wr_split_leaf() */
+			need = wp->climb_root ? 2 : 1;
 		else	/* mas_wr_split_climb() */
-			need = 2 * wp.climb + (wp.rcu || wp.climb_root);
+			need = 2 * wp->climb + (wp->rcu || wp->climb_root);
 		break;
 	default:
 		break;
 	}
+out:
+	if (pc)
+		mt_plan_put();
 	return need;
+}
+
+/*
+ * mas_wr_planned() - the store of mas_store_prealloc(), with the plan of
+ * mas_preallocate() when this CPU still holds it for this store (see
+ * struct mt_plan_cache), else planned again.
+ */
+static void mas_wr_planned(struct ma_state *mas, void *val)
+{
+	struct mt_plan_cache *pc = mt_plan_get();
+	unsigned long index = mas->index, last = mas->last;
+
+	if (!pc || pc->mas != mas || !(mas->mas_flags & MT_MAS_PREALLOC) ||
+	    pc->tree != mas->tree ||
+	    pc->index != index || pc->last != last || pc->wp.val != val ||
+	    pc->leaf != mas->node ||
+	    (mas->node && (mas->status != ma_active ||
+			   ma_dead(mte_to_node(mas->node))))) {
+		if (pc) {
+			pc->mas = NULL;
+			mt_plan_put();
+		}
+		mas_wr_run(mas, val, MT_GFP_NOSLEEP);
+		return;
+	}
+	pc->mas = NULL;		/* one store per plan */
+	mas->index = pc->wr_index;
+	mas->last = pc->wr_last;
+	if (!mas_wr_leaf_store(mas, &pc->wp, pc->type, MT_GFP_NOSLEEP)) {
+		mt_fast_writes_count(pc->type, 1);
+		mas->index = index;
+		mas->last = last;
+		mas->store_type = wr_invalid;
+		mas_wr_engine(mas, val, pc->old, MT_GFP_NOSLEEP);
+	}
+	mt_plan_put();
 }
 
 /**
@@ -4624,7 +4722,7 @@ void mas_store_prealloc(struct ma_state *mas, void *val)
 		mas_destroy(mas);
 		return;
 	}
-	mas_wr_run(mas, val, MT_GFP_NOSLEEP);
+	mas_wr_planned(mas, val);
 	/* The preallocation was for this store: falling short is a bug. */
 	if (unlikely(mas_is_err(mas)))
 		MAS_WARN_ON(mas, true);
