@@ -621,7 +621,7 @@ static void usage(FILE *out)
 	size_t i;
 
 	fprintf(out, "usage: mtbench [--sizes N,M,...] [--ops N] [--serial] "
-		"[--debug-build] [workload...]\n"
+		"[--debug-build] [--list] [workload...]\n"
 		"prints workload,entries,ns_per_op lines; workloads:");
 	for (i = 0; i < ARRAY_SIZE(workloads); i++)
 		fprintf(out, " %s", workloads[i].name);
@@ -635,6 +635,7 @@ int main(int argc, char **argv)
 		{ "ops", required_argument, NULL, 'o' },
 		{ "serial", no_argument, NULL, 'S' },
 		{ "debug-build", no_argument, NULL, 'D' },
+		{ "list", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -644,7 +645,7 @@ int main(int argc, char **argv)
 	size_t w;
 	char *p, *end;
 
-	while ((opt = getopt_long(argc, argv, "s:o:Sh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "s:o:Slh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 's':
 			nr_sizes = 0;
@@ -678,6 +679,12 @@ int main(int argc, char **argv)
 		case 'D':
 			debug_ok = true;
 			break;
+		case 'l':	/* what a run without workloads runs */
+			for (w = 0; w < ARRAY_SIZE(workloads); w++)
+				if (!workloads[w].named_only)
+					printf("%s\n", workloads[w].name);
+			printf("memory\n");
+			return 0;
 		case 'h':
 			usage(stdout);
 			return 0;

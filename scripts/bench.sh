@@ -1,9 +1,10 @@
 #!/bin/sh
 # bench.sh: `make bench`.  Builds mtbench with OPT=-O2 for the kernels'
 # maple trees (KERNELS, default "6.12 7.3") and for ours (when linux/
-# builds), runs them in turns, REPS times each (pinned to one CPU when
-# taskset exists), and prints the median ns per operation of each workload
-# side by side, with the ratio of ours to each kernel.
+# builds), runs them REPS rounds (pinned to one CPU when taskset exists;
+# in a round each workload runs for every tree in turn), and prints the
+# median ns per operation of each workload side by side, with the ratio of
+# ours to each kernel: the median of the ratios paired within a round.
 # The dup_mmap_old/_new rows come from the fork model's forkbench, built
 # alongside, with as many VMAs as the sizes.
 #
@@ -66,18 +67,47 @@ if command -v taskset >/dev/null && taskset -c 1 true 2>/dev/null; then
 	pin="taskset -c 1"
 fi
 
+# rotate N word...: the words, the first N mod their number moved to the end
+rotate() {
+	k=$1
+	shift
+	k=$((k % $#))
+	while [ "$k" -gt 0 ]; do
+		w=$1
+		shift
+		set -- "$@" "$w"
+		k=$((k - 1))
+	done
+	echo "$@"
+}
+
+# The rounds.  In each, every workload runs on its own for each tree in
+# turn, the trees' order turning from round to round, so that the runs a
+# ratio compares are seconds apart, not minutes: another process that
+# slows the machine for a while slows both sides of a pair.  Each line
+# gets its round, for the pairing below.
+first_impl=$(echo $impls | cut -d' ' -f1)
+if [ "$tree" = 1 ]; then
+	if [ $# -gt 0 ]; then
+		works="$*"
+	else
+		works=$("$bdir-$first_impl/mtbench" --list)
+	fi
+else
+	works=
+fi
 r=1
-[ "$tree" = 1 ] || r=$((reps + 1))
-while [ "$r" -le "$reps" ]; do
-	for impl in $impls; do
-		# shellcheck disable=SC2086
-		$pin "$bdir-$impl/mtbench" --sizes "$sizes" --ops "$ops" "$@" \
-			>>"$out/$impl.csv"
-		if [ $# = 0 ] || echo " $* " | grep -q ' empty_area '; then
-			# shellcheck disable=SC2086
+while [ -n "$works" ] && [ "$r" -le "$reps" ]; do
+	for w in $works; do
+		# shellcheck disable=SC2046
+		for impl in $(rotate "$r" $impls); do
+			$pin "$bdir-$impl/mtbench" --sizes "$sizes" --ops "$ops" \
+				"$w" | sed "s/\$/,$r/" >>"$out/$impl.csv"
+			[ "$w" = empty_area ] || continue
 			$pin "$bdir-$impl/mtbench" --sizes "$big_sizes" \
-				--ops "$ops" empty_area >>"$out/$impl.csv"
-		fi
+				--ops "$ops" empty_area |
+				sed "s/\$/,$r/" >>"$out/$impl.csv"
+		done
 	done
 	r=$((r + 1))
 done
@@ -90,12 +120,13 @@ if [ "$fork" = 1 ]; then
 	# each (strategy, count) over the rounds.
 	r=1
 	while [ "$r" -le "$reps" ]; do
-		for impl in $impls; do
+		# shellcheck disable=SC2046
+		for impl in $(rotate "$r" $impls); do
 			# shellcheck disable=SC2086
 			$pin "$bdir-$impl/forkbench" --csv --no-header \
 				--counts "$fork_counts" --reps 1 \
 				--seconds "${FORK_SECONDS:-0.2}" 2>/dev/null |
-				awk -F, '{ printf "dup_mmap_%s,%s,%.2f\n", $2, $3, $6 * 1000 / $3 }' \
+				awk -F, -v r="$r" '{ printf "dup_mmap_%s,%s,%.2f,%d\n", $2, $3, $6 * 1000 / $3, r }' \
 				>>"$out/$impl.forkraw"
 		done
 		r=$((r + 1))
@@ -117,14 +148,39 @@ for impl in $impls; do
 done
 [ -f "$out/ours.med" ] || : >"$out/ours.med"
 
+# Paired ratios: ours over each kernel within a round, for every
+# workload, entries and round both ran; their median is the ratio shown.
+# (A ratio of medians would pair a quiet round of one tree with a busy
+# round of the other.)  All of them go to ratios.csv.
+cat "$out"/ours.csv "$out"/ours.forkraw 2>/dev/null >"$out/ours.all" || :
+: >"$out/ratios.csv"
+[ -s "$out/ours.all" ] || kernels_paired=
+for version in ${kernels_paired-$kernels}; do
+	cat "$out/k$version.csv" "$out/k$version.forkraw" 2>/dev/null |
+		awk -F, -v col="$version" '
+			NR == FNR { o[$1 "," $2 "," $4] = $3; next }
+			($1 "," $2 "," $4) in o && $3 > 0 {
+				printf "%s,%s,%s,%s,%.4f\n", $1, $2, col, $4,
+					o[$1 "," $2 "," $4] / $3 }' "$out/ours.all" - \
+		>>"$out/ratios.csv"
+done
+sort -t, -k1,1 -k2,2n -k3,3 -k5,5g "$out/ratios.csv" | awk -F, '
+	{ key = $1 "," $2 "," $3; v[key, ++n[key]] = $5
+	  if (!(key in seen)) { seen[key] = 1; order[++k] = key } }
+	END { for (i = 1; i <= k; i++) { key = order[i]; c = n[key]
+		m = (c % 2) ? v[key, (c + 1) / 2] : (v[key, c / 2] + v[key, c / 2 + 1]) / 2
+		printf "%s,%.4f,%.4f,%.4f\n", key, m, v[key, 1], v[key, c] } }' \
+	>"$out/ratios.med"
+
 # One column per kernel, ours, then ours against each kernel.
-echo "median of $reps runs, ns per operation (bytes per entry for bytes_*, ns per VMA for dup_mmap_*)${pin:+, pinned with $pin}"
-first=$(echo $kernels | cut -d' ' -f1)
+echo "median of $reps rounds, ns per operation (bytes per entry for bytes_*, ns per VMA for dup_mmap_*)${pin:+, pinned with $pin};"
+echo "ours/kernel: the median of the $reps ratios paired within a round (all in $out/ratios.csv)"
 for version in $kernels; do
 	awk -F, -v col="$version" '{ print $1 "," $2 "," col "," $3 }' "$out/k$version.med"
 done >"$out/all.med"
 awk -F, '{ print $1 "," $2 ",ours," $3 }' "$out/ours.med" >>"$out/all.med"
 awk -F, -v kernels="$kernels" '
+	NR == FNR { r[$1 "," $2, $3] = $4; next }
 	{ key = $1 "," $2; v[key, $3] = $4
 	  if (!(key in seen)) { seen[key] = 1; order[++n] = key } }
 	END {
@@ -143,9 +199,8 @@ awk -F, -v kernels="$kernels" '
 			if ((key, "ours") in v) printf " %11.2f", v[key, "ours"]
 			else printf " %11s", "-"
 			for (i = 1; i <= nk; i++)
-				if (((key, "ours") in v) && ((key, k[i]) in v) && v[key, k[i]] > 0)
-					printf " %9.2f", v[key, "ours"] / v[key, k[i]]
+				if ((key, k[i]) in r) printf " %9.2f", r[key, k[i]]
 				else printf " %9s", "-"
 			printf "\n"
 		}
-	}' "$out/all.med" | tee "$out/table.txt"
+	}' "$out/ratios.med" "$out/all.med" | tee "$out/table.txt"
