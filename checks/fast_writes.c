@@ -12,7 +12,10 @@
  * every few operations they must be the same node for node
  * (check_same_shape()).  Sequences: random stores of short and long
  * ranges, erases, NULL stores, inserts, ascending appends and bulk loads,
- * in plain and allocation trees, in and out of RCU mode.
+ * and the mm's small maps and unmaps in a crowded key space through
+ * mas_preallocate() and mas_store_prealloc() (leaves that fill, split,
+ * share and merge; the plan kept between the two calls), in plain and
+ * allocation trees, in and out of RCU mode.
  *
  * The stores of the first tree are counted by type, those an executor
  * carried out and those sent to the engine (mt_set_fast_writes_tally()):
@@ -39,6 +42,9 @@ void mt_set_fast_writes_tally(unsigned long *in_place, unsigned long *engine)
 #define OPS		1500		/* per sequence */
 #define SHAPE_EVERY	25		/* compare shapes this often */
 #define KEY_SPACE	(1UL << 20)
+#define MM_KEYS		4096		/* the key space of an mm sequence */
+
+enum fw_mode { FW_RANDOM, FW_ASCENDING, FW_MM };
 
 #define FW_TYPES	16		/* more than enum store_type has */
 
@@ -49,15 +55,43 @@ struct fw_stats {
 	unsigned long engine_plain[FW_TYPES];	/* that, outside RCU mode */
 };
 
+/*
+ * An mm sequence's operation: map or unmap a range of one to six keys, as
+ * the mm writes its VMA tree, under the lock with the nodes preallocated.
+ * Four in five map in the first half of a sequence, and unmap in the
+ * second, so that the leaves fill and split, then empty and merge.
+ */
+static void fw_op_mm(struct maple_tree *mt, unsigned long long *rng,
+		     unsigned long i)
+{
+	unsigned long first = check_random(rng) % MM_KEYS;
+	unsigned long last = min(first + check_random(rng) % 6, MM_KEYS);
+	bool map = (check_random(rng) % 5 < 4) == (i < OPS / 2);
+	void *entry = map ? xa_mk_value(i & 0xffff) : NULL;
+	MA_STATE(mas, mt, first, last);
+
+	/* the spinlock is held: a budget for allocations that do not sleep */
+	mt_set_non_kernel(64);
+	mtree_lock(mt);
+	if (!mas_preallocate(&mas, entry, GFP_NOWAIT | __GFP_NOWARN))
+		mas_store_prealloc(&mas, entry);
+	mtree_unlock(mt);
+	mt_set_non_kernel(0);
+}
+
 /* One seeded operation, applied to @mt; the same @rng gives the same op. */
 static void fw_op(struct maple_tree *mt, unsigned long long *rng,
-		  unsigned long i, bool bulk_order)
+		  unsigned long i, enum fw_mode mode)
 {
 	unsigned long op = check_random(rng) % 16;
 	unsigned long first = check_random(rng) % KEY_SPACE, last, len;
 	void *entry;
 
-	if (bulk_order) {
+	if (mode == FW_MM) {
+		fw_op_mm(mt, rng, i);
+		return;
+	}
+	if (mode == FW_ASCENDING) {
 		/* ascending, as a bulk load or a growing mapping stores */
 		first = i * 16;
 		last = first + check_random(rng) % 12;
@@ -122,7 +156,7 @@ static bool fw_same(struct check_ctx *ctx, struct maple_tree *a,
 }
 
 static void fw_sequence(struct check_ctx *ctx, unsigned int flags,
-			const char *what, unsigned long seq, bool bulk_order,
+			const char *what, unsigned long seq, enum fw_mode mode,
 			struct fw_stats *st)
 {
 	unsigned long long seed = ctx->seed * 1000003ULL + seq * 7919 + flags;
@@ -137,10 +171,10 @@ static void fw_sequence(struct check_ctx *ctx, unsigned int flags,
 		mt_set_fast_writes_tally(st->in_place,
 					 flags & MT_FLAGS_USE_RCU ?
 					 st->engine : st->engine_plain);
-		fw_op(&a, &ra, i, bulk_order);
+		fw_op(&a, &ra, i, mode);
 		mt_set_fast_writes_tally(NULL, NULL);
 		mt_set_fast_writes(false);
-		fw_op(&b, &rb, i, bulk_order);
+		fw_op(&b, &rb, i, mode);
 		mt_set_fast_writes(true);
 		st->ops++;
 		if ((i % SHAPE_EVERY == SHAPE_EVERY - 1 || i == OPS - 1) &&
@@ -229,7 +263,8 @@ static void check_fast_writes(struct check_ctx *ctx)
 	for (k = 0; k < ARRAY_SIZE(kinds); k++)
 		for (seq = 0; seq < SEQUENCES; seq++)
 			fw_sequence(ctx, kinds[k].flags, kinds[k].what, seq,
-				    seq % 4 == 3, &st);
+				    seq % 4 == 3 ? FW_ASCENDING :
+				    seq % 4 == 2 ? FW_MM : FW_RANDOM, &st);
 	if (ctx->verbose)
 		printf("  %lu sequences, %lu operations, %lu shape comparisons, "
 		       "%lu node pairs, %lu differences\n", st.sequences,

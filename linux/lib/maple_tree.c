@@ -2947,6 +2947,7 @@ struct mt_wr_plan {
 	unsigned int first;		/* items of the left node (0: half) */
 	unsigned char climb;		/* split: levels cut in two, leaf's */
 	bool climb_root;		/* included; the root is one of them */
+	bool merge;			/* wr_rebalance: the pair fits one leaf */
 	unsigned long cmax[MT_CLIMB_MAX];	/* last index of each, by level */
 	struct mt_buf buf;		/* the leaf's items with the store */
 	struct mt_item buf_items[MAPLE_RANGE64_SLOTS + 2];
@@ -2978,7 +2979,9 @@ static unsigned char ma_parent_end(const struct maple_tree *mt,
  * largest gap stays what it was ends the climb.  Only a shrinking gap in
  * the slot that held a parent's largest one makes it look at all its
  * slots again: a growing gap is the new largest if it passes the old,
- * and any other change leaves the largest where it was.
+ * or equals it in a lower slot (meta.gap names the first of the largest,
+ * as mt_fill() and the engine leave it), and any other change leaves the
+ * largest where it was.
  */
 static void ma_propagate_gap(struct maple_node *node, unsigned long gap)
 {
@@ -2996,12 +2999,14 @@ static void ma_propagate_gap(struct maple_node *node, unsigned long gap)
 		WRITE_ONCE(gaps[off], gap);	/* readers search the gaps */
 		best = parent->ma64.meta.gap;
 		if (off != best) {
-			if (gap <= gaps[best])
+			/* the first of the largest is named, as mt_fill() does */
+			if (gap < gaps[best] || (gap == gaps[best] && off > best))
 				return;		/* the largest stays */
 			best = off;
 		} else if (gap < was) {
 			end = parent->ma64.meta.end;
-			for (i = 0; i <= end; i++)
+			best = 0;
+			for (i = 1; i <= end; i++)
 				if (gaps[i] > gaps[best])
 					best = i;
 		}
@@ -3254,49 +3259,49 @@ static struct maple_node *mas_wr_publish_copy(struct ma_state *mas,
 }
 
 /*
- * mas_wr_share_copy() - the RCU form of mas_wr_share_leaf(): the first
- * @cnt of the pair's items @pair go to a fresh leaf, the rest to another,
- * and a copy of the parent names the two at slots @loff and @loff + 1
- * (the left one starting at @lmin), in place of @parent.  Three spares
- * are in hand.  *@lop and *@hip get the two leaves.
+ * mas_wr_pair_parent() - the leaves at slots @loff and @loff + 1 of
+ * @parent were made again: @lo holds the first @cnt of the pair's items
+ * @pair (the first starting at @lmin), @hi the rest, or @hi is NULL when
+ * @lo took them all (a merge, and the parent has one child less).  The
+ * parent's items say so: in a copy that takes the parent's place in RCU
+ * mode (a spare is in hand), else in the parent itself.  Then the gaps
+ * above.
  */
-static noinline void mas_wr_share_copy(struct ma_state *mas,
-				       struct maple_node *parent,
-				       const struct mt_buf *pair,
-				       unsigned int cnt, unsigned char loff,
-				       unsigned long lmin,
-				       struct maple_node **lop,
-				       struct maple_node **hip)
+static noinline void mas_wr_pair_parent(struct ma_state *mas,
+					struct maple_node *parent,
+					const struct mt_buf *pair,
+					unsigned int cnt, unsigned char loff,
+					unsigned long lmin,
+					struct maple_node *lo,
+					struct maple_node *hi)
 {
 	struct maple_tree *mt = mas->tree;
 	enum maple_type ptype = mt_level_type(mt, 1);
-	struct maple_node *lo, *hi;
 	struct mt_item items[MAPLE_RANGE64_SLOTS];
-	struct maple_enode *old[2];
 	unsigned long pmax = mt_node_bound(mt, parent, true);
 	unsigned int n;
 
-	lo = mas_pop_spare(mas);
-	hi = mas_pop_spare(mas);
-	mt_fill(mt, lo, maple_leaf_64, pair->item, cnt);
-	mt_fill(mt, hi, maple_leaf_64, &pair->item[cnt], pair->nr - cnt);
 	n = mt_node_items(mt, mt_mk_node(parent, ptype), pmax, items);
-	old[0] = items[loff].ptr;
-	old[1] = items[loff + 1].ptr;
 	items[loff].last = pair->item[cnt - 1].last;
 	items[loff].ptr = mt_mk_node(lo, maple_leaf_64);
-	items[loff + 1].ptr = mt_mk_node(hi, maple_leaf_64);
+	if (hi) {
+		items[loff + 1].ptr = mt_mk_node(hi, maple_leaf_64);
+	} else {
+		memmove(&items[loff + 1], &items[loff + 2],
+			(n - loff - 2) * sizeof(items[0]));
+		n--;
+	}
 	if (mt_is_alloc(mt)) {
 		items[loff].gap = mt_items_null_run(pair->item, cnt, lmin);
-		items[loff + 1].gap = mt_items_null_run(&pair->item[cnt],
+		if (hi)
+			items[loff + 1].gap = mt_items_null_run(&pair->item[cnt],
 						pair->nr - cnt,
 						pair->item[cnt - 1].last + 1);
 	}
-	parent = mas_wr_publish_copy(mas, parent, items, n, pmax);
-	*lop = lo;
-	*hip = hi;
-	mt_retire(mt, old[0]);
-	mt_retire(mt, old[1]);
+	if (mt_in_rcu(mt))
+		parent = mas_wr_publish_copy(mas, parent, items, n, pmax);
+	else
+		mt_fill(mt, parent, ptype, items, n);
 	if (mt_is_alloc(mt))
 		ma_propagate_gap(parent,
 				 parent->ma64.gap[parent->ma64.meta.gap]);
@@ -3305,13 +3310,15 @@ static noinline void mas_wr_share_copy(struct ma_state *mas,
 /*
  * mas_wr_share_leaf() - carry out a plan that takes the sibling at slot
  * wp->soff of the leaf's parent into the window (a share of
- * wr_split_store, or the even cut of wr_rebalance): the pair's items, the
- * leaf's being wp->buf, are cut where wp->first says (mt_cut()) into two
- * nodes.  Outside RCU mode they are the same two nodes, rewritten in
- * place, and the parent only moves a pivot.  In RCU mode they are two
- * fresh leaves, under a copy of the parent that takes its place
- * (mas_wr_publish_copy()): three nodes, the engine's count; the tree is
- * unchanged when they cannot be had (-ENOMEM in @mas).
+ * wr_split_store, or the even cut or the merge of wr_rebalance): the
+ * pair's items, the leaf's being wp->buf, are cut where wp->first says
+ * (mt_cut()) into two nodes, or all go to one (wp->merge).  Outside RCU
+ * mode they are the same nodes, rewritten in place: a share only moves a
+ * pivot in the parent, a merge takes the right node out of it.  In RCU
+ * mode they are fresh leaves, under a copy of the parent that takes its
+ * place (mas_wr_pair_parent()): three nodes for a share, two for a merge,
+ * the engine's counts; the tree is unchanged when they cannot be had
+ * (-ENOMEM in @mas).
  */
 static noinline void mas_wr_share_leaf(struct ma_state *mas,
 				       struct mt_wr_plan *wp, gfp_t gflags)
@@ -3337,7 +3344,7 @@ static noinline void mas_wr_share_leaf(struct ma_state *mas,
 	unsigned long lmin;
 	unsigned int n, cnt;
 
-	if (wp->rcu && !mas_wr_split_spares(mas, 3, gflags))
+	if (wp->rcu && !mas_wr_split_spares(mas, wp->merge ? 2 : 3, gflags))
 		return;
 	mt_buf_init(&pair, pair_items, ARRAY_SIZE(pair_items));
 
@@ -3367,10 +3374,28 @@ static noinline void mas_wr_share_leaf(struct ma_state *mas,
 			(pair.nr - n - 1) * sizeof(pair.item[0]));
 		pair.nr--;
 	}
-	cnt = mt_cut(&pair, wp->first, maple_leaf_64);
+	cnt = wp->merge ? pair.nr : mt_cut(&pair, wp->first, maple_leaf_64);
 	if (wp->rcu) {
-		mas_wr_share_copy(mas, parent, &pair, cnt, loff, lmin,
-				  &lnode, &rnode);
+		struct maple_node *lo = mas_pop_spare(mas), *hi = NULL;
+
+		mt_fill(mt, lo, maple_leaf_64, pair.item, cnt);
+		if (!wp->merge) {
+			hi = mas_pop_spare(mas);
+			mt_fill(mt, hi, maple_leaf_64, &pair.item[cnt],
+				pair.nr - cnt);
+		}
+		mas_wr_pair_parent(mas, parent, &pair, cnt, loff, lmin, lo, hi);
+		mt_retire(mt, mt_mk_node(lnode, maple_leaf_64));
+		mt_retire(mt, mt_mk_node(rnode, maple_leaf_64));
+		lnode = lo;
+		rnode = hi;
+		goto point;
+	}
+	if (wp->merge) {
+		mt_fill(mt, lnode, maple_leaf_64, pair.item, cnt);
+		mas_wr_pair_parent(mas, parent, &pair, cnt, loff, lmin, lnode,
+				   NULL);
+		mt_retire(mt, mt_mk_node(rnode, maple_leaf_64));
 		goto point;
 	}
 	mt_fill(mt, lnode, maple_leaf_64, pair.item, cnt);
@@ -3797,7 +3822,7 @@ static bool mas_wr_plan_edge(struct ma_state *mas, struct mt_wr_plan *wp,
 	enum maple_type ptype = mt_level_type(mt, 1);
 	struct maple_node *node = wp->node, *parent, *sib;
 	unsigned char poff, pend, soff;
-	unsigned int sitems;
+	unsigned int sitems, nr;
 	unsigned long smax;
 	void *edge;
 
@@ -3820,7 +3845,20 @@ static bool mas_wr_plan_edge(struct ma_state *mas, struct mt_wr_plan *wp,
 	wp->soff = soff;
 	wp->smax = smax;
 	/* the pair's items, the two NULLs merged */
-	wp->in_place = mt_parts(wp->buf.nr + sitems - 1, maple_leaf_64) == 2;
+	nr = wp->buf.nr + sitems - 1;
+	wp->in_place = mt_parts(nr, maple_leaf_64) == 2;
+	/*
+	 * In one leaf, the engine's window of two gives one node, and the
+	 * parent one child less: a merge, unless the leaf would be under its
+	 * minimum, the parent under its own, or a root parent left with one
+	 * child (the tree shrinks): those the engine's.
+	 */
+	if (mt_parts(nr, maple_leaf_64) == 1 &&
+	    nr >= mt_min_slots[maple_leaf_64] &&
+	    (ma_is_root(parent) ? pend >= 2 : pend >= mt_min_slots[ptype])) {
+		wp->merge = true;
+		wp->in_place = true;
+	}
 	return true;
 engine:
 	wp->in_place = false;
@@ -4072,6 +4110,7 @@ static enum store_type mas_wr_store_type(struct ma_state *mas, void *val,
 	wp->rcu = mt_in_rcu(mt);
 	wp->in_place = !wp->rcu;
 	wp->slot_swap = false;
+	wp->merge = false;
 	if (!mt_is_enode(mt_root_get(mt))) {
 		type = mt_root_get(mt) || val ? wr_store_root : wr_new_root;
 		goto out;
@@ -4620,8 +4659,8 @@ static unsigned int mas_wr_plan_nodes(struct ma_state *mas, void *val)
 	case wr_slot_store:
 		need = 0;
 		break;
-	case wr_rebalance:	/* a share with a sibling */
-		need = wp->rcu ? 3 : 0;
+	case wr_rebalance:	/* an even cut or a merge with a sibling */
+		need = wp->rcu ? 3 - wp->merge : 0;
 		break;
 	case wr_node_store:
 		need = wp->rcu;
