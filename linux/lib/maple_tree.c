@@ -188,6 +188,7 @@
 #define MT_MAS_DISCARD		0x04	/* the caller drops @mas after the store */
 #define MT_MAS_GAPS		0x08	/* gaps above left too large (bulk) */
 #define MT_MAS_RETRY		0x10	/* mas_store_gfp() may wait for memory */
+#define MT_MAS_COUNTED		0x20	/* the spares are the engine's count */
 
 /* Spares obtained with one bulk allocation at most (on the stack). */
 #define MT_GRAB_BATCH		32
@@ -4362,7 +4363,7 @@ static noinline void *mas_wr_engine(struct ma_state *mas, void *val,
 	 * store counts what it takes, and a store that takes none cannot
 	 * fail.
 	 */
-	if (mas_spares(mas) < bound) {
+	if (mas_spares(mas) < bound && !(mas->mas_flags & MT_MAS_COUNTED)) {
 		if ((mas->mas_flags & (MT_MAS_RETRY | MT_MAS_PREALLOC)) ==
 		    MT_MAS_RETRY)
 			need = bound;
@@ -4618,6 +4619,29 @@ static void mt_plan_put(void)
 }
 
 /*
+ * mas_wr_engine_nodes() - the nodes the engine's store of @val over
+ * [mas->index, mas->last] takes, counted by a dry run (@old: the value at
+ * mas->index, or MT_OLD_UNKNOWN).  Its bound from the height alone
+ * (mt_wr_bound()) would spare the run, but is some thirty nodes at five
+ * levels, each obtained, linked through its own memory and given back
+ * for a store that takes a handful.  The bound when the engine's scratch
+ * cannot be had without sleeping.
+ */
+static unsigned int mas_wr_engine_nodes(struct ma_state *mas, void *val,
+					void *old)
+{
+	struct mt_write *w = mw_get(GFP_NOWAIT | __GFP_NOWARN);
+	unsigned int need;
+
+	if (!w)
+		return mt_wr_bound(mas->tree, mt_height(mas->tree));
+	mas_wr_prepare(mas, w, val, old, old != MT_OLD_UNKNOWN);
+	need = mw_count(w);
+	mw_put(w);
+	return need;
+}
+
+/*
  * mas_wr_plan_nodes() - plan the store of @val over [mas->index,
  * mas->last] (into this CPU's plan cache when it is free) and tell how
  * many new nodes it takes when the planner hands it to an executor: none
@@ -4651,8 +4675,10 @@ static unsigned int mas_wr_plan_nodes(struct ma_state *mas, void *val)
 	mas->index = index;
 	mas->last = last;
 	mas->store_type = wr_invalid;
-	if (!wp->in_place || !mt_fast_writes())
+	if (!wp->in_place || !mt_fast_writes()) {
+		need = mas_wr_engine_nodes(mas, val, old);
 		goto out;
+	}
 	switch (type) {
 	case wr_exact_fit:
 	case wr_append:
@@ -4713,7 +4739,10 @@ static void mas_wr_planned(struct ma_state *mas, void *val)
 		mas->index = index;
 		mas->last = last;
 		mas->store_type = wr_invalid;
+		/* mas_wr_engine_nodes() counted for this very store */
+		mas->mas_flags |= MT_MAS_COUNTED;
 		mas_wr_engine(mas, val, pc->old, MT_GFP_NOSLEEP);
+		mas->mas_flags &= ~MT_MAS_COUNTED;
 	}
 	mt_plan_put();
 }
@@ -4725,12 +4754,11 @@ static void mas_wr_planned(struct ma_state *mas, void *val)
  * @val: the value that will be stored
  * @gflags: how to allocate (the lock is not dropped)
  *
- * The planner tells how many a store an executor carries out takes (none
- * to three; mas_wr_plan_nodes()), and leaves @mas on the leaf for the
- * store.  A store that is the engine's gets the engine's bound, from the
- * height alone (mt_wr_bound()): with that many in hand the engine stores
- * without counting first, and what it leaves goes back in
- * mas_store_prealloc().
+ * The planner tells how many a store an executor carries out takes
+ * (mas_wr_plan_nodes()), and leaves @mas on the leaf for the store; a
+ * store that is the engine's is counted by a dry run of the engine
+ * (mas_wr_engine_nodes()).  The plan is kept for mas_store_prealloc(),
+ * which then neither plans nor counts again.
  *
  * Context: the write lock, held until the store.
  * Return: 0 or -ENOMEM (nothing kept).
