@@ -2900,8 +2900,10 @@ void mt_set_fast_writes_tally(unsigned long *in_place, unsigned long *engine)
  * (mas_wr_node_copy(): one node, the kernel's RCU node store).  A split
  * that climbs past the parent, in either mode, and any split in RCU mode
  * take two fresh nodes a level and publish the top once
- * (mas_wr_split_climb()).  A share is the engine's in RCU mode, and so
- * is a climb where some level shares.  A plan no executor can carry
+ * (mas_wr_split_climb()).  A share or a merge with a sibling in RCU mode
+ * takes fresh leaves under a copy of the parent (mas_wr_share_leaf()).
+ * A climb where some level above the leaf would share is the engine's.
+ * A plan no executor can carry
  * out, and every store of a type below marked "engine", goes to
  * mas_wr_engine(), with the same result node for node: check_fast_writes
  * plays every sequence both ways.
@@ -3759,10 +3761,10 @@ static bool mas_wr_plan_climb(struct ma_state *mas, struct mt_wr_plan *wp)
  * mas_wr_plan_split() - plan a wr_split_store: the leaf items wp->buf
  * overflow one leaf.  The engine's decision (mt_share_plan(), as its
  * mw_plan_overflow() makes it) says whether a sibling is taken in and
- * where the cut goes.  A share is carried out in place outside RCU mode;
- * a split into two leaves by mas_wr_split_leaf() there when it stops at
- * the parent, else by mas_wr_split_climb() as far as mas_wr_plan_climb()
- * follows it.  Anything else is the engine's.
+ * where the cut goes.  A share is carried out by mas_wr_share_leaf(); a
+ * split into two leaves by mas_wr_split_leaf() outside RCU mode when it
+ * stops at the parent, else by mas_wr_split_climb() as far as
+ * mas_wr_plan_climb() follows it.  Anything else is the engine's.
  */
 static void mas_wr_plan_split(struct ma_state *mas, struct mt_wr_plan *wp)
 {
@@ -3809,9 +3811,9 @@ static void mas_wr_plan_split(struct ma_state *mas, struct mt_wr_plan *wp)
  * a NULL that was not there, next to the sibling under the same parent.
  * When that sibling's edge is NULL too, the NULL store grows into it
  * (mas_wr_prepare()) and the engine's window is the two leaves, with one
- * NULL merged: it cuts them in mt_parts() nodes, evenly.  Two nodes, out
- * of RCU mode, are planned here as an even share (wp->first 0), carried
- * out in place by mas_wr_share_leaf().
+ * NULL merged: it cuts them in mt_parts() nodes, evenly.  Two nodes are
+ * planned here as an even share (wp->first 0), one as a merge
+ * (wp->merge), both carried out by mas_wr_share_leaf().
  * Return: false when the sibling's edge is not NULL: the window is the
  * leaf alone, to be planned as such.  True when planned (wp->in_place
  * says whether in place).
@@ -4646,10 +4648,10 @@ static unsigned int mas_wr_engine_nodes(struct ma_state *mas, void *val,
  * mas->last] (into this CPU's plan cache when it is free) and tell how
  * many new nodes it takes when the planner hands it to an executor: none
  * in place, the fresh leaf of an RCU node store, two a level of a split
- * and one more for a copy or a new root, three for a share in RCU mode.
- * UINT_MAX when the store is the engine's, which counts for itself.  The
- * walk leaves @mas on the leaf, so the store that follows under the same
- * lock starts there.
+ * and one more for a copy or a new root, three for a share and two for a
+ * merge in RCU mode; a store that is the engine's is counted by a dry run
+ * (mas_wr_engine_nodes()).  The walk leaves @mas on the leaf, so the
+ * store that follows under the same lock starts there.
  */
 static unsigned int mas_wr_plan_nodes(struct ma_state *mas, void *val)
 {
