@@ -125,6 +125,11 @@ MODE_CFLAGS += -DHARNESS_NO_POISON -DHARNESS_FREELIST_MAX=4194304 \
 	       -DHARNESS_SHEAF_KERNEL_FILL
 ifneq ($(SAN),1)
 MODE_CFLAGS += -DHARNESS_SLABS
+# SLAB_THP=0: slabs on 4 KiB pages, not offered to transparent huge pages
+# (linux.c, "Slab memory"), to see what the TLB costs a walk.
+ifeq ($(SLAB_THP),0)
+MODE_CFLAGS += -DHARNESS_SLAB_NO_THP
+endif
 endif
 endif
 
@@ -414,6 +419,7 @@ help:
 	'  PREFIX, DESTDIR   where make install puts the library' \
 	'  REPS, SIZES, OPS  rounds, tree sizes, operations of make bench' \
 	'  DEBUG_TREE=0      no CONFIG_DEBUG_MAPLE_TREE: make bench as built for production' \
+	'  SLAB_THP=0        optimised builds: slabs on 4 KiB pages, not huge pages (linux.c)' \
 	'  QUICK=1           a short form: make valgrind (all but the 2 long checks), make' \
 	'                    check (its valgrind leg: our checks only), make bench-fork' \
 	'                    (4 counts, 3 x 0.2 s)' \

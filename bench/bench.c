@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 #include <getopt.h>
+#include <sys/mman.h>
 
 #include <linux/kernel.h>
 #include <linux/maple_tree.h>
@@ -455,6 +456,24 @@ static void bench_alloc_range(unsigned long n, unsigned long ops)
 }
 
 /*
+ * A buffer of @bytes mapped as the harness maps its slabs (linux.c): 2 MiB
+ * aligned and offered to transparent huge pages, so that the memory-copy
+ * bound copies memory mapped like the nodes it stands for.
+ */
+static char *bench_buffer(size_t bytes)
+{
+	size_t huge = 2UL << 20, size = (bytes + huge - 1) & ~(huge - 1);
+	void *buf;
+
+	if (posix_memalign(&buf, huge, size))
+		BUG();
+#ifdef MADV_HUGEPAGE
+	(void)madvise(buf, size, MADV_HUGEPAGE);
+#endif
+	return buf;
+}
+
+/*
  * One duplication of a tree of @n is one round; the row is the median
  * round over the number of entries, so a round disturbed by another
  * process on the machine does not move it.  At least 16 rounds, or a
@@ -493,8 +512,8 @@ static void bench_dup(unsigned long n, unsigned long ops)
 		goto out;
 	/* The memory-copy bound: the same number of node bytes, memcpy'd. */
 	bytes = mt_get_alloc_size();
-	src = malloc(bytes);
-	dst = malloc(bytes);
+	src = bench_buffer(bytes);
+	dst = bench_buffer(bytes);
 	memset(src, 1, bytes);
 	memset(dst, 0, bytes);
 	for (r = 0; r <= rounds; r++) {
@@ -593,6 +612,83 @@ static void bench_memory(unsigned long n)
 	mtree_destroy(&mt);
 }
 
+/*
+ * layout (named only): where the nodes of a tree built as the other rows
+ * build it lie in memory, level by level: how many nodes, and how many
+ * distinct 4 KiB pages and 2 MiB regions hold them.  It tells whether a
+ * walk's TLB misses differ between subjects (they did not: docs/
+ * harness.md).  Node addresses come from mas.node and each node's parent
+ * word: a node is aligned to its size, and the root's parent word has
+ * bit 0 set, in every kernel's format since 6.1.
+ */
+static int cmp_ulong(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a;
+	unsigned long y = *(const unsigned long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* How many distinct values @v[0..@nr) have once shifted right by @shift. */
+static unsigned long distinct(const unsigned long *v, unsigned long nr,
+			      unsigned int shift)
+{
+	unsigned long i, d = 0, *w = malloc((nr + 1) * sizeof(*w));
+
+	if (!w)
+		BUG();
+	for (i = 0; i < nr; i++)
+		w[i] = v[i] >> shift;
+	qsort(w, nr, sizeof(*w), cmp_ulong);
+	for (i = 0; i < nr; i++)
+		d += !i || w[i] != w[i - 1];
+	free(w);
+	return d;
+}
+
+#define LAYOUT_LEVELS	MAPLE_HEIGHT_MAX
+
+static void bench_layout(unsigned long n, unsigned long ops)
+{
+	unsigned long *addr[LAYOUT_LEVELS], nr[LAYOUT_LEVELS] = { 0 };
+	unsigned long last[LAYOUT_LEVELS] = { 0 };
+	unsigned long i, node, parent, h;
+	struct maple_tree mt;
+	MA_STATE(ms, &mt, 0, 0);
+
+	(void)ops;
+	for (h = 0; h < LAYOUT_LEVELS; h++) {
+		addr[h] = malloc(n * sizeof(*addr[h]));
+		if (!addr[h])
+			BUG();
+	}
+	build(&mt, MT_FLAGS_ALLOC_RANGE, n);
+	rcu_read_lock();
+	for (i = 0; i < n; i++) {
+		mas_set(&ms, vma_first(i));
+		mas_walk(&ms);
+		node = (unsigned long)ms.node & ~(sizeof(struct maple_node) - 1);
+		/* up from the leaf until a node already counted, or the root */
+		for (h = 0; h < LAYOUT_LEVELS && node != last[h]; h++) {
+			last[h] = node;
+			addr[h][nr[h]++] = node;
+			parent = (unsigned long)((struct maple_node *)node)->parent;
+			if (parent & 1)
+				break;
+			node = parent & ~(sizeof(struct maple_node) - 1);
+		}
+	}
+	rcu_read_unlock();
+	for (h = 0; h < LAYOUT_LEVELS && nr[h]; h++)
+		printf("layout,%lu,level %lu: %lu nodes in %lu pages, "
+		       "%lu 2M regions\n", n, h, nr[h],
+		       distinct(addr[h], nr[h], 12),
+		       distinct(addr[h], nr[h], 21));
+	for (h = 0; h < LAYOUT_LEVELS; h++)
+		free(addr[h]);
+	mtree_destroy(&mt);
+}
+
 struct workload {
 	const char *name;
 	void (*run)(unsigned long n, unsigned long ops);
@@ -614,6 +710,7 @@ static const struct workload workloads[] = {
 	{ "prealloc_store", bench_prealloc_store },
 	{ "mtree_dup", bench_dup },
 	{ "rcu_free", bench_rcu_free, true },
+	{ "layout", bench_layout, true },
 };
 
 static void usage(FILE *out)

@@ -175,6 +175,14 @@ sort -t, -k1,1 -k2,2n -k3,3 -k5,5g "$out/ratios.csv" | awk -F, '
 # One column per kernel, ours, then ours against each kernel.
 echo "median of $reps rounds, ns per operation (bytes per entry for bytes_*, ns per VMA for dup_mmap_*)${pin:+, pinned with $pin};"
 echo "ours/kernel: the median of the $reps ratios paired within a round (all in $out/ratios.csv)"
+# What the slabs' memory is (linux.c, "Slab memory"): THP as the system
+# has it, unless SLAB_THP=0 asked for 4 KiB pages.
+thp=$(sed -n 's/.*\[\(.*\)\].*/\1/p' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || :)
+case "${SLAB_THP:-1},$thp" in
+0,*)		echo "slabs: 4 KiB pages (SLAB_THP=0)" ;;
+*,always | *,madvise) echo "slabs: 2 MiB arenas, huge pages asked with madvise() (THP: $thp)" ;;
+*)		echo "slabs: 2 MiB arenas on 4 KiB pages (THP: ${thp:-not available})" ;;
+esac
 for version in $kernels; do
 	awk -F, -v col="$version" '{ print $1 "," $2 "," col "," $3 }' "$out/k$version.med"
 done >"$out/all.med"

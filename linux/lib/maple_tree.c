@@ -5874,6 +5874,12 @@ static inline void mt_dup_copy(struct maple_node *dst,
 			       struct maple_node *parent, unsigned char off)
 {
 	memcpy(dst, src, sizeof(*dst));
+	/*
+	 * Not to be merged with the copy: told that the parent word is
+	 * written again, the compiler copies the 248 bytes after it, and a
+	 * quarter of its 16-byte moves then straddle two cache lines.
+	 */
+	barrier();
 	dst->parent = mt_mk_parent(parent, off);
 }
 
