@@ -169,12 +169,15 @@ sort -t, -k1,1 -k2,2n -k3,3 -k5,5g "$out/ratios.csv" | awk -F, '
 	  if (!(key in seen)) { seen[key] = 1; order[++k] = key } }
 	END { for (i = 1; i <= k; i++) { key = order[i]; c = n[key]
 		m = (c % 2) ? v[key, (c + 1) / 2] : (v[key, c / 2] + v[key, c / 2 + 1]) / 2
-		printf "%s,%.4f,%.4f,%.4f\n", key, m, v[key, 1], v[key, c] } }' \
+		# the quartiles: the values a quarter of the way in from each end
+		q1 = v[key, int((c + 3) / 4)]; q3 = v[key, c + 1 - int((c + 3) / 4)]
+		printf "%s,%.4f,%.4f,%.4f,%.4f,%.4f\n", key, m, v[key, 1], v[key, c], q1, q3 } }' \
 	>"$out/ratios.med"
 
 # One column per kernel, ours, then ours against each kernel.
 echo "median of $reps rounds, ns per operation (bytes per entry for bytes_*, ns per VMA for dup_mmap_*)${pin:+, pinned with $pin};"
-echo "ours/kernel: the median of the $reps ratios paired within a round (all in $out/ratios.csv)"
+echo "ours/kernel: the median of the $reps ratios paired within a round (all in $out/ratios.csv);"
+echo "faster: quartiles: the faster kernel of the row, and the middle half of those ratios against it"
 # What the slabs' memory is (linux.c, "Slab memory"): THP as the system
 # has it, unless SLAB_THP=0 asked for 4 KiB pages.
 thp=$(sed -n 's/.*\[\(.*\)\].*/\1/p' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || :)
@@ -188,7 +191,8 @@ for version in $kernels; do
 done >"$out/all.med"
 awk -F, '{ print $1 "," $2 ",ours," $3 }' "$out/ours.med" >>"$out/all.med"
 awk -F, -v kernels="$kernels" '
-	NR == FNR { r[$1 "," $2, $3] = $4; next }
+	NR == FNR { r[$1 "," $2, $3] = $4; q1[$1 "," $2, $3] = $7
+		    q3[$1 "," $2, $3] = $8; next }
 	{ key = $1 "," $2; v[key, $3] = $4
 	  if (!(key in seen)) { seen[key] = 1; order[++n] = key } }
 	END {
@@ -197,7 +201,7 @@ awk -F, -v kernels="$kernels" '
 		for (i = 1; i <= nk; i++) printf " %11s", k[i]
 		printf " %11s", "ours"
 		for (i = 1; i <= nk; i++) printf " %9s", "ours/" k[i]
-		printf "\n"
+		printf "  %s\n", "faster: quartiles"
 		for (j = 1; j <= n; j++) {
 			key = order[j]; split(key, w, ",")
 			printf "%-16s %8s", w[1], w[2]
@@ -206,9 +210,19 @@ awk -F, -v kernels="$kernels" '
 				else printf " %11s", "-"
 			if ((key, "ours") in v) printf " %11.2f", v[key, "ours"]
 			else printf " %11s", "-"
-			for (i = 1; i <= nk; i++)
+			best = ""
+			for (i = 1; i <= nk; i++) {
 				if ((key, k[i]) in r) printf " %9.2f", r[key, k[i]]
 				else printf " %9s", "-"
+				if (((key, k[i]) in r) && (best == "" ||
+				    v[key, k[i]] < v[key, best]))
+					best = k[i]
+			}
+			# the spread of the paired ratios against the faster
+			# kernel: half the rounds lie between these two
+			if (best != "")
+				printf "  %s: %.2f-%.2f", best, q1[key, best],
+					q3[key, best]
 			printf "\n"
 		}
 	}' "$out/ratios.med" "$out/all.med" | tee "$out/table.txt"
