@@ -389,11 +389,10 @@ int main(int argc, char **argv)
 	harness_report_warnings();
 	final_test(harness_sheaves_out() == 0, "slab sheaves never returned",
 		   (long)harness_sheaves_out());
-	if (harness_atomic_sleeps)
-		printf("note: %lu allocations that may sleep were made in "
-		       "atomic context (a spinlock held or under "
-		       "rcu_read_lock()); the first is shown above\n",
-		       harness_atomic_sleeps);
+	/* the kernel's CONFIG_DEBUG_ATOMIC_SLEEP: the first is shown above */
+	final_test(harness_atomic_sleeps == 0, "allocations that may sleep "
+		   "made in atomic context (a spinlock held or under "
+		   "rcu_read_lock())", (long)harness_atomic_sleeps);
 	if (module_known)
 		printf("note: %u known failures of %s's own test module not "
 		       "counted (see above)\n", module_known, SUBJECT_NAME);

@@ -155,6 +155,18 @@ bool check_same_shape(struct maple_tree *a, struct maple_tree *b,
 		      unsigned long *nodes, char *why, size_t len);
 
 /*
+ * The gfp of an allocation a check makes with a spinlock held: mtree_dup()
+ * takes the trees' own locks, and __mt_dup() or mas_preallocate() under
+ * mtree_lock() allocate inside them.  It may not sleep, so it is
+ * GFP_NOWAIT, and the node cache's budget for such allocations is lifted
+ * until check_atomic_end(), so that only an injected failure fails one.
+ * (GFP_KERNEL there is what the harness's might_sleep() reports, as the
+ * kernel's does with CONFIG_DEBUG_ATOMIC_SLEEP.)
+ */
+gfp_t check_atomic_gfp(void);
+void check_atomic_end(void);
+
+/*
  * Does the program run under valgrind?  A check that forks a child to
  * crash on purpose skips that under valgrind, which would report it.
  */

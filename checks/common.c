@@ -67,6 +67,20 @@ bool check_same_ranges(struct maple_tree *a, struct maple_tree *b,
 	return same;
 }
 
+/* Enough for the largest tree a check copies, node by node. */
+#define CHECK_ATOMIC_BUDGET	(1U << 24)
+
+gfp_t check_atomic_gfp(void)
+{
+	mt_set_non_kernel(CHECK_ATOMIC_BUDGET);
+	return GFP_NOWAIT;
+}
+
+void check_atomic_end(void)
+{
+	mt_set_non_kernel(0);
+}
+
 bool check_under_valgrind(void)
 {
 #ifdef RUNNING_ON_VALGRIND

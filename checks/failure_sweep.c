@@ -16,15 +16,33 @@
  * after the failure) and with GFP_NOWAIT under an ample non-kernel budget
  * (no retry: the injected failure must surface as -ENOMEM).
  */
+#include <linux/gfp.h>
 #include <linux/kernel.h>
 #include <linux/maple_tree.h>
 #include <linux/rcupdate.h>
+#include <linux/rwsem.h>
 #include <linux/xarray.h>
 #include <harness.h>
 #include "checks.h"
 #include "../support/model.h"
 
 #define PAGE	4096UL
+
+/*
+ * How a sweep's tree is locked.  An operation that allocates with
+ * GFP_KERNEL while it holds the tree's lock (mas_expected_entries()
+ * always does, mas_preallocate() when asked to) needs a lock it may sleep
+ * under: its tree is locked as the mm locks mm_mt, by an rwsem of its own
+ * (MT_FLAGS_LOCK_EXTERN, sweep_sem), held for the whole attempt.  Every
+ * other tree takes its spinlock around each operation.
+ */
+enum sweep_lock {
+	SWEEP_SPIN,		/* the tree's spinlock */
+	SWEEP_RWSEM_BLOCKING,	/* the rwsem when the gfp may sleep */
+	SWEEP_RWSEM,		/* the rwsem always */
+};
+
+static struct rw_semaphore sweep_sem;
 
 struct sweep {
 	const char *name;
@@ -36,6 +54,7 @@ struct sweep {
 	 */
 	int (*op)(struct maple_tree *mt, struct model *m, gfp_t gfp);
 	const char *needs;		/* the optional API the operation uses */
+	enum sweep_lock how;		/* the tree's lock */
 };
 
 static unsigned long first_of(unsigned long i)
@@ -48,19 +67,64 @@ static unsigned long last_of(unsigned long i)
 	return first_of(i) + 2 * PAGE - 1;
 }
 
-static void build_base(struct maple_tree *mt, struct model *m,
-		       const struct sweep *s)
+/* Does the sweep of @s with @gfp lock its tree with sweep_sem? */
+static bool sweep_rwsem(const struct sweep *s, gfp_t gfp)
 {
+	return s->how == SWEEP_RWSEM ||
+	       (s->how == SWEEP_RWSEM_BLOCKING && gfpflags_allow_blocking(gfp));
+}
+
+/* An operation's lock: the spinlock, or nothing under sweep_sem. */
+static void sweep_lock(struct maple_tree *mt)
+{
+	if (!mt_external_lock(mt))
+		mtree_lock(mt);
+}
+
+static void sweep_unlock(struct maple_tree *mt)
+{
+	if (!mt_external_lock(mt))
+		mtree_unlock(mt);
+}
+
+/*
+ * The base tree of @s, with @rwsem taking sweep_sem, which the caller
+ * then holds until the tree is destroyed.
+ */
+static void build_base(struct maple_tree *mt, struct model *m,
+		       const struct sweep *s, bool rwsem)
+{
+	MA_STATE(ms, mt, 0, 0);
 	unsigned long i;
 
-	mt_init_flags(mt, s->flags);
+	if (rwsem) {
+		init_rwsem(&sweep_sem);
+		mt_init_flags(mt, s->flags | MT_FLAGS_LOCK_EXTERN);
+		mt_set_external_lock(mt, &sweep_sem);
+		down_write(&sweep_sem);
+	} else {
+		mt_init_flags(mt, s->flags);
+	}
 	model_init(m);
 	for (i = 0; i < s->entries; i++) {
-		if (mtree_store_range(mt, first_of(i), last_of(i),
-				      xa_mk_value(i), GFP_KERNEL))
+		mas_set_range(&ms, first_of(i), last_of(i));
+		sweep_lock(mt);
+		if (mas_store_gfp(&ms, xa_mk_value(i), GFP_KERNEL))
 			BUG();
+		sweep_unlock(mt);
 		model_store(m, first_of(i), last_of(i), xa_mk_value(i));
 	}
+}
+
+/* Destroy the base tree, letting go of sweep_sem if it holds it. */
+static void destroy_base(struct maple_tree *mt)
+{
+	if (!mt_external_lock(mt)) {
+		mtree_destroy(mt);
+		return;
+	}
+	__mt_destroy(mt);
+	up_write(&sweep_sem);
 }
 
 /* Store through a locked mas_store_gfp(), as the mtree_* API does. */
@@ -71,9 +135,9 @@ static int store_gfp(struct maple_tree *mt, struct model *m,
 	MA_STATE(ms, mt, first, last);
 	int ret;
 
-	mtree_lock(mt);
+	sweep_lock(mt);
 	ret = mas_store_gfp(&ms, entry, gfp);
-	mtree_unlock(mt);
+	sweep_unlock(mt);
 	if (!ret)
 		model_store(m, first, last, entry);
 	return ret;
@@ -160,7 +224,7 @@ static int op_prealloc(struct maple_tree *mt, struct model *m, gfp_t gfp)
 	unsigned long before;
 	int ret;
 
-	mtree_lock(mt);
+	sweep_lock(mt);
 	ret = mas_preallocate(&ms, xa_mk_value(7), gfp);
 	if (!ret) {
 		before = harness_alloc_count();
@@ -171,7 +235,7 @@ static int op_prealloc(struct maple_tree *mt, struct model *m, gfp_t gfp)
 			model_store(m, first_of(200) + 1, last_of(260),
 				    xa_mk_value(7));
 	}
-	mtree_unlock(mt);
+	sweep_unlock(mt);
 	return ret;
 }
 
@@ -184,7 +248,7 @@ static int op_bulk(struct maple_tree *mt, struct model *m, gfp_t gfp)
 	int ret;
 
 	(void)gfp;
-	mtree_lock(mt);
+	sweep_lock(mt);
 	ret = mas_expected_entries(&ms, 300);
 	if (!ret) {
 		for (i = 0; i < 300; i++) {
@@ -195,7 +259,7 @@ static int op_bulk(struct maple_tree *mt, struct model *m, gfp_t gfp)
 		}
 	}
 	mas_destroy(&ms);
-	mtree_unlock(mt);
+	sweep_unlock(mt);
 	return ret;
 }
 #define OP_BULK		op_bulk
@@ -262,8 +326,10 @@ static const struct sweep sweeps[] = {
 	{ "spanning NULL store", MT_FLAGS_ALLOC_RANGE, 1000, op_spanning_null },
 	{ "erase", 0, 300, op_erase },
 	{ "insert", MT_FLAGS_ALLOC_RANGE, 300, op_insert },
-	{ "preallocate + store_prealloc", 0, 1000, op_prealloc },
-	{ "expected entries (bulk)", 0, 0, OP_BULK, "mas_expected_entries" },
+	{ "preallocate + store_prealloc", 0, 1000, op_prealloc, NULL,
+	  SWEEP_RWSEM_BLOCKING },
+	{ "expected entries (bulk)", 0, 0, OP_BULK, "mas_expected_entries",
+	  SWEEP_RWSEM },
 	{ "alloc_range", MT_FLAGS_ALLOC_RANGE, 300, op_alloc_range },
 	{ "alloc_cyclic", MT_FLAGS_ALLOC_RANGE, 300, OP_ALLOC_CYCLIC,
 	  "mtree_alloc_cyclic" },
@@ -290,7 +356,7 @@ static unsigned long sweep_one(struct check_ctx *ctx, const struct sweep *s,
 	rcu_barrier();
 	base = nr_allocated;
 	for (k = 0; ; k++) {
-		build_base(&mt, &before, s);
+		build_base(&mt, &before, s, sweep_rwsem(s, gfp));
 		model_init(&after);
 		for (n = 0; n < before.nr; n++)
 			model_store(&after, before.ranges[n].first,
@@ -322,14 +388,14 @@ static unsigned long sweep_one(struct check_ctx *ctx, const struct sweep *s,
 		}
 		bad = assertions_failed();
 		harness_quiet = !ctx->verbose;
-		mtree_lock(&mt);
+		sweep_lock(&mt);
 		mt_validate(&mt);
-		mtree_unlock(&mt);
+		sweep_unlock(&mt);
 		harness_quiet = 0;
 		CHECK(ctx, NULL, assertions_failed() == bad,
 		      "%s (%s), failure at allocation %lu: mt_validate failed",
 		      s->name, gfp_name, k);
-		mtree_destroy(&mt);
+		destroy_base(&mt);
 		model_destroy(&before);
 		model_destroy(&after);
 		rcu_barrier();

@@ -43,6 +43,7 @@
 #include <linux/kernel.h>
 #include <linux/maple_tree.h>
 #include <linux/rcupdate.h>
+#include <linux/rwsem.h>
 #include <linux/xarray.h>
 #include <harness.h>
 #include "checks.h"
@@ -61,7 +62,31 @@ struct gap_run {
 	unsigned long writes;		/* writes made */
 	unsigned long windows;		/* windows compared */
 	unsigned long reported;		/* kernel misbehaviours reported */
+	/*
+	 * NULL: the tree's spinlock, taken by the mtree_*() API.  Else the
+	 * tree is locked as the mm locks mm_mt, by this rwsem
+	 * (MT_FLAGS_LOCK_EXTERN), and written through the mas_*() API under
+	 * it: mas_expected_entries() allocates with GFP_KERNEL inside the
+	 * lock, which must then be one it may sleep under.
+	 */
+	struct rw_semaphore *sem;
 };
+
+static void run_lock(struct gap_run *r)
+{
+	if (r->sem)
+		down_write(r->sem);
+	else
+		mtree_lock(r->mt);
+}
+
+static void run_unlock(struct gap_run *r)
+{
+	if (r->sem)
+		up_write(r->sem);
+	else
+		mtree_unlock(r->mt);
+}
 
 /* Totals over the whole check, for -v and the kernel report. */
 static unsigned long windows_compared;
@@ -330,9 +355,9 @@ static void after_write(struct gap_run *r, const char *op, unsigned int nr)
 	      r->scenario, op, r->writes, why);
 	bad = assertions_failed();
 	harness_quiet = !r->ctx->verbose;
-	mtree_lock(r->mt);
+	run_lock(r);
 	mt_validate(r->mt);
-	mtree_unlock(r->mt);
+	run_unlock(r);
 	harness_quiet = 0;
 	CHECK(r->ctx, r->mt, assertions_failed() == bad, "%s, after %s (write "
 	      "%lu): mt_validate failed", r->scenario, op, r->writes);
@@ -344,7 +369,16 @@ static void after_write(struct gap_run *r, const char *op, unsigned int nr)
 static void store(struct gap_run *r, unsigned long first, unsigned long last,
 		  void *entry, const char *op, unsigned int windows)
 {
-	int ret = mtree_store_range(r->mt, first, last, entry, GFP_KERNEL);
+	MA_STATE(mas, r->mt, first, last);
+	int ret;
+
+	if (r->sem) {
+		run_lock(r);
+		ret = mas_store_gfp(&mas, entry, GFP_KERNEL);
+		run_unlock(r);
+	} else {
+		ret = mtree_store_range(r->mt, first, last, entry, GFP_KERNEL);
+	}
 
 	CHECK(r->ctx, r->mt, ret == 0, "%s: %s [%lu, %lu] returned %d",
 	      r->scenario, op, first, last, ret);
@@ -373,7 +407,15 @@ static void erase_random(struct gap_run *r, unsigned int windows)
 	if (!r->m.nr)
 		return;
 	range = &r->m.ranges[rnd(r, r->m.nr)];
-	entry = mtree_erase(r->mt, range->first);
+	if (r->sem) {
+		MA_STATE(mas, r->mt, range->first, range->first);
+
+		run_lock(r);
+		entry = mas_erase(&mas);
+		run_unlock(r);
+	} else {
+		entry = mtree_erase(r->mt, range->first);
+	}
 	CHECK(r->ctx, r->mt, entry == range->entry, "%s: erase %lu returned %p",
 	      r->scenario, range->first, entry);
 	model_store(&r->m, range->first, range->last, NULL);
@@ -402,7 +444,13 @@ static void run_end(struct gap_run *r)
 		printf("  %-36s %5lu writes %7lu windows, %lu answers "
 		       "reported as the kernel's\n", r->scenario, r->writes,
 		       r->windows, r->reported);
-	mtree_destroy(r->mt);
+	if (r->sem) {
+		run_lock(r);
+		__mt_destroy(r->mt);
+		run_unlock(r);
+	} else {
+		mtree_destroy(r->mt);
+	}
 	model_destroy(&r->m);
 }
 
@@ -488,16 +536,22 @@ static void scenario_erase(struct check_ctx *ctx, unsigned int flags,
 static void scenario_bulk(struct check_ctx *ctx, const char *name,
 			  unsigned long salt)
 {
+	struct rw_semaphore sem;
 	struct maple_tree mt;
 	struct gap_run r;
 	unsigned long i, nr = 700, at = 0;
 	int ret;
 
-	run_init(&r, ctx, &mt, MT_FLAGS_ALLOC_RANGE, name, 0, 1, salt);
+	/* the old dup_mmap()'s way: under the mmap_lock, an rwsem */
+	run_init(&r, ctx, &mt, MT_FLAGS_ALLOC_RANGE | MT_FLAGS_LOCK_EXTERN,
+		 name, 0, 1, salt);
+	init_rwsem(&sem);
+	mt_set_external_lock(&mt, &sem);
+	r.sem = &sem;
 	{
 		MA_STATE(ms, &mt, 0, 0);
 
-		mtree_lock(&mt);
+		run_lock(&r);
 		ret = mas_expected_entries(&ms, nr);
 		CHECK(ctx, &mt, ret == 0, "mas_expected_entries(%lu): %d", nr,
 		      ret);
@@ -511,7 +565,7 @@ static void scenario_bulk(struct check_ctx *ctx, const char *name,
 			at += len;
 		}
 		mas_destroy(&ms);
-		mtree_unlock(&mt);
+		run_unlock(&r);
 	}
 	r.span = at;
 	after_write(&r, "bulk build", 400);

@@ -424,6 +424,20 @@ struct dup_pair {
 	enum dup_how how;
 };
 
+/* mtree_dup(), which takes both trees' spinlocks: a gfp that may not sleep. */
+static int mtree_dup_atomic(struct maple_tree *src, struct maple_tree *dst)
+{
+	int ret = mtree_dup(src, dst, check_atomic_gfp());
+
+	check_atomic_end();
+	return ret;
+}
+
+/*
+ * Copy as @p says, allocating with @gfp under the rwsems; under spinlocks
+ * (DUP_SPIN, and mtree_dup()'s own) with check_atomic_gfp(), as a caller
+ * holding them must.
+ */
 static int do_dup(struct dup_pair *p, gfp_t gfp)
 {
 	int ret;
@@ -433,7 +447,8 @@ static int do_dup(struct dup_pair *p, gfp_t gfp)
 		/* new's lock first, the source's nested (as fork() does) */
 		spin_lock(&p->dst->ma_lock);
 		spin_lock_nested(&p->src->ma_lock, SINGLE_DEPTH_NESTING);
-		ret = __mt_dup(p->src, p->dst, gfp);
+		ret = __mt_dup(p->src, p->dst, check_atomic_gfp());
+		check_atomic_end();
 		spin_unlock(&p->src->ma_lock);
 		spin_unlock(&p->dst->ma_lock);
 		return ret;
@@ -445,7 +460,7 @@ static int do_dup(struct dup_pair *p, gfp_t gfp)
 		up_write(p->dst_sem);
 		return ret;
 	default:
-		return mtree_dup(p->src, p->dst, gfp);
+		return mtree_dup_atomic(p->src, p->dst);
 	}
 }
 
@@ -582,7 +597,7 @@ static void dup_small(struct check_ctx *ctx, struct dup_stats *st)
 				CHECK(ctx, &src, root == xa_mk_value(0),
 				      "%s: not kept in ma_root (%p)", what,
 				      root);
-				mtree_dup(&src, &dst, GFP_KERNEL);
+				mtree_dup_atomic(&src, &dst);
 				rcu_read_lock();
 				root = rcu_dereference(dst.ma_root);
 				rcu_read_unlock();
@@ -693,7 +708,7 @@ static void dup_refused(struct check_ctx *ctx, struct dup_stats *st)
 			mt_init_flags(&src, mismatch[i][0]);
 			mt_init_flags(&dst, mismatch[i][1]);
 			build(&src, LAYOUT_GAPS, sizes[s], NULL);
-			ret = mtree_dup(&src, &dst, GFP_KERNEL);
+			ret = mtree_dup_atomic(&src, &dst);
 			CHECK(ctx, &dst, ret == -EINVAL, "%s: returned %d",
 			      what, ret);
 			CHECK(ctx, &dst, mtree_empty(&dst) &&
@@ -720,7 +735,8 @@ static void dup_refused(struct check_ctx *ctx, struct dup_stats *st)
 	build(&src, LAYOUT_GAPS, 100, NULL);
 	down_write(&sem_d);
 	spin_lock_nested(&src.ma_lock, SINGLE_DEPTH_NESTING);
-	ret = __mt_dup(&src, &dst, GFP_KERNEL);
+	ret = __mt_dup(&src, &dst, check_atomic_gfp());
+	check_atomic_end();
 	spin_unlock(&src.ma_lock);
 	CHECK(ctx, &dst, ret == -EINVAL, "spinlock tree into an external-lock "
 	      "tree: returned %d", ret);
@@ -740,7 +756,7 @@ static void dup_refused(struct check_ctx *ctx, struct dup_stats *st)
 		mt_init_flags(&dst, MT_FLAGS_ALLOC_RANGE);
 		build(&src, LAYOUT_DENSE, 200, NULL);
 		build(&dst, LAYOUT_GAPS, sizes[s], NULL);
-		ret = mtree_dup(&src, &dst, GFP_KERNEL);
+		ret = mtree_dup_atomic(&src, &dst);
 		CHECK(ctx, &dst, ret == -EINVAL, "non-empty target (%lu "
 		      "ranges): returned %d", sizes[s], ret);
 		CHECK(ctx, &dst, holds(&dst, LAYOUT_GAPS, sizes[s]),
@@ -839,7 +855,7 @@ static bool dup_failing(struct check_ctx *ctx, struct maple_tree *src,
 	base = nr_allocated;
 	before = mt_nr_allocated();
 	harness_fail_nth_alloc(k);
-	ret = mtree_dup(src, &dst, GFP_KERNEL);
+	ret = mtree_dup_atomic(src, &dst);
 	fired = !harness_fail_pending();
 	harness_fail_nth_alloc(-1);
 	if (ret) {
@@ -876,7 +892,7 @@ static unsigned long clean_dup_sheaves(struct maple_tree *src)
 	unsigned long made = harness_sheaves_made();
 
 	mt_init_flags(&dst, src->ma_flags & ~MT_FLAGS_HEIGHT_MASK);
-	mtree_dup(src, &dst, GFP_KERNEL);
+	mtree_dup_atomic(src, &dst);
 	made = harness_sheaves_made() - made;
 	mtree_destroy(&dst);
 	rcu_barrier();

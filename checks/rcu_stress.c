@@ -247,7 +247,8 @@ static void stress_dup(struct check_ctx *ctx, struct stress *st)
 		      (st->alloc ? MT_FLAGS_ALLOC_RANGE : 0));
 	mtree_lock(&copy);
 	mtree_lock(&st->tree);
-	ret = __mt_dup(&st->tree, &copy, GFP_KERNEL);
+	ret = __mt_dup(&st->tree, &copy, check_atomic_gfp());
+	check_atomic_end();
 	mtree_unlock(&st->tree);
 	mtree_unlock(&copy);
 	if (!CHECK(ctx, &st->tree, ret == 0, "__mt_dup during reads: %d", ret))

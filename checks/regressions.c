@@ -593,13 +593,15 @@ static enum regress_outcome sc_retire_root_leaf(struct check_ctx *ctx,
 	}
 	rcu_read_lock();
 	first = mas_find(&mas, ULONG_MAX);
+	/* inside the read section: a writer there may not sleep */
 	if (destroy) {
 		/* a plain write empties the tree: no destroy needed */
-		mtree_store_range(&mt, 0, ULONG_MAX, NULL, GFP_KERNEL);
+		mtree_store_range(&mt, 0, ULONG_MAX, NULL, check_atomic_gfp());
 	} else {
-		mtree_store_range(&mt, 0, ULONG_MAX, now, GFP_KERNEL);
+		mtree_store_range(&mt, 0, ULONG_MAX, now, check_atomic_gfp());
 		model_store(&m, 0, ULONG_MAX, now);
 	}
+	check_atomic_end();
 	/* the old leaf is not freed before this read section ends */
 	snprintf(why, len, "mas_next() of a reader after %s", op);
 	regress_doing_set(why);
@@ -912,9 +914,10 @@ static enum regress_outcome sc_prealloc_twice(struct check_ctx *ctx,
 			 spans[p + 1][0], spans[p + 1][1]);
 		regress_doing_set(op);
 		mtree_lock(&mt);
-		r1 = mas_preallocate(&mas, xa_mk_value(5), GFP_KERNEL);
+		r1 = mas_preallocate(&mas, xa_mk_value(5), check_atomic_gfp());
 		mas_set_range(&mas, spans[p + 1][0], spans[p + 1][1]);
-		r2 = mas_preallocate(&mas, xa_mk_value(6), GFP_KERNEL);
+		r2 = mas_preallocate(&mas, xa_mk_value(6), check_atomic_gfp());
+		check_atomic_end();
 		before = harness_alloc_count();
 		if (!r1 && !r2)
 			mas_store_prealloc(&mas, xa_mk_value(6));

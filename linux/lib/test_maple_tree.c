@@ -12,11 +12,34 @@
  */
 #include <linux/maple_tree.h>	/* the tree under test */
 #include <linux/module.h>	/* module_init() */
+#include <linux/rwsem.h>	/* tr_mmap_lock */
 
 /* Small distinct non-NULL entries that are not internal entries. */
 #define VAL(n)		xa_mk_value(n)
 
 static struct maple_tree tr;	/* the tree every check works on */
+static struct rw_semaphore tr_mmap_lock;	/* tr's lock in tr_init_mm() */
+
+/*
+ * tr as the mm keeps mm_mt, locked by an rwsem of its own
+ * (MT_FLAGS_LOCK_EXTERN), which the caller holds until tr_destroy_mm():
+ * the lock for an API that allocates with GFP_KERNEL inside it, as
+ * mas_expected_entries() does.  Under the tree's spinlock that would be a
+ * sleep in atomic context.
+ */
+static void tr_init_mm(unsigned int flags)
+{
+	init_rwsem(&tr_mmap_lock);
+	mt_init_flags(&tr, flags | MT_FLAGS_LOCK_EXTERN);
+	mt_set_external_lock(&tr, &tr_mmap_lock);
+	down_write(&tr_mmap_lock);
+}
+
+static void tr_destroy_mm(void)
+{
+	__mt_destroy(&tr);
+	up_write(&tr_mmap_lock);
+}
 
 /* Store under the tree's lock and validate the result. */
 static int st(struct maple_tree *mt, unsigned long lo, unsigned long hi,
@@ -460,8 +483,7 @@ static void check_bulk_gaps(unsigned int flags)
 	unsigned long i, n = 3000;
 	MA_STATE(ms, &tr, 0, 0);
 
-	mt_init_flags(&tr, flags);
-	mtree_lock(&tr);
+	tr_init_mm(flags);
 	MT_BUG_ON(&tr, mas_expected_entries(&ms, n));
 	for (i = 0; i < n; i++) {
 		mas_set_range(&ms, leaves_lo(i), leaves_hi(i));
@@ -469,7 +491,6 @@ static void check_bulk_gaps(unsigned int flags)
 		MT_BUG_ON(&tr, mas_is_err(&ms));
 	}
 	mas_destroy(&ms);
-	mtree_unlock(&tr);
 	mt_validate(&tr);
 	for (i = 0; i < n; i++)
 		expect_range(&tr, leaves_lo(i), leaves_hi(i), VAL(i));
@@ -481,7 +502,7 @@ static void check_bulk_gaps(unsigned int flags)
 		rcu_read_unlock();
 		MT_BUG_ON(&tr, ms.index != leaves_hi(0) + 1);
 	}
-	mtree_destroy(&tr);
+	tr_destroy_mm();
 }
 
 /* -ENOMEM changes nothing; mas_nomem() then succeeds. */
@@ -532,7 +553,9 @@ static void check_prealloc(void)
 		MT_BUG_ON(&tr, st(&tr, i * 5, i * 5 + 3, VAL(i)));
 	mtree_lock(&tr);
 	mas_set_range(&ms, 7, 1203);
-	MT_BUG_ON(&tr, mas_preallocate(&ms, VAL(5555), GFP_KERNEL));
+	/* under the spinlock: may not sleep */
+	mt_set_non_kernel(1000);
+	MT_BUG_ON(&tr, mas_preallocate(&ms, VAL(5555), GFP_NOWAIT));
 	mt_set_non_kernel(0);
 	before = mt_nr_allocated();
 	mas_store_prealloc(&ms, VAL(5555));
@@ -545,7 +568,9 @@ static void check_prealloc(void)
 	mtree_lock(&tr);
 	before = mt_nr_allocated();
 	mas_set_range(&ms, 2, 2);
-	MT_BUG_ON(&tr, mas_preallocate(&ms, VAL(1), GFP_KERNEL));
+	mt_set_non_kernel(1000);
+	MT_BUG_ON(&tr, mas_preallocate(&ms, VAL(1), GFP_NOWAIT));
+	mt_set_non_kernel(0);
 	mas_destroy(&ms);
 	MT_BUG_ON(&tr, mt_nr_allocated() != before);
 	mtree_unlock(&tr);
@@ -558,8 +583,7 @@ static void check_bulk(void)
 	MA_STATE(ms, &tr, 0, 0);
 	unsigned long i, n = 1000;
 
-	mt_init(&tr);
-	mtree_lock(&tr);
+	tr_init_mm(0);
 	MT_BUG_ON(&tr, mas_expected_entries(&ms, n));
 	for (i = 0; i < n; i++) {
 		mas_set_range(&ms, i * 2, i * 2);
@@ -567,11 +591,10 @@ static void check_bulk(void)
 		MT_BUG_ON(&tr, mas_is_err(&ms));
 	}
 	mas_destroy(&ms);
-	mtree_unlock(&tr);
 	mt_validate(&tr);
 	for (i = 0; i < n; i++)
 		MT_BUG_ON(&tr, mtree_load(&tr, i * 2) != VAL(i));
-	mtree_destroy(&tr);
+	tr_destroy_mm();
 }
 
 /* RCU mode: the same shapes, copy-on-write. */
@@ -642,7 +665,10 @@ static void check_dup(void)
 	mt_init_flags(&copy, MT_FLAGS_ALLOC_RANGE);
 	for (i = 0; i < 700; i++)
 		MT_BUG_ON(&tr, st(&tr, i * 7, i * 7 + 2, VAL(i)));
-	MT_BUG_ON(&tr, mtree_dup(&tr, &copy, GFP_KERNEL));
+	/* mtree_dup() allocates under both trees' spinlocks */
+	mt_set_non_kernel(100000);
+	MT_BUG_ON(&tr, mtree_dup(&tr, &copy, GFP_NOWAIT));
+	mt_set_non_kernel(0);
 	mt_validate(&copy);
 	for (i = 0; i < 700; i++)
 		MT_BUG_ON(&copy, mtree_load(&copy, i * 7 + 1) != VAL(i));
