@@ -30,7 +30,8 @@
  * Sanitizer builds (HARNESS_NO_FREELIST) give every object straight back to
  * the C library, so ASan's quarantine sees every use after free.
  * Optimised builds (HARNESS_SLABS) carve objects side by side from 64 KiB
- * slabs, as the kernel packs them into pages.  At exit every cached free
+ * slabs, as the kernel packs them into pages, cut from 2 MiB arenas on
+ * huge pages as the kernel's direct map has them ("Slab memory").  At exit every cached free
  * object goes back to the C library, so that valgrind's leak report shows
  * only what the program lost.
  *
@@ -424,8 +425,13 @@ static bool slab_pool_grow(void)
 	slab_pool.arenas = grown;
 	if (posix_memalign(&arena, HARNESS_ARENA_BYTES, HARNESS_ARENA_BYTES))
 		return false;
-#if defined(MADV_HUGEPAGE) && !defined(HARNESS_SLAB_NO_THP)
-	/* a hint: refused (THP off, or not built in), the arena still works */
+#if defined(MADV_HUGEPAGE) && !defined(HARNESS_SLAB_NO_THP) && \
+	!defined(HARNESS_RELEASE)
+	/*
+	 * A hint: refused (THP off, or not built in), the arena still works.
+	 * Not in the installed library, where a program with a small tree
+	 * would pay 2 MiB of memory at its first node.
+	 */
 	(void)madvise(arena, HARNESS_ARENA_BYTES, MADV_HUGEPAGE);
 #endif
 	slab_pool.arenas[slab_pool.nr_arenas++] = arena;
