@@ -790,9 +790,14 @@ static size_t cache_take_many_locked(struct kmem_cache *cache, gfp_t gfp,
 	/* One decision for the whole batch: where an injected failure falls. */
 	fail = (gfp & __GFP_NOFAIL) ? -1 : harness_inject_failure(size);
 	if (fail < 0 && cache->nr_free >= size) {
-		/* The fast path: the batch is the top of the free stack. */
-		cache->nr_free -= size;
-		memcpy(p, cache->free_objs + cache->nr_free, size * sizeof(*p));
+		/*
+		 * The fast path: the batch is the top of the free stack,
+		 * popped in turn, so that @p[0] is the object freed last, as
+		 * SLUB's per-CPU freelist hands them out: the warmest in the
+		 * cache comes first.
+		 */
+		for (i = 0; i < size; i++)
+			p[i] = cache->free_objs[--cache->nr_free];
 		if (cache_checks_objects())
 			for (i = 0; i < size; i++)
 				cache_check_free_object(cache, p[i]);
