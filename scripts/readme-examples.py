@@ -53,6 +53,11 @@ RULES = [
     (r'build/bench-ours/mtbench .*', RUN, '',
      # built as make bench (scripts/bench.sh) builds it
      'make -s -j%s mtbench O=build/bench-ours KDIR=linux OPT=-O2' % JOBS),
+    (r'scripts/bench-pair\.py .*', RUN, '',
+     # the two builds of its example, as make bench builds them
+     'make -s -j%s mtbench O=build/bench-ours KDIR=linux OPT=-O2 && '
+     'make -s -j%s mtbench O=build/bench-nodebug-ours KDIR=linux OPT=-O2 '
+     'DEBUG_TREE=0' % (JOBS, JOBS)),
     (r'gdb --args \./maple .*', RUN, '', None),
     (r'make valgrind VALGRIND_ARGS=\S+', RUN, '', None),
     (r'(\w+=\S+ )*make valgrind( .*)?', DRY,
